@@ -1,0 +1,290 @@
+package dev.baton.definition;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a workflow definition from YAML or JSON text and reports every problem with its source, line and field,
+ * e.g. {@code order.yaml:14: steps[2].after[0]: unknown step 'chrage' (did you mean 'charge'?)}.
+ *
+ * <p>The field names are those of docs/definitions.md. Unknown fields are rejected rather than ignored, because
+ * a misspelt {@code afer:} silently ignored would change the workflow's shape.
+ */
+public final class DefinitionReader {
+    private static final Set<String> WORKFLOW_FIELDS = Set.of("name", "version", "resultTopic", "steps", "description");
+    private static final Set<String> STEP_FIELDS = Set.of(
+            "id", "topic", "after", "timeout", "when", "compensate", "input", "outcomeTopic", "onFailure", "description");
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final YAMLFactory YAML = new YAMLFactory();
+    /** Deeply nested documents are hostile input, not workflows. */
+    private static final int MAX_DEPTH = 64;
+
+    private final String source;
+    private final Map<String, Integer> lines = new HashMap<>();
+    private final List<DefinitionProblem> problems = new ArrayList<>();
+
+    private DefinitionReader(String source) {
+        this.source = source;
+    }
+
+    /** Reads a {@code .yaml}, {@code .yml} or {@code .json} file; problems name the file. */
+    public static WorkflowDefinition read(Path file) throws IOException {
+        return read(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
+    }
+
+    /** Reads definition text (YAML, or JSON, which is detected by its leading brace). */
+    public static WorkflowDefinition read(String text, String source) {
+        return new DefinitionReader(source).parse(text);
+    }
+
+    private WorkflowDefinition parse(String text) {
+        Object tree;
+        try (JsonParser parser = (text.stripLeading().startsWith("{") ? JSON : YAML).createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new InvalidDefinitionException(List.of(new DefinitionProblem(source, 1, "", "the definition is empty")));
+            }
+            tree = readValue(parser, "", 0);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            int line = at == null ? 0 : Math.max(at.getLineNr(), 0);
+            throw new InvalidDefinitionException(List.of(new DefinitionProblem(source, line, "", "not valid YAML/JSON: " + e.getOriginalMessage())));
+        } catch (IOException e) {
+            throw new InvalidDefinitionException(List.of(new DefinitionProblem(source, 0, "", "cannot be read: " + e.getMessage())));
+        }
+        WorkflowDefinition.Builder builder = toBuilder(tree);
+        if (problems.isEmpty()) {
+            WorkflowDefinition definition = builder.buildUnvalidated();
+            for (DefinitionProblem p : DefinitionValidator.validate(definition, source)) {
+                problems.add(p.at(source, lineOf(p.field())));
+            }
+            if (problems.isEmpty()) {
+                return definition;
+            }
+        }
+        throw new InvalidDefinitionException(problems);
+    }
+
+    private Object readValue(JsonParser p, String field, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw new InvalidDefinitionException(List.of(new DefinitionProblem(source, p.currentLocation().getLineNr(), field, "nested more than " + MAX_DEPTH + " levels deep")));
+        }
+        lines.putIfAbsent(field, p.currentTokenLocation().getLineNr());
+        JsonToken token = p.currentToken();
+        switch (token) {
+            case START_OBJECT -> {
+                var map = new LinkedHashMap<String, Object>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    String child = field.isEmpty() ? name : field + "." + name;
+                    lines.put(child, p.currentTokenLocation().getLineNr());
+                    p.nextToken();
+                    map.put(name, readValue(p, child, depth + 1));
+                }
+                return map;
+            }
+            case START_ARRAY -> {
+                var list = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(readValue(p, field + "[" + list.size() + "]", depth + 1));
+                }
+                return list;
+            }
+            case VALUE_STRING -> {
+                return p.getText();
+            }
+            case VALUE_NUMBER_INT -> {
+                return p.getNumberValue();
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return p.getDecimalValue();
+            }
+            case VALUE_TRUE -> {
+                return Boolean.TRUE;
+            }
+            case VALUE_FALSE -> {
+                return Boolean.FALSE;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private int lineOf(String field) {
+        // A problem about a field that was never written (a missing topic) is placed at its nearest written parent.
+        String f = field;
+        while (!f.isEmpty()) {
+            Integer line = lines.get(f);
+            if (line != null) {
+                return line;
+            }
+            int cut = Math.max(f.lastIndexOf('.'), f.lastIndexOf('['));
+            f = cut < 0 ? "" : f.substring(0, cut);
+        }
+        return lines.getOrDefault("", 1);
+    }
+
+    private void problem(String field, String message) {
+        problems.add(new DefinitionProblem(source, lineOf(field), field, message));
+    }
+
+    private WorkflowDefinition.Builder toBuilder(Object tree) {
+        if (!(tree instanceof Map<?, ?> root)) {
+            problem("", "a definition is an object with at least 'name' and 'steps'");
+            return WorkflowDefinition.builder(null);
+        }
+        checkFields(root, "", WORKFLOW_FIELDS);
+        var b = WorkflowDefinition.builder(string(root, "name", ""));
+        Object version = root.get("version");
+        if (version != null) {
+            if (version instanceof Integer || version instanceof Long) {
+                b.version(((Number) version).intValue());
+            } else {
+                problem("version", "must be a whole number");
+            }
+        }
+        b.resultTopic(string(root, "resultTopic", ""));
+        Object steps = root.get("steps");
+        if (steps == null) {
+            problem("steps", "is required: a list of steps");
+        } else if (!(steps instanceof List<?> list)) {
+            problem("steps", "must be a list of steps");
+        } else {
+            for (int i = 0; i < list.size(); i++) {
+                readStep(b, list.get(i), "steps[" + i + "]");
+            }
+        }
+        return b;
+    }
+
+    private void readStep(WorkflowDefinition.Builder b, Object node, String at) {
+        if (!(node instanceof Map<?, ?> step)) {
+            problem(at, "a step is an object with at least 'id' and 'topic'");
+            return;
+        }
+        checkFields(step, at, STEP_FIELDS);
+        String id = string(step, "id", at);
+        b.step(id, s -> {
+            s.topic(string(step, "topic", at));
+            s.after(stringList(step.get("after"), at + ".after"));
+            s.outcomeTopic(string(step, "outcomeTopic", at));
+            String timeout = string(step, "timeout", at);
+            if (timeout != null) {
+                try {
+                    s.timeout(Duration.parse(timeout));
+                } catch (DateTimeParseException e) {
+                    problem(at + ".timeout", "'" + timeout + "' is not an ISO-8601 duration such as PT30S, PT5M or PT2H");
+                }
+            }
+            String when = string(step, "when", at);
+            if (when != null) {
+                try {
+                    s.when(when);
+                } catch (ExpressionException e) {
+                    problem(at + ".when", "bad condition '" + when + "': " + e.getMessage());
+                }
+            }
+            if (step.containsKey("input")) {
+                try {
+                    s.input(step.get("input"));
+                } catch (ExpressionException e) {
+                    problem(at + ".input", "bad path: " + e.getMessage());
+                }
+            }
+            Object compensate = step.get("compensate");
+            if (compensate instanceof String topic) {
+                s.compensate(topic);
+            } else if (compensate instanceof Map<?, ?> c) {
+                checkFields(c, at + ".compensate", Set.of("topic"));
+                s.compensate(string(c, "topic", at + ".compensate"));
+            } else if (compensate != null) {
+                problem(at + ".compensate", "must be an object such as { topic: stock.commands }");
+            }
+            String onFailure = string(step, "onFailure", at);
+            if (onFailure != null) {
+                try {
+                    s.onFailure(FailurePolicy.valueOf(onFailure.toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    problem(at + ".onFailure", "'" + onFailure + "' is not one of: compensate, wait");
+                }
+            }
+        });
+    }
+
+    private void checkFields(Map<?, ?> map, String at, Set<String> allowed) {
+        for (Object key : map.keySet()) {
+            if (!allowed.contains(key)) {
+                String field = at.isEmpty() ? String.valueOf(key) : at + "." + key;
+                String hint = allowed.stream()
+                        .filter(a -> a.equalsIgnoreCase(String.valueOf(key)) || closeTo(a, String.valueOf(key)))
+                        .findFirst().map(a -> " (did you mean '" + a + "'?)").orElse("");
+                problem(field, "unknown field" + hint + "; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private static boolean closeTo(String a, String b) {
+        if (Math.abs(a.length() - b.length()) > 2) {
+            return false;
+        }
+        int common = 0;
+        for (int i = 0; i < Math.min(a.length(), b.length()); i++) {
+            if (a.charAt(i) == b.charAt(i)) {
+                common++;
+            }
+        }
+        return common >= Math.max(a.length(), b.length()) - 2;
+    }
+
+    private String string(Map<?, ?> map, String key, String at) {
+        Object value = map.get(key);
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return String.valueOf(value);
+        }
+        problem(at.isEmpty() ? key : at + "." + key, "must be a string");
+        return null;
+    }
+
+    private List<String> stringList(Object value, String at) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof String s) {
+            return List.of(s);
+        }
+        if (value instanceof List<?> list) {
+            var out = new ArrayList<String>();
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) instanceof String s) {
+                    out.add(s);
+                } else {
+                    problem(at + "[" + i + "]", "must be a step id");
+                }
+            }
+            return out;
+        }
+        problem(at, "must be a step id or a list of step ids");
+        return List.of();
+    }
+}

@@ -1,0 +1,233 @@
+package dev.baton.definition;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The rules a definition must satisfy before anything runs on it; each broken rule becomes one problem. */
+final class DefinitionValidator {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final Set<String> DATA_ROOTS = Set.of("request", "steps", "instanceId", "businessKey");
+
+    private final String source;
+    private final List<DefinitionProblem> problems = new ArrayList<>();
+
+    private DefinitionValidator(String source) {
+        this.source = source;
+    }
+
+    static List<DefinitionProblem> validate(WorkflowDefinition definition, String source) {
+        var validator = new DefinitionValidator(source);
+        validator.check(definition);
+        return validator.problems;
+    }
+
+    private void problem(String field, String message) {
+        problems.add(new DefinitionProblem(source, 0, field, message));
+    }
+
+    private void check(WorkflowDefinition d) {
+        if (d.name() == null || d.name().isBlank()) {
+            problem("name", "is required");
+        } else if (!NAME.matcher(d.name()).matches()) {
+            problem("name", "'" + d.name() + "' may hold only letters, digits, '.', '_' and '-'");
+        }
+        if (d.version() < 0) {
+            problem("version", "must be 1 or more");
+        }
+        checkTopic("resultTopic", d.resultTopic());
+        if (d.steps().isEmpty()) {
+            problem("steps", "a workflow needs at least one step");
+            return;
+        }
+        Map<String, Integer> firstIndex = new HashMap<>();
+        for (int i = 0; i < d.steps().size(); i++) {
+            StepDefinition s = d.steps().get(i);
+            String at = "steps[" + i + "]";
+            if (s.id() == null || s.id().isBlank()) {
+                problem(at + ".id", "is required");
+                continue;
+            }
+            if (!NAME.matcher(s.id()).matches()) {
+                problem(at + ".id", "'" + s.id() + "' may hold only letters, digits, '.', '_' and '-'");
+            }
+            Integer earlier = firstIndex.putIfAbsent(s.id(), i);
+            if (earlier != null) {
+                problem(at + ".id", "duplicate step id '" + s.id() + "' (first defined at steps[" + earlier + "])");
+            }
+        }
+        for (int i = 0; i < d.steps().size(); i++) {
+            checkStep(d, d.steps().get(i), "steps[" + i + "]");
+        }
+        checkCycles(d);
+    }
+
+    private void checkStep(WorkflowDefinition d, StepDefinition s, String at) {
+        if (s.topic() == null || s.topic().isBlank()) {
+            problem(at + ".topic", "is required: the worker's command topic");
+        } else {
+            checkTopic(at + ".topic", s.topic());
+        }
+        for (int j = 0; j < s.after().size(); j++) {
+            String p = s.after().get(j);
+            if (p.equals(s.id())) {
+                problem(at + ".after[" + j + "]", "a step cannot wait for itself");
+            } else if (d.step(p).isEmpty()) {
+                problem(at + ".after[" + j + "]", "unknown step '" + p + "'" + suggestion(d, p));
+            }
+        }
+        if (s.after().size() != new HashSet<>(s.after()).size()) {
+            problem(at + ".after", "names a step twice");
+        }
+        s.timeout().ifPresent(t -> {
+            if (t.isZero() || t.isNegative()) {
+                problem(at + ".timeout", "must be a positive duration, e.g. PT30S or PT2H");
+            }
+        });
+        s.compensate().ifPresent(c -> {
+            if (c.topic() == null || c.topic().isBlank()) {
+                problem(at + ".compensate.topic", "is required");
+            } else {
+                checkTopic(at + ".compensate.topic", c.topic());
+            }
+        });
+        s.outcomeTopic().ifPresent(t -> checkTopic(at + ".outcomeTopic", t));
+        if (s.id() != null) {
+            Set<String> upstream = d.ancestors(s.id());
+            s.when().ifPresent(c -> checkPaths(at + ".when", c.paths(), s, upstream));
+            s.input().ifPresent(m -> checkPaths(at + ".input", m.paths(), s, upstream));
+        }
+    }
+
+    private void checkPaths(String field, List<DataPath> paths, StepDefinition s, Set<String> upstream) {
+        for (DataPath path : paths) {
+            List<Object> seg = path.segments();
+            if (seg.isEmpty() || !DATA_ROOTS.contains(String.valueOf(seg.get(0)))) {
+                problem(field, "path " + path + " must start with $.request, $.steps.<id>, $.instanceId or $.businessKey");
+            } else if ("steps".equals(seg.get(0))) {
+                if (seg.size() < 2) {
+                    problem(field, "path " + path + " must name a step: $.steps.<id>.output");
+                } else if (!upstream.contains(String.valueOf(seg.get(1)))) {
+                    problem(field, "path " + path + " reads step '" + seg.get(1) + "', which does not run before '"
+                            + s.id() + "' (only steps it waits for, directly or not, can be read)");
+                }
+            }
+        }
+    }
+
+    private void checkCycles(WorkflowDefinition d) {
+        // Kahn's algorithm: whatever cannot be ordered sits on a cycle or waits on one.
+        Map<String, Integer> waiting = new HashMap<>();
+        for (StepDefinition s : d.steps()) {
+            if (s.id() != null) {
+                waiting.put(s.id(), (int) s.after().stream().filter(p -> d.step(p).isPresent() && !p.equals(s.id())).distinct().count());
+            }
+        }
+        var ready = new ArrayList<String>();
+        waiting.forEach((id, n) -> {
+            if (n == 0) {
+                ready.add(id);
+            }
+        });
+        var ordered = new HashSet<String>();
+        while (!ready.isEmpty()) {
+            String id = ready.remove(ready.size() - 1);
+            ordered.add(id);
+            for (String next : d.successors(id)) {
+                if (waiting.merge(next, -1, Integer::sum) == 0) {
+                    ready.add(next);
+                }
+            }
+        }
+        if (ordered.size() == waiting.size()) {
+            return;
+        }
+        Set<String> reported = new HashSet<>();
+        for (int i = 0; i < d.steps().size(); i++) {
+            StepDefinition s = d.steps().get(i);
+            if (s.id() == null || ordered.contains(s.id()) || reported.contains(s.id())) {
+                continue;
+            }
+            List<String> cycle = findCycle(d, s.id());
+            if (cycle != null && !reported.containsAll(cycle)) {
+                reported.addAll(cycle);
+                problem("steps[" + i + "].after", "cycle: " + String.join(" -> ", cycle));
+            }
+        }
+        for (int i = 0; i < d.steps().size(); i++) {
+            StepDefinition s = d.steps().get(i);
+            if (s.id() != null && !ordered.contains(s.id()) && !reported.contains(s.id())) {
+                problem("steps[" + i + "].after", "step '" + s.id() + "' is unreachable: it waits on a cycle");
+            }
+        }
+    }
+
+    /** A cycle through {@code start}, written start -> ... -> start, or null if start only waits on one. */
+    private static List<String> findCycle(WorkflowDefinition d, String start) {
+        var path = new ArrayList<String>();
+        return dfs(d, start, start, path, new LinkedHashSet<>()) ? path : null;
+    }
+
+    private static boolean dfs(WorkflowDefinition d, String start, String current, List<String> path, Set<String> seen) {
+        path.add(current);
+        for (String p : d.step(current).map(StepDefinition::after).orElse(List.of())) {
+            if (p.equals(start)) {
+                path.add(p);
+                java.util.Collections.reverse(path);
+                return true;
+            }
+            if (d.step(p).isPresent() && seen.add(p) && dfs(d, start, p, path, seen)) {
+                return true;
+            }
+        }
+        path.remove(path.size() - 1);
+        return false;
+    }
+
+    private void checkTopic(String field, String topic) {
+        if (topic != null && (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals(".."))) {
+            problem(field, "'" + topic + "' is not a valid Kafka topic name (letters, digits, '.', '_', '-'; at most 249)");
+        }
+    }
+
+    private static String suggestion(WorkflowDefinition d, String unknown) {
+        String best = null;
+        int bestDistance = 3;
+        for (StepDefinition s : d.steps()) {
+            if (s.id() == null) {
+                continue;
+            }
+            int distance = editDistance(unknown, s.id());
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = s.id();
+            }
+        }
+        return best == null ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

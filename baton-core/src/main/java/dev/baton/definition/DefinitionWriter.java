@@ -1,0 +1,53 @@
+package dev.baton.definition;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes a definition as JSON in the same field names {@link DefinitionReader} reads, so the two round-trip. */
+public final class DefinitionWriter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DefinitionWriter() {}
+
+    public static String toJson(WorkflowDefinition d) {
+        try {
+            return JSON.writeValueAsString(toTree(d));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The definition as a plain JSON tree (maps, lists, strings, numbers). */
+    public static Map<String, Object> toTree(WorkflowDefinition d) {
+        var root = new LinkedHashMap<String, Object>();
+        root.put("name", d.name());
+        if (d.version() > 0) {
+            root.put("version", d.version());
+        }
+        root.put("resultTopic", d.resultTopic());
+        root.put("steps", d.steps().stream().map(DefinitionWriter::step).toList());
+        return root;
+    }
+
+    private static Map<String, Object> step(StepDefinition s) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("id", s.id());
+        m.put("topic", s.topic());
+        if (!s.after().isEmpty()) {
+            m.put("after", s.after());
+        }
+        s.timeout().ifPresent(t -> m.put("timeout", t.toString()));
+        s.when().ifPresent(c -> m.put("when", c.toString()));
+        s.compensate().ifPresent(c -> m.put("compensate", Map.of("topic", c.topic())));
+        s.input().ifPresent(i -> m.put("input", i.template()));
+        s.outcomeTopic().ifPresent(t -> m.put("outcomeTopic", t));
+        if (s.onFailure() != FailurePolicy.COMPENSATE) {
+            m.put("onFailure", s.onFailure().name().toLowerCase(Locale.ROOT));
+        }
+        return m;
+    }
+}

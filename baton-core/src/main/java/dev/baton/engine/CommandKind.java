@@ -1,0 +1,7 @@
+package dev.baton.engine;
+
+/** What a step command asks a worker to do. */
+public enum CommandKind {
+    EXECUTE,
+    COMPENSATE
+}

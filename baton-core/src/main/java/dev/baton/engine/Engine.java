@@ -1,0 +1,458 @@
+package dev.baton.engine;
+
+import dev.baton.definition.StepDefinition;
+import dev.baton.definition.WorkflowDefinition;
+import dev.baton.engine.Inbound.CancelInstance;
+import dev.baton.engine.Inbound.FireTimeout;
+import dev.baton.engine.Inbound.ReportOutcome;
+import dev.baton.engine.Inbound.RetryInstance;
+import dev.baton.engine.Inbound.StartInstance;
+import dev.baton.engine.Notification.CompensationCompleted;
+import dev.baton.engine.Notification.CompensationFailed;
+import dev.baton.engine.Notification.CompensationStarted;
+import dev.baton.engine.Notification.IgnoredBecause;
+import dev.baton.engine.Notification.IncidentRaised;
+import dev.baton.engine.Notification.InstanceCompleted;
+import dev.baton.engine.Notification.InstanceFailing;
+import dev.baton.engine.Notification.InstanceStarted;
+import dev.baton.engine.Notification.OutcomeIgnored;
+import dev.baton.engine.Notification.RequestIgnored;
+import dev.baton.engine.Notification.StepCompleted;
+import dev.baton.engine.Notification.StepFailed;
+import dev.baton.engine.Notification.StepSkipped;
+import dev.baton.engine.Notification.StepStarted;
+import dev.baton.engine.Notification.StepTimedOut;
+import dev.baton.engine.Outbound.StepCommand;
+import dev.baton.engine.Outbound.WorkflowResult;
+import dev.baton.engine.TimerRequest.CancelTimeout;
+import dev.baton.engine.TimerRequest.ScheduleTimeout;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The workflow rules: a pure function from (definition, instance state, inbound event) to a {@link Decision}.
+ *
+ * <p>The rules, in the order a newcomer needs them:
+ *
+ * <ol>
+ *   <li><b>Start.</b> Every step whose {@code after} steps are all done (succeeded or skipped) starts at once, so
+ *       parallel branches start together and a join starts exactly once, when its last input is done. A step whose
+ *       {@code when} is false is skipped, and a skip counts as done.
+ *   <li><b>Outcome.</b> Only the outcome for a step's current command counts. A second outcome for it, one for an
+ *       older attempt, or one for a command never sent changes nothing and is reported as {@link OutcomeIgnored}.
+ *   <li><b>Failure.</b> A step that fails (or times out) fails the item: {@link InstanceFailing} is published at
+ *       once, nothing new starts, steps already running are waited for, and then every succeeded step that has a
+ *       compensation is undone. A step is undone only after every step downstream of it has been undone, so steps
+ *       that ran in parallel are undone in parallel and a chain is undone in reverse. With {@code onFailure: wait}
+ *       the instance raises an incident instead and waits for an operator's retry or cancel.
+ *   <li><b>Cancel.</b> Like a failure, but running steps are not waited for: they are abandoned, and if one of them
+ *       succeeds later, it is compensated then (as is a success that arrives after its step timed out).
+ *   <li><b>Compensation failure.</b> The instance raises an incident; an operator's retry sends the compensation
+ *       again.
+ *   <li><b>End.</b> When nothing is running or left to undo, the process completes and exactly one result is
+ *       published with the item's outcome: succeeded, failed or cancelled.
+ * </ol>
+ */
+public final class Engine {
+    private final WorkflowDefinition definition;
+    private final Instant at;
+    private Instance.Builder instance;
+    private final List<Outbound> outbound = new ArrayList<>();
+    private final List<Notification> notifications = new ArrayList<>();
+    private final List<TimerRequest> timers = new ArrayList<>();
+
+    private Engine(WorkflowDefinition definition, Instance current, Instant at) {
+        this.definition = definition;
+        this.at = at;
+        this.instance = current == null ? null : current.toBuilder();
+    }
+
+    /**
+     * Decides what {@code event} does to {@code current}.
+     *
+     * @param definition the definition version the instance runs on (for a start: the one to start it on)
+     * @param current the stored state, or {@code null} if there is none yet
+     */
+    public static Decision decide(WorkflowDefinition definition, Instance current, Inbound event) {
+        var engine = new Engine(definition, current, event.at());
+        if (current == null && !(event instanceof StartInstance)) {
+            engine.notifications.add(new RequestIgnored(event.instanceId(), nameOf(event), "unknown instance", event.at()));
+            return engine.decision(null);
+        }
+        if (event instanceof StartInstance start) {
+            engine.start(start, current);
+        } else if (event instanceof ReportOutcome outcome) {
+            engine.report(outcome);
+        } else if (event instanceof FireTimeout timeout) {
+            engine.timeOut(timeout);
+        } else if (event instanceof CancelInstance cancel) {
+            engine.cancel(cancel);
+        } else if (event instanceof RetryInstance retry) {
+            engine.retry(retry);
+        }
+        return engine.decision(current);
+    }
+
+    /** The id of a step's command for an attempt; deterministic, so a replayed decision sends the same id. */
+    public static String commandId(String instanceId, String stepId, int attempt) {
+        return instanceId + "/" + stepId + "/" + attempt;
+    }
+
+    static String compensationCommandId(String executeCommandId, int compensationAttempt) {
+        return executeCommandId + "/compensate/" + compensationAttempt;
+    }
+
+    private Decision decision(Instance before) {
+        if (instance == null) {
+            return new Decision(null, outbound, notifications, timers);
+        }
+        Instance after = instance.build();
+        if (after.equals(before)) {
+            return new Decision(before, outbound, notifications, timers); // an ignored event leaves no trace in state
+        }
+        return new Decision(instance.updatedAt(at).build(), outbound, notifications, timers);
+    }
+
+    // --- inbound events ---------------------------------------------------------------------------------------
+
+    private void start(StartInstance start, Instance current) {
+        if (current != null) {
+            notifications.add(new RequestIgnored(start.instanceId(), "StartInstance", "an instance with this id exists already", at));
+            return;
+        }
+        instance = Instance.builder(start.instanceId(), definition.name(), definition.version())
+                .input(start.input())
+                .businessKey(start.businessKey())
+                .startedAt(at);
+        for (StepDefinition step : definition.steps()) {
+            instance.step(StepExecution.pending(step.id()));
+        }
+        notifications.add(new InstanceStarted(start.instanceId(), definition.name(), definition.version(), at));
+        advance();
+    }
+
+    private void report(ReportOutcome outcome) {
+        StepExecution step = instance.step(outcome.stepId());
+        if (step == null) {
+            ignore(outcome, IgnoredBecause.UNKNOWN_STEP);
+            return;
+        }
+        String commandId = outcome.commandId();
+        if (commandId != null && commandId.equals(step.commandId())) {
+            switch (step.state()) {
+                case RUNNING -> {
+                    cancelTimer(step);
+                    if (outcome.succeeded()) {
+                        succeed(step, outcome);
+                    } else {
+                        fail(step, outcome.error() == null ? defaultError(step) : withStep(outcome.error(), step), outcome.workerAttempts());
+                    }
+                }
+                case TIMED_OUT, ABANDONED -> lateOutcome(step, outcome);
+                default -> ignore(outcome, IgnoredBecause.DUPLICATE);
+            }
+        } else if (commandId != null && commandId.equals(step.compensationCommandId())) {
+            if (step.state() == StepState.COMPENSATING) {
+                compensationOutcome(step, outcome);
+            } else {
+                ignore(outcome, IgnoredBecause.DUPLICATE);
+            }
+        } else if (commandId != null && commandId.startsWith(outcome.instanceId() + "/" + outcome.stepId() + "/")) {
+            ignore(outcome, IgnoredBecause.STALE);
+        } else {
+            ignore(outcome, IgnoredBecause.UNKNOWN_COMMAND);
+        }
+        advance();
+    }
+
+    private void timeOut(FireTimeout timeout) {
+        StepExecution step = instance.step(timeout.stepId());
+        if (step == null || step.state() != StepState.RUNNING || !timeout.commandId().equals(step.commandId())) {
+            return; // the step finished before its timer fired; nothing to report
+        }
+        String after = stepDef(step).timeout().map(Object::toString).orElse("its timeout");
+        Failure error = new Failure(step.stepId(), "Timeout", "no outcome within " + after);
+        put(step.toBuilder().state(StepState.TIMED_OUT).error(error).finishedAt(at));
+        notifications.add(new StepTimedOut(instance.instanceId(), step.stepId(), step.commandId(), at));
+        itemFails(step, error);
+        advance();
+    }
+
+    private void cancel(CancelInstance cancel) {
+        if (instance.status() == ProcessStatus.COMPLETED) {
+            notifications.add(new RequestIgnored(cancel.instanceId(), "CancelInstance", "the instance has completed", at));
+            return;
+        }
+        if (instance.outcome() != null) {
+            notifications.add(new RequestIgnored(cancel.instanceId(), "CancelInstance",
+                    "the item has already " + (instance.outcome() == Outcome.CANCELLED ? "been cancelled" : "failed") + "; its compensation is under way", at));
+            return;
+        }
+        Failure reason = new Failure(null, "Cancelled", cancel.reason() == null ? "cancelled by an operator" : cancel.reason());
+        instance.outcome(Outcome.CANCELLED).failure(reason);
+        notifications.add(new InstanceFailing(instance.instanceId(), Outcome.CANCELLED, reason, at));
+        for (StepExecution step : List.copyOf(instance.steps())) {
+            if (step.state() == StepState.RUNNING) {
+                cancelTimer(step);
+                put(step.toBuilder().state(StepState.ABANDONED).finishedAt(at));
+            }
+        }
+        advance();
+    }
+
+    private void retry(RetryInstance retry) {
+        if (instance.status() != ProcessStatus.INCIDENT) {
+            notifications.add(new RequestIgnored(retry.instanceId(), "RetryInstance",
+                    "nothing to retry: the instance is " + instance.status(), at));
+            return;
+        }
+        boolean retried = false;
+        for (StepExecution step : List.copyOf(instance.steps())) {
+            if (retry.stepId() != null && !retry.stepId().equals(step.stepId())) {
+                continue;
+            }
+            if (step.state().hasFailed() && instance.outcome() == null) {
+                startStep(step);
+                retried = true;
+            } else if (step.state() == StepState.COMPENSATION_FAILED) {
+                startCompensation(step);
+                retried = true;
+            }
+        }
+        if (!retried) {
+            notifications.add(new RequestIgnored(retry.instanceId(), "RetryInstance",
+                    retry.stepId() == null ? "no failed step or compensation to retry" : "step '" + retry.stepId() + "' has nothing to retry", at));
+            return;
+        }
+        advance();
+    }
+
+    // --- transitions --------------------------------------------------------------------------------------------
+
+    private void succeed(StepExecution step, ReportOutcome outcome) {
+        int order = instance.completions() + 1;
+        instance.completions(order);
+        put(step.toBuilder().state(StepState.SUCCEEDED).output(outcome.output()).error(null)
+                .workerAttempts(outcome.workerAttempts()).finishedAt(at).completionOrder(order));
+        notifications.add(new StepCompleted(instance.instanceId(), step.stepId(), step.commandId(), at));
+    }
+
+    private void fail(StepExecution step, Failure error, int workerAttempts) {
+        put(step.toBuilder().state(StepState.FAILED).error(error).workerAttempts(workerAttempts).finishedAt(at));
+        notifications.add(new StepFailed(instance.instanceId(), step.stepId(), step.commandId(), error, at));
+        itemFails(step, error);
+    }
+
+    /** A step's failure decides the item's outcome, unless it was decided already or the step waits for an operator. */
+    private void itemFails(StepExecution step, Failure error) {
+        if (instance.outcome() != null) {
+            return;
+        }
+        if (stepDef(step).onFailure() == dev.baton.definition.FailurePolicy.WAIT) {
+            return; // advance() raises the incident
+        }
+        instance.outcome(Outcome.FAILED).failure(error);
+        notifications.add(new InstanceFailing(instance.instanceId(), Outcome.FAILED, error, at));
+    }
+
+    /** An outcome for a step the instance stopped waiting for: its work happened, so a success must be undone. */
+    private void lateOutcome(StepExecution step, ReportOutcome outcome) {
+        if (!outcome.succeeded()) {
+            Failure error = outcome.error() == null ? defaultError(step) : withStep(outcome.error(), step);
+            put(step.toBuilder().state(StepState.FAILED).error(error).workerAttempts(outcome.workerAttempts()));
+            notifications.add(new StepFailed(instance.instanceId(), step.stepId(), step.commandId(), error, at));
+            return;
+        }
+        succeed(step, outcome);
+        if (instance.status() == ProcessStatus.COMPLETED && stepDef(step).compensate().isPresent()) {
+            // The result is out and stays as it is; the late work is still undone.
+            startCompensation(instance.step(step.stepId()));
+        }
+    }
+
+    private void compensationOutcome(StepExecution step, ReportOutcome outcome) {
+        if (outcome.succeeded()) {
+            put(step.toBuilder().state(StepState.COMPENSATED).compensationFinishedAt(at).compensationError(null));
+            var done = new ArrayList<>(instance.compensatedSoFar());
+            done.add(step.stepId());
+            instance.compensated(done);
+            notifications.add(new CompensationCompleted(instance.instanceId(), step.stepId(), outcome.commandId(), at));
+        } else {
+            Failure error = outcome.error() == null ? defaultError(step) : withStep(outcome.error(), step);
+            put(step.toBuilder().state(StepState.COMPENSATION_FAILED).compensationFinishedAt(at).compensationError(error));
+            notifications.add(new CompensationFailed(instance.instanceId(), step.stepId(), outcome.commandId(), error, at));
+        }
+    }
+
+    /**
+     * Moves the instance as far as the rules allow: starts ready steps, or compensates, then completes it or
+     * records that it waits (for workers, or for an operator).
+     */
+    private void advance() {
+        if (instance.status() == ProcessStatus.COMPLETED) {
+            return;
+        }
+        ProcessStatus next;
+        if (instance.outcome() == null) {
+            startReadySteps();
+            if (instance.steps().stream().allMatch(s -> s.state().letsSuccessorsStart())) {
+                complete(Outcome.SUCCEEDED);
+                return;
+            }
+            next = instance.steps().stream().anyMatch(s -> s.state().hasFailed()) ? ProcessStatus.INCIDENT : ProcessStatus.RUNNING;
+        } else {
+            boolean waitForRunning = instance.outcome() == Outcome.FAILED && any(StepState.RUNNING);
+            if (!waitForRunning) {
+                startReadyCompensations();
+            }
+            if (waitForRunning || any(StepState.COMPENSATING)) {
+                next = ProcessStatus.COMPENSATING;
+            } else if (any(StepState.COMPENSATION_FAILED)) {
+                next = ProcessStatus.INCIDENT;
+            } else {
+                complete(instance.outcome());
+                return;
+            }
+        }
+        if (next == ProcessStatus.INCIDENT && instance.status() != ProcessStatus.INCIDENT) {
+            StepExecution atFault = instance.steps().stream()
+                    .filter(s -> s.state().hasFailed() || s.state() == StepState.COMPENSATION_FAILED)
+                    .findFirst().orElseThrow();
+            String reason = atFault.state() == StepState.COMPENSATION_FAILED
+                    ? "compensation of '" + atFault.stepId() + "' failed; retry it"
+                    : "step '" + atFault.stepId() + "' failed and waits for an operator (onFailure: wait); retry it or cancel";
+            notifications.add(new IncidentRaised(instance.instanceId(), atFault.stepId(), reason, at));
+        }
+        instance.status(next);
+    }
+
+    private void startReadySteps() {
+        boolean changed = true;
+        while (changed) { // a skip can make further steps ready in the same decision
+            changed = false;
+            for (StepDefinition def : definition.steps()) {
+                StepExecution step = instance.step(def.id());
+                if (step.state() != StepState.PENDING || !def.after().stream().allMatch(p -> instance.step(p).state().letsSuccessorsStart())) {
+                    continue;
+                }
+                if (def.when().isPresent() && !def.when().get().test(instance.build().data())) {
+                    put(step.toBuilder().state(StepState.SKIPPED).finishedAt(at));
+                    notifications.add(new StepSkipped(instance.instanceId(), def.id(), at));
+                } else {
+                    startStep(step);
+                }
+                changed = true;
+            }
+        }
+    }
+
+    private void startStep(StepExecution step) {
+        StepDefinition def = stepDef(step);
+        int attempt = step.attempt() + 1;
+        String commandId = commandId(instance.instanceId(), step.stepId(), attempt);
+        Object mapped = def.input().map(m -> m.apply(instance.build().data())).orElse(null);
+        put(step.toBuilder().state(StepState.RUNNING).attempt(attempt).commandId(commandId).input(mapped)
+                .output(null).error(null).workerAttempts(0).startedAt(at).finishedAt(null));
+        outbound.add(new StepCommand(def.topic(), instance.instanceId(), instance.workflow(), step.stepId(), commandId,
+                CommandKind.EXECUTE, attempt, mapped != null ? mapped : instance.input()));
+        notifications.add(new StepStarted(instance.instanceId(), step.stepId(), commandId, attempt, at));
+        def.timeout().ifPresent(t -> timers.add(new ScheduleTimeout(instance.instanceId(), step.stepId(), commandId, at.plus(t))));
+    }
+
+    /** Starts the compensation of every succeeded step whose downstream steps have all been undone (or need no undo). */
+    private void startReadyCompensations() {
+        for (StepDefinition def : definition.steps()) {
+            StepExecution step = instance.step(def.id());
+            if (step.state() != StepState.SUCCEEDED) {
+                continue;
+            }
+            if (def.compensate().isEmpty()) {
+                continue;
+            }
+            boolean downstreamUndone = definition.descendants(def.id()).stream()
+                    .map(instance::step)
+                    .noneMatch(d -> awaitsUndo(d));
+            if (downstreamUndone) {
+                startCompensation(step);
+            }
+        }
+    }
+
+    private boolean awaitsUndo(StepExecution step) {
+        return switch (step.state()) {
+            case SUCCEEDED -> stepDef(step).compensate().isPresent();
+            case COMPENSATING, COMPENSATION_FAILED -> true;
+            default -> false;
+        };
+    }
+
+    private void startCompensation(StepExecution step) {
+        StepDefinition def = stepDef(step);
+        int attempt = step.compensationAttempt() + 1;
+        String commandId = compensationCommandId(step.commandId(), attempt);
+        put(step.toBuilder().state(StepState.COMPENSATING).compensationAttempt(attempt).compensationCommandId(commandId)
+                .compensationStartedAt(at).compensationFinishedAt(null).compensationError(null));
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("input", step.input() != null ? step.input() : instance.input());
+        input.put("output", step.output());
+        outbound.add(new StepCommand(def.compensate().orElseThrow().topic(), instance.instanceId(), instance.workflow(),
+                step.stepId(), commandId, CommandKind.COMPENSATE, step.attempt(), input));
+        notifications.add(new CompensationStarted(instance.instanceId(), step.stepId(), commandId, at));
+    }
+
+    private void complete(Outcome outcome) {
+        instance.status(ProcessStatus.COMPLETED).outcome(outcome).completedAt(at);
+        Object output = null;
+        if (outcome == Outcome.SUCCEEDED) {
+            var outputs = new LinkedHashMap<String, Object>();
+            instance.steps().stream()
+                    .filter(s -> s.state() == StepState.SUCCEEDED)
+                    .forEach(s -> outputs.put(s.stepId(), s.output()));
+            output = outputs;
+        }
+        outbound.add(new WorkflowResult(definition.resultTopic(), instance.instanceId(), instance.workflow(),
+                instance.version(), outcome, output, outcome == Outcome.SUCCEEDED ? null : instance.failure(),
+                List.copyOf(instance.compensatedSoFar())));
+        notifications.add(new InstanceCompleted(instance.instanceId(), outcome, at));
+    }
+
+    // --- small pieces -------------------------------------------------------------------------------------------
+
+    private void cancelTimer(StepExecution step) {
+        if (stepDef(step).timeout().isPresent()) {
+            timers.add(new CancelTimeout(instance.instanceId(), step.stepId(), step.commandId()));
+        }
+    }
+
+    private void ignore(ReportOutcome outcome, IgnoredBecause reason) {
+        notifications.add(new OutcomeIgnored(outcome.instanceId(), outcome.stepId(), outcome.commandId(), reason, at));
+    }
+
+    private boolean any(StepState state) {
+        return instance.steps().stream().anyMatch(s -> s.state() == state);
+    }
+
+    private void put(StepExecution.Builder step) {
+        instance.step(step.build());
+    }
+
+    private StepDefinition stepDef(StepExecution step) {
+        return definition.step(step.stepId()).orElseThrow(
+                () -> new IllegalStateException("step '" + step.stepId() + "' is not in " + definition));
+    }
+
+    private static Failure withStep(Failure error, StepExecution step) {
+        return error.stepId() != null ? error : new Failure(step.stepId(), error.type(), error.message());
+    }
+
+    private static Failure defaultError(StepExecution step) {
+        return new Failure(step.stepId(), "Failed", "the worker reported a failure without an error");
+    }
+
+    private static String nameOf(Inbound event) {
+        return event.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.baton.engine;
+
+import java.time.Instant;
+
+/**
+ * Everything that can happen to an instance, as the engine receives it. Each carries the time it happened:
+ * the engine never reads a clock, so replaying the same inputs gives the same decisions.
+ */
+public sealed interface Inbound {
+    String instanceId();
+
+    Instant at();
+
+    /** A start request: create the instance and start its first steps. */
+    record StartInstance(String instanceId, Object input, String businessKey, Instant at) implements Inbound {}
+
+    /**
+     * A worker's absolute outcome for a command, execute or compensate: the engine tells which by the command id.
+     *
+     * @param succeeded {@code true} for SUCCEEDED, {@code false} for FAILED
+     * @param output the worker's output on success
+     * @param error the worker's error on failure
+     * @param workerAttempts how many tries the worker made
+     */
+    record ReportOutcome(
+            String instanceId,
+            String stepId,
+            String commandId,
+            boolean succeeded,
+            Object output,
+            Failure error,
+            int workerAttempts,
+            Instant at)
+            implements Inbound {
+
+        public static ReportOutcome success(String instanceId, String stepId, String commandId, Object output, Instant at) {
+            return new ReportOutcome(instanceId, stepId, commandId, true, output, null, 1, at);
+        }
+
+        public static ReportOutcome failure(String instanceId, String stepId, String commandId, Failure error, Instant at) {
+            return new ReportOutcome(instanceId, stepId, commandId, false, null, error, 1, at);
+        }
+    }
+
+    /** A step's timeout came due; ignored unless that command is still running. */
+    record FireTimeout(String instanceId, String stepId, String commandId, Instant at) implements Inbound {}
+
+    /** An operator cancels the instance: nothing new starts and completed steps are compensated. */
+    record CancelInstance(String instanceId, String reason, Instant at) implements Inbound {}
+
+    /**
+     * An operator resolves an incident: a failed step (with {@code onFailure: wait}) runs again with the next
+     * attempt, or a failed compensation is sent again.
+     *
+     * @param stepId the step to retry, or {@code null} for every step the incident is about
+     */
+    record RetryInstance(String instanceId, String stepId, Instant at) implements Inbound {}
+}

@@ -1,0 +1,62 @@
+package dev.baton.engine;
+
+import java.time.Instant;
+
+/**
+ * What happened, for people and monitoring: the runtime publishes each one on {@code baton.status}. Names are in
+ * the past tense; none of them is needed to rebuild state, which lives in {@link Instance}.
+ */
+public sealed interface Notification {
+    String instanceId();
+
+    Instant at();
+
+    /** The wire name, e.g. {@code StepCompleted}. */
+    default String type() {
+        return getClass().getSimpleName();
+    }
+
+    record InstanceStarted(String instanceId, String workflow, int version, Instant at) implements Notification {}
+
+    record StepStarted(String instanceId, String stepId, String commandId, int attempt, Instant at) implements Notification {}
+
+    record StepCompleted(String instanceId, String stepId, String commandId, Instant at) implements Notification {}
+
+    record StepSkipped(String instanceId, String stepId, Instant at) implements Notification {}
+
+    record StepFailed(String instanceId, String stepId, String commandId, Failure error, Instant at) implements Notification {}
+
+    record StepTimedOut(String instanceId, String stepId, String commandId, Instant at) implements Notification {}
+
+    /** The item has failed or was cancelled; published at once, before compensation runs. */
+    record InstanceFailing(String instanceId, Outcome outcome, Failure failure, Instant at) implements Notification {}
+
+    record CompensationStarted(String instanceId, String stepId, String commandId, Instant at) implements Notification {}
+
+    record CompensationCompleted(String instanceId, String stepId, String commandId, Instant at) implements Notification {}
+
+    record CompensationFailed(String instanceId, String stepId, String commandId, Failure error, Instant at) implements Notification {}
+
+    /** The instance waits for an operator; {@code stepId} names the step at fault. */
+    record IncidentRaised(String instanceId, String stepId, String reason, Instant at) implements Notification {}
+
+    record InstanceCompleted(String instanceId, Outcome outcome, Instant at) implements Notification {}
+
+    /** An outcome that changed nothing: a duplicate, an old attempt's, or one for a command Baton never sent. */
+    record OutcomeIgnored(String instanceId, String stepId, String commandId, IgnoredBecause reason, Instant at)
+            implements Notification {}
+
+    /** A request or operator action that could not apply, e.g. a second start for the same instance id. */
+    record RequestIgnored(String instanceId, String request, String reason, Instant at) implements Notification {}
+
+    enum IgnoredBecause {
+        /** The command already has an outcome. */
+        DUPLICATE,
+        /** The outcome is for an earlier attempt of the step. */
+        STALE,
+        /** The workflow has no such step. */
+        UNKNOWN_STEP,
+        /** Baton never sent a command with that id. */
+        UNKNOWN_COMMAND
+    }
+}
