@@ -1,0 +1,226 @@
+package dev.baton.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.definition.WorkflowDefinition;
+import dev.baton.engine.Inbound.CancelInstance;
+import dev.baton.engine.Inbound.FireTimeout;
+import dev.baton.engine.Inbound.ReportOutcome;
+import dev.baton.engine.Inbound.RetryInstance;
+import dev.baton.engine.Inbound.StartInstance;
+import dev.baton.engine.Outbound.StepCommand;
+import dev.baton.engine.Outbound.WorkflowResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A given/when/then harness over the pure engine: it keeps one instance's state, feeds it events the way the
+ * runtime would, and records what the engine decided since the last {@link #when()}.
+ *
+ * <pre>{@code
+ * given(article()).started("item-1").stepSucceeded("A")
+ *     .when().stepSucceeded("B")
+ *     .then().expectNoCommands().expectStep("D", StepState.PENDING);
+ * }</pre>
+ *
+ * Commands are described as {@code "execute B"} or {@code "compensate C"}.
+ */
+final class EngineStory {
+    private final WorkflowDefinition definition;
+    private Instance instance;
+    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    private String instanceId = "item-1";
+    private final List<Decision> all = new ArrayList<>();
+    private final List<Decision> recent = new ArrayList<>();
+
+    private EngineStory(WorkflowDefinition definition) {
+        this.definition = definition;
+    }
+
+    static EngineStory given(WorkflowDefinition definition) {
+        return new EngineStory(definition);
+    }
+
+    // --- events ---------------------------------------------------------------------------------------------------
+
+    EngineStory started(String id) {
+        return started(id, Map.of());
+    }
+
+    EngineStory started(String id, Object input) {
+        instanceId = id;
+        return feed(new StartInstance(id, input, null, now));
+    }
+
+    EngineStory stepSucceeded(String stepId) {
+        return stepSucceeded(stepId, Map.of("by", stepId));
+    }
+
+    EngineStory stepSucceeded(String stepId, Object output) {
+        return feed(ReportOutcome.success(instanceId, stepId, currentCommand(stepId), output, now));
+    }
+
+    EngineStory stepFailed(String stepId, String errorType) {
+        return feed(ReportOutcome.failure(instanceId, stepId, currentCommand(stepId),
+                new Failure(stepId, errorType, stepId + " gave up"), now));
+    }
+
+    EngineStory compensationSucceeded(String stepId) {
+        return feed(ReportOutcome.success(instanceId, stepId, instance.step(stepId).compensationCommandId(), null, now));
+    }
+
+    EngineStory compensationFailed(String stepId) {
+        return feed(ReportOutcome.failure(instanceId, stepId, instance.step(stepId).compensationCommandId(),
+                new Failure(stepId, "UndoFailed", "could not undo " + stepId), now));
+    }
+
+    EngineStory timeoutFires(String stepId) {
+        return feed(new FireTimeout(instanceId, stepId, currentCommand(stepId), now));
+    }
+
+    EngineStory cancelled() {
+        return feed(new CancelInstance(instanceId, "customer withdrew", now));
+    }
+
+    EngineStory retried(String stepId) {
+        return feed(new RetryInstance(instanceId, stepId, now));
+    }
+
+    /** Any raw event, e.g. a duplicate or a hand-made outcome. */
+    EngineStory feed(Inbound event) {
+        Decision decision = Engine.decide(definition, instance, event);
+        if (decision.instance() != null) {
+            instance = decision.instance();
+        }
+        all.add(decision);
+        recent.add(decision);
+        return this;
+    }
+
+    EngineStory afterWaiting(Duration duration) {
+        now = now.plus(duration);
+        return this;
+    }
+
+    // --- structure ------------------------------------------------------------------------------------------------
+
+    /** Starts the part of the story whose effects {@code then()} checks. */
+    EngineStory when() {
+        recent.clear();
+        return this;
+    }
+
+    EngineStory then() {
+        return this;
+    }
+
+    // --- expectations ---------------------------------------------------------------------------------------------
+
+    EngineStory expectCommands(String... described) {
+        assertThat(recentCommands()).as("commands published").containsExactlyInAnyOrder(described);
+        return this;
+    }
+
+    /** Like {@link #expectCommands} but in this exact order. */
+    EngineStory expectCommandsInOrder(String... described) {
+        assertThat(recentCommands()).as("commands published").containsExactly(described);
+        return this;
+    }
+
+    EngineStory expectNoCommands() {
+        assertThat(recentCommands()).as("commands published").isEmpty();
+        return this;
+    }
+
+    EngineStory expectState(ProcessStatus status, Outcome outcome) {
+        assertThat(instance.status()).as("process status").isEqualTo(status);
+        assertThat(instance.outcome()).as("item outcome").isEqualTo(outcome);
+        return this;
+    }
+
+    EngineStory expectStep(String stepId, StepState state) {
+        assertThat(instance.step(stepId).state()).as("state of step " + stepId).isEqualTo(state);
+        return this;
+    }
+
+    EngineStory expectNotified(Class<? extends Notification> type) {
+        assertThat(recentNotifications()).as("notifications").anyMatch(type::isInstance);
+        return this;
+    }
+
+    EngineStory expectNotNotified(Class<? extends Notification> type) {
+        assertThat(recentNotifications()).as("notifications").noneMatch(type::isInstance);
+        return this;
+    }
+
+    EngineStory expectIgnored(Notification.IgnoredBecause reason) {
+        assertThat(recentNotifications()).as("notifications")
+                .anyMatch(n -> n instanceof Notification.OutcomeIgnored o && o.reason() == reason);
+        return this;
+    }
+
+    EngineStory expectStateUnchanged() {
+        assertThat(recent).allSatisfy(d -> {
+            assertThat(d.outbound()).isEmpty();
+            assertThat(d.timers()).isEmpty();
+        });
+        return this;
+    }
+
+    EngineStory expectResult(Outcome outcome) {
+        List<WorkflowResult> results = results(recent);
+        assertThat(results).as("results published").hasSize(1);
+        assertThat(results.get(0).outcome()).isEqualTo(outcome);
+        return this;
+    }
+
+    EngineStory expectNoResult() {
+        assertThat(results(recent)).as("results published").isEmpty();
+        return this;
+    }
+
+    EngineStory expectTimers(Class<? extends TimerRequest> type, int count) {
+        assertThat(recent.stream().flatMap(d -> d.timers().stream()).filter(type::isInstance)).hasSize(count);
+        return this;
+    }
+
+    // --- access ---------------------------------------------------------------------------------------------------
+
+    Instance instance() {
+        return instance;
+    }
+
+    WorkflowResult result() {
+        List<WorkflowResult> results = results(all);
+        assertThat(results).as("results over the whole story").hasSize(1);
+        return results.get(0);
+    }
+
+    List<StepCommand> commandsSoFar() {
+        return all.stream().flatMap(d -> d.outbound().stream())
+                .filter(StepCommand.class::isInstance).map(StepCommand.class::cast).toList();
+    }
+
+    List<Notification> recentNotifications() {
+        return recent.stream().flatMap(d -> d.notifications().stream()).toList();
+    }
+
+    private List<String> recentCommands() {
+        return recent.stream().flatMap(d -> d.outbound().stream())
+                .filter(StepCommand.class::isInstance).map(StepCommand.class::cast)
+                .map(c -> c.kind().name().toLowerCase() + " " + c.stepId()).toList();
+    }
+
+    private static List<WorkflowResult> results(List<Decision> decisions) {
+        return decisions.stream().flatMap(d -> d.outbound().stream())
+                .filter(WorkflowResult.class::isInstance).map(WorkflowResult.class::cast).toList();
+    }
+
+    private String currentCommand(String stepId) {
+        StepExecution step = instance.step(stepId);
+        return step == null ? instanceId + "/" + stepId + "/1" : step.commandId();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.baton.engine;
+
+import dev.baton.definition.FailurePolicy;
+import dev.baton.definition.WorkflowDefinition;
+import java.time.Duration;
+
+/** Definitions the engine stories run on. */
+final class Workflows {
+    private Workflows() {}
+
+    /** The article's process: service A, then B and C in parallel, then D once both are done; A, B, C can be undone. */
+    static WorkflowDefinition article() {
+        return WorkflowDefinition.builder("article")
+                .version(1)
+                .step("A", s -> s.topic("service-a.commands").compensate("service-a.commands"))
+                .step("B", s -> s.topic("service-b.commands").after("A").compensate("service-b.commands"))
+                .step("C", s -> s.topic("service-c.commands").after("A").compensate("service-c.commands"))
+                .step("D", s -> s.topic("service-d.commands").after("B", "C"))
+                .build();
+    }
+
+    /** The article's process with a two-hour limit on C. */
+    static WorkflowDefinition articleWithTimeoutOnC() {
+        return WorkflowDefinition.builder("article")
+                .version(1)
+                .step("A", s -> s.topic("service-a.commands").compensate("service-a.commands"))
+                .step("B", s -> s.topic("service-b.commands").after("A").compensate("service-b.commands"))
+                .step("C", s -> s.topic("service-c.commands").after("A").compensate("service-c.commands")
+                        .timeout(Duration.ofHours(2)))
+                .step("D", s -> s.topic("service-d.commands").after("B", "C"))
+                .build();
+    }
+
+    static WorkflowDefinition chain() {
+        return WorkflowDefinition.builder("chain")
+                .version(1)
+                .step("one", s -> s.topic("one").compensate("one"))
+                .step("two", s -> s.topic("two").after("one").compensate("two"))
+                .step("three", s -> s.topic("three").after("two").compensate("three"))
+                .step("four", s -> s.topic("four").after("three"))
+                .build();
+    }
+
+    /** The order example of docs/definitions.md: shipping only for express orders. */
+    static WorkflowDefinition orderFulfilment() {
+        return WorkflowDefinition.builder("order-fulfilment")
+                .version(1)
+                .step("reserve", s -> s.topic("stock.commands").compensate("stock.commands"))
+                .step("charge", s -> s.topic("payments.commands").after("reserve").compensate("payments.commands")
+                        .input(java.util.Map.of("orderId", "$.request.orderId", "reservation", "$.steps.reserve.output.reservationId")))
+                .step("ship", s -> s.topic("shipping.commands").after("reserve").when("$.request.express == true"))
+                .step("notify", s -> s.topic("notify.commands").after("charge", "ship"))
+                .build();
+    }
+
+    static WorkflowDefinition waitingOnFailure() {
+        return WorkflowDefinition.builder("manual")
+                .version(1)
+                .step("prepare", s -> s.topic("prepare").compensate("prepare"))
+                .step("approve", s -> s.topic("approve").after("prepare").onFailure(FailurePolicy.WAIT))
+                .step("finish", s -> s.topic("finish").after("approve"))
+                .build();
+    }
+}
