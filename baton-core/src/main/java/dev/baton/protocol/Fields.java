@@ -1,0 +1,80 @@
+package dev.baton.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/** Strict reading of a protocol message's fields, so every malformed record is rejected with a precise reason. */
+final class Fields {
+    private final String message;
+    private final ObjectNode node;
+
+    private Fields(String message, ObjectNode node) {
+        this.message = message;
+        this.node = node;
+    }
+
+    static Fields parse(String message, byte[] json) {
+        if (json == null) {
+            throw new MalformedMessageException(message + ": the record has no value");
+        }
+        JsonNode node;
+        try {
+            node = Json.mapper().readTree(json);
+        } catch (IOException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new MalformedMessageException(message + ": not valid JSON: " + why);
+        }
+        if (node == null || !node.isObject()) {
+            throw new MalformedMessageException(message + ": the value must be a JSON object");
+        }
+        return new Fields(message, (ObjectNode) node);
+    }
+
+    String requiredText(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw new MalformedMessageException(message + ": field '" + field + "' is required");
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new MalformedMessageException(message + ": field '" + field + "' must be a non-empty string");
+        }
+        return v.asText();
+    }
+
+    String optionalText(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new MalformedMessageException(message + ": field '" + field + "' must be a string");
+        }
+        return v.asText();
+    }
+
+    Integer optionalInt(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new MalformedMessageException(message + ": field '" + field + "' must be a whole number");
+        }
+        return v.asInt();
+    }
+
+    /** Any JSON value as a plain tree; {@code null} when absent. */
+    Object value(String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : Json.mapper().convertValue(v, Object.class);
+    }
+
+    JsonNode node(String field) {
+        return node.get(field);
+    }
+
+    MalformedMessageException error(String reason) {
+        return new MalformedMessageException(message + ": " + reason);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.baton.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.definition.WorkflowDefinition;
+import dev.baton.engine.Decision;
+import dev.baton.engine.Engine;
+import dev.baton.engine.Failure;
+import dev.baton.engine.Inbound;
+import dev.baton.engine.Instance;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InstanceCodecTest {
+
+    private static final WorkflowDefinition ARTICLE = WorkflowDefinition.builder("article").version(3)
+            .step("A", s -> s.topic("a").compensate("a"))
+            .step("B", s -> s.topic("b").after("A").compensate("b").input(Map.of("id", "$.request.id")))
+            .step("C", s -> s.topic("c").after("A").compensate("c"))
+            .step("D", s -> s.topic("d").after("B", "C"))
+            .build();
+
+    @Test
+    void shouldRestoreEveryStateOfTheArticlesFailurePathExactly() {
+        Instant t = Instant.parse("2026-05-01T10:00:00.123456789Z");
+        List<Inbound> events = List.of(
+                new Inbound.StartInstance("i-1", Map.of("id", "o-1", "n", List.of(1, 2), "flag", true), "bk-1", t),
+                Inbound.ReportOutcome.success("i-1", "A", "i-1/A/1", Map.of("r", "r-1"), t.plusMillis(5)),
+                Inbound.ReportOutcome.success("i-1", "B", "i-1/B/1", null, t.plusMillis(6)),
+                Inbound.ReportOutcome.success("i-1", "C", "i-1/C/1", "plain", t.plusMillis(7)),
+                Inbound.ReportOutcome.failure("i-1", "D", "i-1/D/1", new Failure("D", "X", "boom"), t.plusMillis(8)),
+                Inbound.ReportOutcome.success("i-1", "B", "i-1/B/1/compensate/1", null, t.plusMillis(9)),
+                Inbound.ReportOutcome.failure("i-1", "C", "i-1/C/1/compensate/1", new Failure("C", "Y", "no"), t.plusMillis(10)));
+        Instance state = null;
+        for (Inbound e : events) {
+            Decision d = Engine.decide(ARTICLE, state, e);
+            state = d.instance();
+            Instance restored = InstanceCodec.read(InstanceCodec.write(state));
+            assertThat(restored).isEqualTo(state);
+        }
+        assertThat(state.compensated()).containsExactly("B");
+        assertThat(state.failure()).isEqualTo(new Failure("D", "X", "boom"));
+    }
+}
