@@ -422,9 +422,8 @@ public final class Engine {
     // --- small pieces -------------------------------------------------------------------------------------------
 
     private void cancelTimer(StepExecution step) {
-        if (stepDef(step).timeout().isPresent()) {
-            timers.add(new CancelTimeout(instance.instanceId(), step.stepId(), step.commandId()));
-        }
+        stepDef(step).timeout().ifPresent(t -> timers.add(
+                new CancelTimeout(instance.instanceId(), step.stepId(), step.commandId(), step.startedAt().plus(t))));
     }
 
     private void ignore(ReportOutcome outcome, IgnoredBecause reason) {

@@ -8,7 +8,10 @@ public sealed interface TimerRequest {
 
     String commandId();
 
+    Instant dueAt();
+
     record ScheduleTimeout(String instanceId, String stepId, String commandId, Instant dueAt) implements TimerRequest {}
 
-    record CancelTimeout(String instanceId, String stepId, String commandId) implements TimerRequest {}
+    /** {@code dueAt} is the time the timer was scheduled for, so a runtime can find it in a time-ordered index. */
+    record CancelTimeout(String instanceId, String stepId, String commandId, Instant dueAt) implements TimerRequest {}
 }

@@ -8,11 +8,14 @@ import java.util.Map;
  * A start request from {@code baton.requests}: {@code {"workflow", "input", "version"?, "businessKey"?}}, keyed by
  * the new instance's id.
  */
-public record StartRequest(String workflow, Integer version, Object input, String businessKey) {
+public record StartRequest(String workflow, Integer version, Object input, String businessKey) implements RequestMessage {
 
     /** Parses a record value; throws {@link MalformedMessageException} with the reason. */
     public static StartRequest parse(byte[] json) {
-        Fields f = Fields.parse("start request", json);
+        return from(Fields.parse("start request", json));
+    }
+
+    static StartRequest from(Fields f) {
         String workflow = f.requiredText("workflow");
         Integer version = f.optionalInt("version");
         if (version != null && version < 1) {

@@ -1,0 +1,246 @@
+package dev.baton.server.runtime;
+
+import dev.baton.definition.WorkflowDefinition;
+import dev.baton.engine.Decision;
+import dev.baton.engine.Engine;
+import dev.baton.engine.Inbound;
+import dev.baton.engine.Inbound.FireTimeout;
+import dev.baton.engine.Instance;
+import dev.baton.protocol.InstanceCodec;
+import dev.baton.protocol.MalformedMessageException;
+import dev.baton.protocol.OperatorRequest;
+import dev.baton.protocol.RequestMessage;
+import dev.baton.protocol.StartRequest;
+import dev.baton.protocol.WorkerOutcome;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The orchestrator's loop around the engine, for one partition of instances: read an event, load the instance,
+ * let the engine decide, store the new state, forward what it decided. Kafka Streams commits the store change and
+ * every forwarded record in one transaction, which is what makes a decision happen exactly once.
+ */
+final class InstanceProcessor implements Processor<byte[], byte[], byte[], Routed> {
+    private static final Logger log = LoggerFactory.getLogger(InstanceProcessor.class);
+
+    private final DefinitionRegistry definitions;
+    private final OrchestratorSettings settings;
+    private final DecisionWriter writer;
+    private ProcessorContext<byte[], Routed> context;
+    private KeyValueStore<String, byte[]> instances;
+    private TimerIndex timers;
+
+    InstanceProcessor(DefinitionRegistry definitions, OrchestratorSettings settings) {
+        this.definitions = definitions;
+        this.settings = settings;
+        this.writer = new DecisionWriter(settings);
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Routed> context) {
+        this.context = context;
+        this.instances = context.getStateStore(OrchestratorTopology.INSTANCE_STORE);
+        this.timers = new TimerIndex(context.getStateStore(OrchestratorTopology.TIMER_STORE));
+        context.schedule(settings.timerResolution(), PunctuationType.WALL_CLOCK_TIME, now -> fireDueTimers());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        Instant now = settings.clock().instant();
+        try {
+            String instanceId = instanceIdOf(record);
+            Instance current = load(instanceId);
+            if (topic.equals(settings.topics().requests())) {
+                onRequest(record, instanceId, current, now);
+            } else {
+                onOutcome(record, instanceId, current, now);
+            }
+        } catch (MalformedMessageException e) {
+            deadLetter(record, e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug must not stop every other instance on this partition; the record is kept for inspection.
+            log.error("Could not process a record from {}; it goes to the dead-letter topic", topic, e);
+            deadLetter(record, "internal error: " + e);
+        }
+    }
+
+    private void onRequest(Record<byte[], byte[]> record, String instanceId, Instance current, Instant now) {
+        RequestMessage request = RequestMessage.parse(record.value());
+        if (request instanceof StartRequest start) {
+            WorkflowDefinition definition = (start.version() == null
+                    ? definitions.latest(start.workflow())
+                    : definitions.find(start.workflow(), start.version()))
+                    .orElseThrow(() -> new MalformedMessageException("unknown workflow '" + start.workflow() + "'"
+                            + (start.version() == null ? "" : " version " + start.version()) + ": deploy it first"));
+            if (current != null) {
+                definition = definitionOf(current);
+            }
+            decideAndApply(definition, current, start.toInbound(instanceId, now), record.headers());
+        } else {
+            OperatorRequest operation = (OperatorRequest) request;
+            if (current == null) {
+                throw new MalformedMessageException("unknown instance '" + instanceId + "'");
+            }
+            decideAndApply(definitionOf(current), current, operation.toInbound(instanceId, now), record.headers());
+        }
+    }
+
+    private void onOutcome(Record<byte[], byte[]> record, String instanceId, Instance current, Instant now) {
+        WorkerOutcome outcome = WorkerOutcome.parse(record.value());
+        if (!outcome.instanceId().equals(instanceId)) {
+            throw new MalformedMessageException("the record key '" + instanceId + "' is not the outcome's instanceId '"
+                    + outcome.instanceId() + "': outcomes must be keyed by instance id");
+        }
+        if (current == null) {
+            throw new MalformedMessageException("unknown instance '" + instanceId + "'");
+        }
+        decideAndApply(definitionOf(current), current, outcome.toInbound(now), record.headers());
+    }
+
+    private void fireDueTimers() {
+        Instant now = settings.clock().instant();
+        for (TimerIndex.Due due : timers.dueAt(now)) {
+            Instance current = load(due.instanceId());
+            timers.remove(due);
+            if (current == null) {
+                continue;
+            }
+            try {
+                decideAndApply(definitionOf(current), current,
+                        new FireTimeout(due.instanceId(), due.stepId(), due.commandId(), now), new RecordHeaders());
+            } catch (RuntimeException e) {
+                log.error("Could not fire the timeout of {} for instance {}", due.commandId(), due.instanceId(), e);
+            }
+        }
+    }
+
+    private void decideAndApply(WorkflowDefinition definition, Instance current, Inbound event, Headers inbound) {
+        Decision decision = Engine.decide(definition, current, event);
+        if (decision.instance() != null && decision.instance() != current) {
+            instances.put(decision.instance().instanceId(), InstanceCodec.write(decision.instance()));
+        }
+        timers.apply(decision.timers());
+        long timestamp = event.at().toEpochMilli();
+        for (KeyValue<Routed, Headers> out : writer.records(decision, definition, event.at(), inbound)) {
+            context.forward(new Record<>(event.instanceId().getBytes(StandardCharsets.UTF_8), out.key, timestamp, out.value));
+        }
+    }
+
+    private WorkflowDefinition definitionOf(Instance instance) {
+        return definitions.find(instance.workflow(), instance.version()).orElseThrow(() -> new IllegalStateException(
+                "definition " + instance.workflow() + " v" + instance.version() + " of instance " + instance.instanceId()
+                        + " is not deployed"));
+    }
+
+    private Instance load(String instanceId) {
+        byte[] stored = instances.get(instanceId);
+        return stored == null ? null : InstanceCodec.read(stored);
+    }
+
+    private String instanceIdOf(Record<byte[], byte[]> record) {
+        if (record.key() == null) {
+            throw new MalformedMessageException("the record has no key: the key must be the instance id");
+        }
+        int size = record.key().length + (record.value() == null ? 0 : record.value().length);
+        if (size > settings.maxPayloadBytes()) {
+            throw new MalformedMessageException("the record has " + size + " bytes, more than the limit of "
+                    + settings.maxPayloadBytes());
+        }
+        try {
+            String id = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(record.key()))
+                    .toString();
+            if (id.isBlank() || id.length() > 200 || id.chars().anyMatch(Character::isISOControl)) {
+                throw new MalformedMessageException(
+                        "the instance id (the record key) must be 1 to 200 characters with no control characters");
+            }
+            return id;
+        } catch (CharacterCodingException e) {
+            throw new MalformedMessageException("the record key is not valid UTF-8");
+        }
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String reason) {
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        Headers headers = new RecordHeaders();
+        for (Header h : record.headers()) {
+            headers.add(h);
+        }
+        headers.add("baton.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
+        if (source != null) {
+            headers.add("baton.dlq.topic", source.topic().getBytes(StandardCharsets.UTF_8));
+            headers.add("baton.dlq.partition", String.valueOf(source.partition()).getBytes(StandardCharsets.UTF_8));
+            headers.add("baton.dlq.offset", String.valueOf(source.offset()).getBytes(StandardCharsets.UTF_8));
+        }
+        context.forward(new Record<>(record.key(), new Routed(settings.topics().deadLetters(), record.value()),
+                record.timestamp(), headers));
+    }
+
+    /** Time-ordered due timers, in a store so they survive restarts and move with their partition. */
+    static final class TimerIndex {
+        private final KeyValueStore<String, byte[]> store;
+
+        TimerIndex(KeyValueStore<String, byte[]> store) {
+            this.store = store;
+        }
+
+        record Due(String key, String instanceId, String stepId, String commandId) {}
+
+        void apply(List<dev.baton.engine.TimerRequest> requests) {
+            for (var request : requests) {
+                String key = key(request.dueAt(), request.commandId());
+                if (request instanceof dev.baton.engine.TimerRequest.ScheduleTimeout schedule) {
+                    String value = schedule.instanceId() + '\u0000' + schedule.stepId();
+                    store.put(key, value.getBytes(StandardCharsets.UTF_8));
+                } else {
+                    store.delete(key);
+                }
+            }
+        }
+
+        List<Due> dueAt(Instant now) {
+            var due = new ArrayList<Due>();
+            try (KeyValueIterator<String, byte[]> it = store.range("", key(now, "\uffff"))) {
+                while (it.hasNext()) {
+                    var kv = it.next();
+                    String commandId = kv.key.substring(kv.key.indexOf('|') + 1);
+                    String value = new String(kv.value, StandardCharsets.UTF_8);
+                    int cut = value.indexOf('\u0000');
+                    due.add(new Due(kv.key, value.substring(0, cut), value.substring(cut + 1), commandId));
+                }
+            }
+            return due;
+        }
+
+        void remove(Due due) {
+            store.delete(due.key());
+        }
+
+        /** Zero-padded nanoseconds first, so the store's key order is due-time order. */
+        private static String key(Instant dueAt, String commandId) {
+            long nanos = dueAt.getEpochSecond() * 1_000_000_000L + dueAt.getNano();
+            return String.format("%019d", nanos) + "|" + commandId;
+        }
+    }
+}

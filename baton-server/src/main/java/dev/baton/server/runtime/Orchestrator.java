@@ -1,0 +1,293 @@
+package dev.baton.server.runtime;
+
+import dev.baton.definition.StepDefinition;
+import dev.baton.definition.WorkflowDefinition;
+import dev.baton.definition.DefinitionWriter;
+import dev.baton.engine.Instance;
+import dev.baton.protocol.InstanceCodec;
+import dev.baton.protocol.OperatorRequest;
+import dev.baton.protocol.StartRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One orchestrator process: the Kafka Streams application plus the few writes the API and CLI need (deploy a
+ * definition, start an instance, operator actions). Several processes with the same application id share the
+ * partitions, and take over each other's when one stops.
+ */
+public final class Orchestrator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
+
+    private final OrchestratorSettings settings;
+    private final DefinitionRegistry definitions = new DefinitionRegistry();
+    private KafkaStreams streams;
+    private KafkaProducer<String, byte[]> producer;
+    private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+
+    public Orchestrator(OrchestratorSettings settings) {
+        this.settings = settings;
+    }
+
+    public OrchestratorSettings settings() {
+        return settings;
+    }
+
+    public DefinitionRegistry definitions() {
+        return definitions;
+    }
+
+    /** Creates Baton's topics if needed, starts processing and waits until this process is running. */
+    public synchronized Orchestrator start(Duration timeout) {
+        if (streams != null) {
+            throw new IllegalStateException("the orchestrator has been started already");
+        }
+        createOwnTopics();
+        producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
+        streams = new KafkaStreams(OrchestratorTopology.build(settings, definitions), streamsProperties());
+        var running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            state = now;
+            log.info("Orchestrator {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("A stream thread died; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        try {
+            if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the orchestrator did not reach RUNNING within " + timeout + " (state " + state + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+        return this;
+    }
+
+    public KafkaStreams.State state() {
+        return state;
+    }
+
+    public boolean isRunning() {
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+    }
+
+    /**
+     * Deploys a definition as the next version of its workflow, creating the topics it uses, and waits until this
+     * process sees it.
+     */
+    public WorkflowDefinition deploy(WorkflowDefinition definition) {
+        int next = definitions.latest(definition.name()).map(WorkflowDefinition::version).orElse(0) + 1;
+        WorkflowDefinition versioned = definition.withVersion(next);
+        createTopics(topicsOf(versioned), settings.partitions(), Map.of());
+        send(settings.topics().definitions(), DefinitionRegistry.key(versioned.name(), next),
+                DefinitionWriter.toJson(versioned).getBytes(StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (definitions.find(versioned.name(), next).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("deployed " + versioned.name() + " v" + next + " but did not read it back within 30 s");
+            }
+            sleep(10);
+        }
+        return versioned;
+    }
+
+    /** Writes a start request; the instance exists once the orchestrator has processed it. */
+    public void start(String instanceId, StartRequest request) {
+        send(settings.topics().requests(), instanceId, request.toJson());
+    }
+
+    public void operate(String instanceId, OperatorRequest request) {
+        send(settings.topics().requests(), instanceId, request.toJson());
+    }
+
+    /** The instance as stored by this process, if this process owns its partition. */
+    public Optional<Instance> localInstance(String instanceId) {
+        byte[] stored = instanceStore().get(instanceId);
+        return stored == null ? Optional.empty() : Optional.of(InstanceCodec.read(stored));
+    }
+
+    /** Every instance this process owns, streamed to {@code sink} in key order. */
+    public void forEachLocalInstance(Consumer<Instance> sink) {
+        try (var it = instanceStore().all()) {
+            it.forEachRemaining(kv -> sink.accept(InstanceCodec.read(kv.value)));
+        }
+    }
+
+    private ReadOnlyKeyValueStore<String, byte[]> instanceStore() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                return streams.store(StoreQueryParameters.fromNameAndType(
+                        OrchestratorTopology.INSTANCE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+            } catch (InvalidStateStoreException e) {
+                // Stores are unavailable while partitions move; wait for the rebalance to settle.
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleep(50);
+            }
+        }
+    }
+
+    private void send(String topic, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not write to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<String> topicsOf(WorkflowDefinition d) {
+        var topics = new LinkedHashSet<String>();
+        topics.add(d.resultTopic());
+        for (StepDefinition s : d.steps()) {
+            topics.add(s.topic());
+            s.compensate().ifPresent(c -> topics.add(c.topic()));
+            s.outcomeTopic().ifPresent(topics::add);
+        }
+        return topics;
+    }
+
+    private void createOwnTopics() {
+        BatonTopics t = settings.topics();
+        createTopics(List.of(t.requests(), t.callbacks(), t.status(), t.deadLetters(), WorkflowDefinition.DEFAULT_RESULT_TOPIC),
+                settings.partitions(), Map.of());
+        createTopics(List.of(t.definitions()), 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        try (Admin admin = Admin.create(adminProperties())) {
+            Map<String, TopicDescription> d = admin.describeTopics(List.of(t.requests(), t.callbacks())).allTopicNames().get(30, TimeUnit.SECONDS);
+            int requests = d.get(t.requests()).partitions().size();
+            int callbacks = d.get(t.callbacks()).partitions().size();
+            if (requests != callbacks) {
+                throw new IllegalStateException(t.requests() + " has " + requests + " partitions and " + t.callbacks() + " has "
+                        + callbacks + ": they must have the same number, so that an instance's events meet on one partition");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not describe Baton's topics: " + e.getMessage(), e);
+        }
+    }
+
+    private void createTopics(java.util.Collection<String> names, int partitions, Map<String, String> configs) {
+        try (Admin admin = Admin.create(adminProperties())) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String name : names) {
+                if (!existing.contains(name)) {
+                    missing.add(new NewTopic(name, partitions, settings.replicationFactor()).configs(configs));
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not create topics " + names + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> common() {
+        var p = new HashMap<String, Object>(settings.kafkaProperties());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        return p;
+    }
+
+    private Map<String, Object> adminProperties() {
+        return common();
+    }
+
+    private Map<String, Object> producerProperties() {
+        var p = common();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return p;
+    }
+
+    private Properties streamsProperties() {
+        var p = new Properties();
+        p.putAll(common());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        p.put(StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
+        // Pattern sources pick up new outcome topics at the next metadata refresh.
+        p.put(StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.METADATA_MAX_AGE_CONFIG), 10_000);
+        return p;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+            streams = null;
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.baton.server.runtime;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** How an orchestrator process connects and behaves. Every setting has a default fit for a laptop. */
+public final class OrchestratorSettings {
+    private String bootstrapServers = "127.0.0.1:9092";
+    private String applicationId = "baton-orchestrator";
+    private BatonTopics topics = BatonTopics.defaults();
+    private Path stateDir = Path.of("baton-data", "streams");
+    private int partitions = 3;
+    private short replicationFactor = 1;
+    private Duration commitInterval = Duration.ofMillis(20);
+    private Duration timerResolution = Duration.ofMillis(100);
+    private int maxPayloadBytes = 1024 * 1024;
+    private int streamThreads = 1;
+    private boolean exactlyOnce = true;
+    private Clock clock = Clock.systemUTC();
+    private Map<String, Object> kafkaProperties = new HashMap<>();
+    private java.util.regex.Pattern outcomeTopics = OrchestratorTopology.DEFAULT_OUTCOME_TOPICS;
+
+    public String bootstrapServers() { return bootstrapServers; }
+    public String applicationId() { return applicationId; }
+    public BatonTopics topics() { return topics; }
+    public Path stateDir() { return stateDir; }
+    /** Partitions of the request and callback topics; they must match, because an instance lives on one partition. */
+    public int partitions() { return partitions; }
+    public short replicationFactor() { return replicationFactor; }
+    /** How often a transaction commits: the floor of each orchestrator hop's latency under exactly-once. */
+    public Duration commitInterval() { return commitInterval; }
+    /** How often due timeouts are looked for; a timeout fires at most this late. */
+    public Duration timerResolution() { return timerResolution; }
+    /** Records larger than this go to the dead-letter topic. */
+    public int maxPayloadBytes() { return maxPayloadBytes; }
+    public int streamThreads() { return streamThreads; }
+    public boolean exactlyOnce() { return exactlyOnce; }
+    public Clock clock() { return clock; }
+    /** Client settings passed through to Kafka (TLS, SASL, tuning). */
+    public Map<String, Object> kafkaProperties() { return kafkaProperties; }
+    /** Workers' own outcome topics to merge into the callback topic (default: names ending in {@code .outcomes}). */
+    public java.util.regex.Pattern outcomeTopics() { return outcomeTopics; }
+
+    public OrchestratorSettings bootstrapServers(String v) { this.bootstrapServers = Objects.requireNonNull(v); return this; }
+    public OrchestratorSettings applicationId(String v) { this.applicationId = Objects.requireNonNull(v); return this; }
+    public OrchestratorSettings topics(BatonTopics v) { this.topics = Objects.requireNonNull(v); return this; }
+    public OrchestratorSettings stateDir(Path v) { this.stateDir = Objects.requireNonNull(v); return this; }
+    public OrchestratorSettings partitions(int v) { this.partitions = positive(v, "partitions"); return this; }
+    public OrchestratorSettings replicationFactor(short v) { this.replicationFactor = v; return this; }
+    public OrchestratorSettings commitInterval(Duration v) { this.commitInterval = Objects.requireNonNull(v); return this; }
+    public OrchestratorSettings timerResolution(Duration v) { this.timerResolution = Objects.requireNonNull(v); return this; }
+    public OrchestratorSettings maxPayloadBytes(int v) { this.maxPayloadBytes = positive(v, "maxPayloadBytes"); return this; }
+    public OrchestratorSettings streamThreads(int v) { this.streamThreads = positive(v, "streamThreads"); return this; }
+    public OrchestratorSettings exactlyOnce(boolean v) { this.exactlyOnce = v; return this; }
+    public OrchestratorSettings clock(Clock v) { this.clock = Objects.requireNonNull(v); return this; }
+    public OrchestratorSettings kafkaProperties(Map<String, Object> v) { this.kafkaProperties = new HashMap<>(v); return this; }
+    public OrchestratorSettings outcomeTopics(java.util.regex.Pattern v) { this.outcomeTopics = Objects.requireNonNull(v); return this; }
+
+    private static int positive(int v, String name) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, not " + v);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.baton.server.runtime;
+
+import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The orchestrator's Kafka Streams topology.
+ *
+ * <pre>
+ *   requests ──┐
+ *              ├─► instances (InstanceProcessor + instance store + timer store) ─► out (topic chosen per record)
+ *  callbacks ──┘
+ *  outcome topics (pattern) ─► merge-outcomes ─► callbacks
+ *  definitions ─► global definitions store
+ * </pre>
+ *
+ * Requests and callbacks feed one processor, so the two topics are co-partitioned: every event of an instance is
+ * handled by the one task that owns its partition, in order.
+ */
+public final class OrchestratorTopology {
+    public static final String REQUESTS_SOURCE = "requests";
+    public static final String CALLBACKS_SOURCE = "callbacks";
+    public static final String INSTANCES_PROCESSOR = "instances";
+    public static final String OUT_SINK = "out";
+    public static final String INSTANCE_STORE = "baton-instances";
+    public static final String TIMER_STORE = "baton-timers";
+    public static final String DEFINITIONS_STORE = "baton-definitions";
+    public static final String OUTCOMES_SOURCE = "worker-outcomes";
+    public static final String OUTCOMES_MERGER = "merge-outcomes";
+    public static final String CALLBACKS_SINK = "to-callbacks";
+    /** Workers' own outcome topics merged into the callback stream, for workers that cannot honour a callback topic. */
+    public static final Pattern DEFAULT_OUTCOME_TOPICS = Pattern.compile(".+\\.outcomes");
+
+    private OrchestratorTopology() {}
+
+    public static Topology build(OrchestratorSettings settings, DefinitionRegistry registry) {
+        BatonTopics topics = settings.topics();
+        Topology t = new Topology();
+        var bytes = Serdes.ByteArray();
+        t.addSource(REQUESTS_SOURCE, bytes.deserializer(), bytes.deserializer(), topics.requests());
+        t.addSource(CALLBACKS_SOURCE, bytes.deserializer(), bytes.deserializer(), topics.callbacks());
+        t.addProcessor(INSTANCES_PROCESSOR, () -> new InstanceProcessor(registry, settings), REQUESTS_SOURCE, CALLBACKS_SOURCE);
+        t.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(INSTANCE_STORE), Serdes.String(), Serdes.ByteArray()), INSTANCES_PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.ByteArray()), INSTANCES_PROCESSOR);
+        Serializer<Routed> routed = (topic, value) -> value.value();
+        t.addSink(OUT_SINK, (key, value, context) -> value.topic(), bytes.serializer(), routed, INSTANCES_PROCESSOR);
+
+        t.addSource(OUTCOMES_SOURCE, bytes.deserializer(), bytes.deserializer(), settings.outcomeTopics());
+        t.addProcessor(OUTCOMES_MERGER, OutcomeMerger::new, OUTCOMES_SOURCE);
+        t.addSink(CALLBACKS_SINK, topics.callbacks(), bytes.serializer(), bytes.serializer(), OUTCOMES_MERGER);
+
+        t.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DEFINITIONS_STORE), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                "definitions-source",
+                Serdes.String().deserializer(),
+                bytes.deserializer(),
+                topics.definitions(),
+                "definitions-processor",
+                () -> new DefinitionsProcessor(registry));
+        return t;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.baton.server.runtime;
+
+import dev.baton.protocol.MalformedMessageException;
+import dev.baton.protocol.WorkerOutcome;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The article's second way to avoid the race: a worker that publishes only to its own outcome topic has its
+ * outcomes re-keyed by instance id and merged into the one callback topic, where they are ordered with everything
+ * else about their instance. Records that are not Baton outcomes are other consumers' business and are skipped.
+ */
+final class OutcomeMerger implements Processor<byte[], byte[], byte[], byte[]> {
+    private ProcessorContext<byte[], byte[]> context;
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        WorkerOutcome outcome;
+        try {
+            outcome = WorkerOutcome.parse(record.value());
+        } catch (MalformedMessageException e) {
+            return;
+        }
+        context.forward(record.withKey(outcome.instanceId().getBytes(StandardCharsets.UTF_8)));
+    }
+}
