@@ -69,34 +69,63 @@ public final class Condition {
         Object value(Object data);
     }
 
+    // Chains of || and && are evaluated in a loop and runs of ! are counted, so that a long condition cannot
+    // exhaust the stack when it is parsed or tested; only parentheses nest, and their depth is bounded.
+
     private static Node parseOr(ExpressionCursor cursor, List<DataPath> paths) {
-        Node left = parseAnd(cursor, paths);
-        while (cursor.takeToken("||")) {
-            Node l = left;
-            Node r = parseAnd(cursor, paths);
-            left = data -> truthy(l.value(data)) || truthy(r.value(data));
+        Node first = parseAnd(cursor, paths);
+        if (!cursor.takeToken("||")) {
+            return first;
         }
-        return left;
+        var terms = new ArrayList<Node>(List.of(first));
+        do {
+            terms.add(parseAnd(cursor, paths));
+        } while (cursor.takeToken("||"));
+        Node[] all = terms.toArray(Node[]::new);
+        return data -> {
+            for (Node term : all) {
+                if (truthy(term.value(data))) {
+                    return true;
+                }
+            }
+            return false;
+        };
     }
 
     private static Node parseAnd(ExpressionCursor cursor, List<DataPath> paths) {
-        Node left = parseUnary(cursor, paths);
-        while (cursor.takeToken("&&")) {
-            Node l = left;
-            Node r = parseUnary(cursor, paths);
-            left = data -> truthy(l.value(data)) && truthy(r.value(data));
+        Node first = parseUnary(cursor, paths);
+        if (!cursor.takeToken("&&")) {
+            return first;
         }
-        return left;
+        var terms = new ArrayList<Node>(List.of(first));
+        do {
+            terms.add(parseUnary(cursor, paths));
+        } while (cursor.takeToken("&&"));
+        Node[] all = terms.toArray(Node[]::new);
+        return data -> {
+            for (Node term : all) {
+                if (!truthy(term.value(data))) {
+                    return false;
+                }
+            }
+            return true;
+        };
     }
 
     private static Node parseUnary(ExpressionCursor cursor, List<DataPath> paths) {
+        int negations = 0;
         cursor.skipSpaces();
-        if (cursor.peek() == '!' && !cursor.text().startsWith("!=", cursor.position())) {
+        while (cursor.peek() == '!' && !cursor.text().startsWith("!=", cursor.position())) {
             cursor.take('!');
-            Node operand = parseUnary(cursor, paths);
-            return data -> !truthy(operand.value(data));
+            negations++;
+            cursor.skipSpaces();
         }
-        return parseComparison(cursor, paths);
+        Node operand = parseComparison(cursor, paths);
+        if (negations == 0) {
+            return operand;
+        }
+        boolean negate = negations % 2 == 1;
+        return data -> truthy(operand.value(data)) != negate;
     }
 
     private static Node parseComparison(ExpressionCursor cursor, List<DataPath> paths) {
@@ -129,10 +158,12 @@ public final class Condition {
         }
         if (c == '(') {
             cursor.take('(');
+            cursor.enterParenthesis();
             Node inner = parseOr(cursor, paths);
             if (!cursor.takeToken(")")) {
                 throw cursor.error("expected ')'");
             }
+            cursor.leaveParenthesis();
             return inner;
         }
         if (c == '$') {
@@ -155,7 +186,12 @@ public final class Condition {
         }
         String number = cursor.number();
         if (!number.isEmpty()) {
-            BigDecimal value = new BigDecimal(number);
+            BigDecimal value;
+            try {
+                value = new BigDecimal(number);
+            } catch (NumberFormatException e) {
+                throw cursor.error("the number " + number + " is out of range");
+            }
             return data -> value;
         }
         throw cursor.error("expected a value, a path or '(' but found '" + c + "'");

@@ -55,7 +55,11 @@ public final class DataPath {
                     if (digits.isEmpty()) {
                         throw cursor.error("expected an index or a quoted field name inside [ ]");
                     }
-                    segments.add(Integer.parseInt(digits));
+                    try {
+                        segments.add(Integer.parseInt(digits));
+                    } catch (NumberFormatException e) {
+                        throw cursor.error("the index " + digits + " is out of range");
+                    }
                 }
                 cursor.skipSpaces();
                 if (!cursor.take(']')) {

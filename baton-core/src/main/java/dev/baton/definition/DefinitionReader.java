@@ -155,8 +155,10 @@ public final class DefinitionReader {
         var b = WorkflowDefinition.builder(string(root, "name", ""));
         Object version = root.get("version");
         if (version != null) {
-            if (version instanceof Integer || version instanceof Long) {
-                b.version(((Number) version).intValue());
+            if (version instanceof Integer v) {
+                b.version(v);
+            } else if (version instanceof Long || version instanceof java.math.BigInteger) {
+                problem("version", "is too large");
             } else {
                 problem("version", "must be a whole number");
             }
@@ -242,16 +244,8 @@ public final class DefinitionReader {
     }
 
     private static boolean closeTo(String a, String b) {
-        if (Math.abs(a.length() - b.length()) > 2) {
-            return false;
-        }
-        int common = 0;
-        for (int i = 0; i < Math.min(a.length(), b.length()); i++) {
-            if (a.charAt(i) == b.charAt(i)) {
-                common++;
-            }
-        }
-        return common >= Math.max(a.length(), b.length()) - 2;
+        // Edit distance, so that a dropped or doubled letter ('afer', 'afterr') is recognised too.
+        return Math.abs(a.length() - b.length()) <= 2 && DefinitionValidator.editDistance(a, b) <= 2;
     }
 
     private String string(Map<?, ?> map, String key, String at) {

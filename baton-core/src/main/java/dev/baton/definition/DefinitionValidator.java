@@ -14,6 +14,8 @@ final class DefinitionValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final Set<String> DATA_ROOTS = Set.of("request", "steps", "instanceId", "businessKey");
+    /** Longer timeouts are mistakes, and a huge one would overflow the time at which it is due. */
+    static final java.time.Duration MAX_TIMEOUT = java.time.Duration.ofDays(3650);
 
     private final String source;
     private final List<DefinitionProblem> problems = new ArrayList<>();
@@ -88,6 +90,8 @@ final class DefinitionValidator {
         s.timeout().ifPresent(t -> {
             if (t.isZero() || t.isNegative()) {
                 problem(at + ".timeout", "must be a positive duration, e.g. PT30S or PT2H");
+            } else if (t.compareTo(MAX_TIMEOUT) > 0) {
+                problem(at + ".timeout", "must be at most " + MAX_TIMEOUT.toDays() + " days (P" + MAX_TIMEOUT.toDays() + "D)");
             }
         });
         s.compensate().ifPresent(c -> {
@@ -212,7 +216,7 @@ final class DefinitionValidator {
         return best == null ? "" : " (did you mean '" + best + "'?)";
     }
 
-    private static int editDistance(String a, String b) {
+    static int editDistance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

@@ -2,8 +2,12 @@ package dev.baton.definition;
 
 /** Reading position in an expression's text, shared by the path and condition parsers. */
 final class ExpressionCursor {
+    /** Deeper parentheses are hostile input, not conditions. */
+    static final int MAX_NESTING = 64;
+
     private final String text;
     private int position;
+    private int nesting;
 
     ExpressionCursor(String text) {
         this.text = text;
@@ -115,6 +119,16 @@ final class ExpressionCursor {
             value.append(c);
         }
         throw error("unterminated string");
+    }
+
+    void enterParenthesis() {
+        if (++nesting > MAX_NESTING) {
+            throw error("parentheses nested more than " + MAX_NESTING + " levels deep");
+        }
+    }
+
+    void leaveParenthesis() {
+        nesting--;
     }
 
     ExpressionException error(String message) {

@@ -52,6 +52,9 @@ public final class WorkflowDefinition {
         var next = new LinkedHashMap<String, List<String>>();
         steps.forEach(s -> next.putIfAbsent(s.id(), new ArrayList<>()));
         for (StepDefinition s : steps) {
+            if (s.id() == null) {
+                continue; // reported by validation; no step can wait for it
+            }
             for (String p : s.after()) {
                 List<String> list = next.get(p);
                 if (list != null && !list.contains(s.id())) {

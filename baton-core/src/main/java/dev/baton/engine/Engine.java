@@ -51,7 +51,8 @@ import java.util.Map;
  *   <li><b>Cancel.</b> Like a failure, but running steps are not waited for: they are abandoned, and if one of them
  *       succeeds later, it is compensated then (as is a success that arrives after its step timed out).
  *   <li><b>Compensation failure.</b> The instance raises an incident; an operator's retry sends the compensation
- *       again.
+ *       again. This holds for late work undone after the result too: the process stays completed, but the incident
+ *       is raised and a retry is accepted.
  *   <li><b>End.</b> When nothing is running or left to undo, the process completes and exactly one result is
  *       published with the item's outcome: succeeded, failed or cancelled.
  * </ol>
@@ -204,7 +205,8 @@ public final class Engine {
     }
 
     private void retry(RetryInstance retry) {
-        if (instance.status() != ProcessStatus.INCIDENT) {
+        boolean lateUndoFailed = instance.status() == ProcessStatus.COMPLETED && any(StepState.COMPENSATION_FAILED);
+        if (instance.status() != ProcessStatus.INCIDENT && !lateUndoFailed) {
             notifications.add(new RequestIgnored(retry.instanceId(), "RetryInstance",
                     "nothing to retry: the instance is " + instance.status(), at));
             return;
@@ -284,6 +286,11 @@ public final class Engine {
             Failure error = outcome.error() == null ? defaultError(step) : withStep(outcome.error(), step);
             put(step.toBuilder().state(StepState.COMPENSATION_FAILED).compensationFinishedAt(at).compensationError(error));
             notifications.add(new CompensationFailed(instance.instanceId(), step.stepId(), outcome.commandId(), error, at));
+            if (instance.status() == ProcessStatus.COMPLETED) {
+                // Late work undone after the result: the process stays completed, but an operator must still retry.
+                notifications.add(new IncidentRaised(instance.instanceId(), step.stepId(),
+                        "compensation of '" + step.stepId() + "' (late work, after the result) failed; retry it", at));
+            }
         }
     }
 

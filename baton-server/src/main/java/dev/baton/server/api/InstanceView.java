@@ -1,0 +1,103 @@
+package dev.baton.server.api;
+
+import dev.baton.definition.StepDefinition;
+import dev.baton.definition.WorkflowDefinition;
+import dev.baton.engine.Failure;
+import dev.baton.engine.Instance;
+import dev.baton.engine.StepExecution;
+import dev.baton.engine.StepState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The REST representation of an instance: stable field names for API users, kept apart from the engine's types so
+ * the engine can change without breaking clients.
+ */
+final class InstanceView {
+    private InstanceView() {}
+
+    static Map<String, Object> summary(Instance i) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("instanceId", i.instanceId());
+        m.put("workflow", i.workflow());
+        m.put("version", i.version());
+        m.put("businessKey", i.businessKey());
+        m.put("status", i.status().name());
+        m.put("outcome", i.outcome() == null ? null : i.outcome().name());
+        m.put("startedAt", text(i.startedAt()));
+        m.put("updatedAt", text(i.updatedAt()));
+        m.put("completedAt", text(i.completedAt()));
+        m.put("failure", failure(i.failure()));
+        m.put("waitingOn", i.steps().values().stream().filter(s -> s.state() == StepState.RUNNING || s.state() == StepState.COMPENSATING)
+                .map(StepExecution::stepId).toList());
+        return m;
+    }
+
+    static Map<String, Object> full(Instance i, WorkflowDefinition definition) {
+        var m = summary(i);
+        m.put("input", i.input());
+        m.put("compensated", i.compensated());
+        m.put("steps", i.steps().values().stream().map(s -> step(s, definition == null ? null : definition.step(s.stepId()).orElse(null))).toList());
+        return m;
+    }
+
+    private static Map<String, Object> step(StepExecution s, StepDefinition def) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("id", s.stepId());
+        if (def != null) {
+            m.put("topic", def.topic());
+            m.put("after", def.after());
+            m.put("compensable", def.compensate().isPresent());
+        }
+        m.put("state", s.state().name());
+        m.put("attempt", s.attempt());
+        m.put("commandId", s.commandId());
+        m.put("workerAttempts", s.workerAttempts());
+        m.put("startedAt", text(s.startedAt()));
+        m.put("finishedAt", text(s.finishedAt()));
+        m.put("durationMs", s.startedAt() != null && s.finishedAt() != null ? Duration.between(s.startedAt(), s.finishedAt()).toMillis() : null);
+        m.put("input", s.input());
+        m.put("output", s.output());
+        m.put("error", failure(s.error()));
+        if (s.compensationCommandId() != null) {
+            var c = new LinkedHashMap<String, Object>();
+            c.put("commandId", s.compensationCommandId());
+            c.put("attempt", s.compensationAttempt());
+            c.put("startedAt", text(s.compensationStartedAt()));
+            c.put("finishedAt", text(s.compensationFinishedAt()));
+            c.put("error", failure(s.compensationError()));
+            m.put("compensation", c);
+        }
+        return m;
+    }
+
+    static Map<String, Object> failure(Failure f) {
+        if (f == null) {
+            return null;
+        }
+        var m = new LinkedHashMap<String, Object>();
+        m.put("stepId", f.stepId());
+        m.put("type", f.type());
+        m.put("message", f.message());
+        return m;
+    }
+
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    static List<Map<String, Object>> problems(dev.baton.definition.InvalidDefinitionException e) {
+        return e.problems().stream().map(p -> {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("source", p.source());
+            m.put("line", p.line());
+            m.put("field", p.field());
+            m.put("message", p.message());
+            m.put("text", p.toString());
+            return (Map<String, Object>) m;
+        }).toList();
+    }
+}

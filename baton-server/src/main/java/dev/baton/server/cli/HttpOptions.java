@@ -1,0 +1,14 @@
+package dev.baton.server.cli;
+
+import picocli.CommandLine.Option;
+
+/** Where the REST API and dashboard listen. */
+final class HttpOptions {
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "Port of the REST API and dashboard (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--http-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Address to bind (default: ${DEFAULT-VALUE}; use 0.0.0.0 to accept remote clients).")
+    String host;
+}

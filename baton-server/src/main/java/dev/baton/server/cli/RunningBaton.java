@@ -1,0 +1,83 @@
+package dev.baton.server.cli;
+
+import dev.baton.definition.DefinitionReader;
+import dev.baton.definition.WorkflowDefinition;
+import dev.baton.server.api.HttpApi;
+import dev.baton.server.kafka.EmbeddedKafka;
+import dev.baton.server.runtime.Orchestrator;
+import dev.baton.server.runtime.OrchestratorSettings;
+import java.io.PrintStream;
+import java.time.Duration;
+
+/** A started Baton: the embedded broker when there is no cluster, the orchestrator and the HTTP API. */
+final class RunningBaton implements AutoCloseable {
+    final EmbeddedKafka kafka;
+    final Orchestrator orchestrator;
+    final HttpApi api;
+    final String bootstrapServers;
+
+    private RunningBaton(EmbeddedKafka kafka, Orchestrator orchestrator, HttpApi api, String bootstrapServers) {
+        this.kafka = kafka;
+        this.orchestrator = orchestrator;
+        this.api = api;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    static RunningBaton start(ClusterOptions cluster, HttpOptions http, int partitions, PrintStream out) {
+        EmbeddedKafka kafka = null;
+        String bootstrap = cluster.bootstrapServers;
+        if (bootstrap == null) {
+            out.println("Starting the embedded Kafka broker on 127.0.0.1:" + cluster.kafkaPort + " (data in " + cluster.dataDir.resolve("kafka") + ")");
+            kafka = EmbeddedKafka.start(cluster.dataDir.resolve("kafka"), cluster.kafkaPort);
+            bootstrap = kafka.bootstrapServers();
+        }
+        Orchestrator orchestrator = null;
+        try {
+            var settings = new OrchestratorSettings()
+                    .bootstrapServers(bootstrap)
+                    .stateDir(cluster.dataDir.resolve("streams"))
+                    .partitions(partitions)
+                    .kafkaProperties(cluster.kafkaProperties());
+            out.println("Starting the orchestrator against " + bootstrap);
+            orchestrator = new Orchestrator(settings).start(Duration.ofSeconds(120));
+            HttpApi api = new HttpApi(orchestrator).start(http.host, http.port);
+            return new RunningBaton(kafka, orchestrator, api, bootstrap);
+        } catch (RuntimeException e) {
+            if (orchestrator != null) {
+                orchestrator.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            throw e;
+        }
+    }
+
+    WorkflowDefinition deploy(String yaml, String source) {
+        return orchestrator.deploy(DefinitionReader.read(yaml, source));
+    }
+
+    /** Blocks until Ctrl-C (or another signal), then shuts everything down in reverse order. */
+    void awaitShutdown(PrintStream out) {
+        var done = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Shutting down...");
+            close();
+            done.countDown();
+        }, "baton-shutdown"));
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        api.close();
+        orchestrator.close();
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+}
