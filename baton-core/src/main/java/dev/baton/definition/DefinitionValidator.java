@@ -202,7 +202,8 @@ final class DefinitionValidator {
 
     private static String suggestion(WorkflowDefinition d, String unknown) {
         String best = null;
-        int bestDistance = 3;
+        // A suggestion must be closer than a third of the name, or every short typo would "mean" some other step.
+        int bestDistance = Math.max(1, unknown.length() / 3) + 1;
         for (StepDefinition s : d.steps()) {
             if (s.id() == null) {
                 continue;

@@ -25,6 +25,7 @@ import java.util.UUID;
  * and act on them. Bound to 127.0.0.1 unless told otherwise.
  */
 public final class HttpApi implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpApi.class);
     private final Orchestrator orchestrator;
     private Javalin app;
 
@@ -49,6 +50,12 @@ public final class HttpApi implements AutoCloseable {
             config.routes.post("/api/instances/{id}/cancel", ctx -> operate(ctx, OperatorRequest.Operation.CANCEL));
             config.routes.post("/api/instances/{id}/retry", ctx -> operate(ctx, OperatorRequest.Operation.RETRY));
             config.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", e.getMessage())));
+            config.routes.exception(io.javalin.validation.ValidationException.class,
+                    (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "bad parameter: " + e.getErrors().keySet())));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "internal error: " + e.getMessage()));
+            });
         }).start();
         return this;
     }
@@ -140,8 +147,11 @@ public final class HttpApi implements AutoCloseable {
         String workflow = ctx.queryParam("workflow");
         String status = ctx.queryParam("status");
         String outcome = ctx.queryParam("outcome");
-        int limit = ctx.queryParamAsClass("limit", Integer.class).check(l -> l > 0 && l <= 1000, "1 to 1000").getOrDefault(100);
-        int offset = ctx.queryParamAsClass("offset", Integer.class).check(o -> o >= 0, "0 or more").getOrDefault(0);
+        int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(100);
+        int offset = ctx.queryParamAsClass("offset", Integer.class).getOrDefault(0);
+        if (limit < 1 || limit > 1000 || offset < 0) {
+            throw new BadRequest("limit must be 1 to 1000 and offset 0 or more");
+        }
         List<Map<String, Object>> page = new ArrayList<>();
         int[] seen = {0};
         orchestrator.forEachLocalInstance(i -> {

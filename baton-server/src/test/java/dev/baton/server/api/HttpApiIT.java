@@ -1,0 +1,144 @@
+package dev.baton.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.protocol.Json;
+import dev.baton.server.cli.BatonCli;
+import dev.baton.server.kafka.EmbeddedKafka;
+import dev.baton.server.runtime.Orchestrator;
+import dev.baton.server.runtime.OrchestratorSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The REST API and the CLI commands that use it, against a running orchestrator on a real broker. */
+class HttpApiIT {
+    @TempDir
+    static Path dir;
+
+    static EmbeddedKafka kafka;
+    static Orchestrator orchestrator;
+    static HttpApi api;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    static final String DEFINITION = """
+            name: api-flow
+            steps:
+              - id: first
+                topic: api.first.commands
+              - id: second
+                topic: api.second.commands
+                after: [first]
+            """;
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        orchestrator = new Orchestrator(new OrchestratorSettings().bootstrapServers(kafka.bootstrapServers())
+                .applicationId("api-it").stateDir(dir.resolve("streams")).partitions(1)).start(Duration.ofSeconds(60));
+        api = new HttpApi(orchestrator).start("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+        orchestrator.close();
+        kafka.close();
+    }
+
+    static String url(String path) {
+        return "http://127.0.0.1:" + api.port() + path;
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url(path))).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Json.mapper().readTree(r.body());
+    }
+
+    @Test
+    void shouldReportHealth() throws Exception {
+        var r = get("/health");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void shouldDeployNewVersionsAndListThem() throws Exception {
+        var first = post("/api/workflows", DEFINITION.replace("api-flow", "versioned"));
+        var second = post("/api/workflows", DEFINITION.replace("api-flow", "versioned"));
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(json(first).path("version").asInt()).isEqualTo(1);
+        assertThat(json(second).path("version").asInt()).isEqualTo(2);
+        var one = json(get("/api/workflows/versioned"));
+        assertThat(one.path("versions").toString()).isEqualTo("[1,2]");
+        assertThat(json(get("/api/workflows")).findValuesAsText("name")).contains("versioned");
+    }
+
+    @Test
+    void shouldRejectABadDefinitionWithLineAndField() throws Exception {
+        var r = post("/api/workflows?source=bad.yaml", "name: bad\nsteps:\n  - id: a\n    topic: a\n    after: [zz]\n");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode problem = json(r).path("problems").get(0);
+        assertThat(problem.path("line").asInt()).isEqualTo(5);
+        assertThat(problem.path("field").asText()).isEqualTo("steps[0].after[0]");
+        assertThat(problem.path("text").asText()).isEqualTo("bad.yaml:5: steps[0].after[0]: unknown step 'zz'");
+        assertThat(post("/api/workflows/validate", DEFINITION).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldStartAnInstanceAndShowItsSteps() throws Exception {
+        post("/api/workflows", DEFINITION);
+        var started = post("/api/instances", "{\"workflow\":\"api-flow\",\"instanceId\":\"api-1\",\"input\":{\"x\":1}}");
+        assertThat(started.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/instances/api-1").statusCode() == 200);
+        JsonNode instance = json(get("/api/instances/api-1"));
+        assertThat(instance.path("status").asText()).isEqualTo("RUNNING");
+        assertThat(instance.path("steps").get(0).path("state").asText()).isEqualTo("RUNNING");
+        assertThat(instance.path("steps").get(0).path("topic").asText()).isEqualTo("api.first.commands");
+        assertThat(instance.path("steps").get(1).path("state").asText()).isEqualTo("PENDING");
+        assertThat(instance.path("waitingOn").toString()).isEqualTo("[\"first\"]");
+
+        var cancel = post("/api/instances/api-1/cancel", "{\"reason\":\"test\"}");
+        assertThat(cancel.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(get("/api/instances/api-1")).path("outcome").asText().equals("CANCELLED"));
+        assertThat(json(get("/api/instances?outcome=cancelled")).path("items").findValuesAsText("instanceId")).contains("api-1");
+    }
+
+    @Test
+    void shouldAnswerNotFoundAndBadRequestClearly() throws Exception {
+        assertThat(get("/api/instances/nope").statusCode()).isEqualTo(404);
+        assertThat(post("/api/instances", "{\"workflow\":\"not-deployed\"}").statusCode()).isEqualTo(404);
+        var bad = post("/api/instances", "not json");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).path("error").asText()).contains("not valid JSON");
+    }
+
+    @Test
+    void shouldDeployStartAndShowThroughTheCli() throws Exception {
+        Path file = Files.writeString(dir.resolve("cli-flow.yaml"), DEFINITION.replace("api-flow", "cli-flow"));
+        String server = "http://127.0.0.1:" + api.port();
+        assertThat(BatonCli.run("deploy", file.toString(), "--server", server)).isZero();
+        assertThat(BatonCli.run("start", "cli-flow", "--input", "{\"a\":1}", "--id", "cli-1", "--server", server)).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> BatonCli.run("status", "cli-1", "--server", server) == 0);
+        assertThat(BatonCli.run("start", "cli-flow", "--input", "{broken", "--server", server)).isEqualTo(2);
+        assertThat(BatonCli.run("status", "no-such-instance", "--server", server)).isEqualTo(1);
+    }
+}
