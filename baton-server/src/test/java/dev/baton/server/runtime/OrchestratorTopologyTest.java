@@ -1,0 +1,171 @@
+package dev.baton.server.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.definition.DefinitionWriter;
+import dev.baton.definition.WorkflowDefinition;
+import dev.baton.protocol.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The runtime's adapter paths, driven through the real topology without a broker, with a clock the test moves. */
+class OrchestratorTopologyTest {
+    static final WorkflowDefinition FLOW = WorkflowDefinition.builder("flow").version(1)
+            .step("first", s -> s.topic("first.commands").timeout(Duration.ofSeconds(5)))
+            .step("second", s -> s.topic("second.commands").after("first"))
+            .build();
+
+    final MovableClock clock = new MovableClock(Instant.parse("2026-06-01T12:00:00Z"));
+    TopologyTestDriver driver;
+    TestInputTopic<byte[], byte[]> requests;
+    TestInputTopic<byte[], byte[]> callbacks;
+
+    @BeforeEach
+    void start() {
+        var settings = new OrchestratorSettings().clock(clock).timerResolution(Duration.ofMillis(100)).maxPayloadBytes(10_000);
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(OrchestratorTopology.build(settings, new DefinitionRegistry()), props, clock.instant());
+        var ser = new ByteArraySerializer();
+        requests = driver.createInputTopic("baton.requests", ser, ser);
+        callbacks = driver.createInputTopic("baton.callbacks", ser, ser);
+        driver.createInputTopic("baton.definitions", ser, ser)
+                .pipeInput(bytes("flow:0000000001"), bytes(DefinitionWriter.toJson(FLOW)));
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void shouldCommandTheFirstStepWithCloudEventsHeaders() throws Exception {
+        requests.pipeInput(bytes("i-1"), bytes("{\"workflow\":\"flow\",\"input\":{\"a\":1}}"));
+        List<TestRecord<byte[], byte[]>> commands = read("first.commands");
+        assertThat(commands).hasSize(1);
+        JsonNode command = Json.mapper().readTree(commands.get(0).value());
+        assertThat(command.path("commandId").asText()).isEqualTo("i-1/first/1");
+        assertThat(command.path("callbackTopic").asText()).isEqualTo("baton.callbacks");
+        assertThat(header(commands.get(0), "ce_type")).isEqualTo("dev.baton.command.v1");
+        assertThat(header(commands.get(0), "ce_id")).isEqualTo("i-1/first/1");
+        assertThat(header(commands.get(0), "ce_specversion")).isEqualTo("1.0");
+        assertThat(types(read("baton.status"))).containsExactly("InstanceStarted", "StepStarted");
+    }
+
+    @Test
+    void shouldFailTheItemWhenTheStepsTimeoutPassesAndNotBefore() throws Exception {
+        requests.pipeInput(bytes("i-2"), bytes("{\"workflow\":\"flow\"}"));
+        read("baton.status");
+        move(Duration.ofSeconds(4));
+        assertThat(read("baton.results")).isEmpty();
+        move(Duration.ofMillis(1100));
+        List<TestRecord<byte[], byte[]>> results = read("baton.results");
+        assertThat(results).hasSize(1);
+        JsonNode result = Json.mapper().readTree(results.get(0).value());
+        assertThat(result.path("status").asText()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("type").asText()).isEqualTo("Timeout");
+        assertThat(types(read("baton.status"))).contains("StepTimedOut", "InstanceFailing", "InstanceCompleted");
+    }
+
+    @Test
+    void shouldCancelTheTimerWhenTheOutcomeArrivesInTime() {
+        requests.pipeInput(bytes("i-3"), bytes("{\"workflow\":\"flow\"}"));
+        callbacks.pipeInput(bytes("i-3"), bytes("{\"commandId\":\"i-3/first/1\",\"instanceId\":\"i-3\",\"stepId\":\"first\",\"status\":\"SUCCEEDED\"}"));
+        assertThat(read("second.commands")).hasSize(1);
+        move(Duration.ofSeconds(10));
+        assertThat(read("baton.results")).isEmpty();
+        assertThat(types(read("baton.status"))).doesNotContain("StepTimedOut");
+    }
+
+    @Test
+    void shouldDeadLetterMalformedRecordsWithWhereTheyCameFrom() {
+        requests.pipeInput(bytes("i-4"), bytes("[]"));
+        callbacks.pipeInput(new TestRecord<>(new byte[] {(byte) 0xC3, (byte) 0x28}, bytes("{}")));
+        requests.pipeInput(bytes("i-5"), bytes("{\"workflow\":\"flow\",\"input\":\"" + "x".repeat(20_000) + "\"}"));
+        List<TestRecord<byte[], byte[]>> dead = read("baton.dlq");
+        assertThat(dead).hasSize(3);
+        assertThat(header(dead.get(0), "baton.dlq.reason")).contains("must be a JSON object");
+        assertThat(header(dead.get(0), "baton.dlq.topic")).isEqualTo("baton.requests");
+        assertThat(header(dead.get(1), "baton.dlq.reason")).contains("not valid UTF-8");
+        assertThat(header(dead.get(2), "baton.dlq.reason")).contains("more than the limit of 10000");
+        assertThat(dead.get(0).value()).isEqualTo(bytes("[]"));
+    }
+
+    @Test
+    void shouldMergeAWorkersOwnOutcomeTopicIntoTheCallbackTopic() {
+        var outcomes = driver.createInputTopic("shipping.outcomes", new ByteArraySerializer(), new ByteArraySerializer());
+        String outcome = "{\"commandId\":\"i-6/first/1\",\"instanceId\":\"i-6\",\"stepId\":\"first\",\"status\":\"SUCCEEDED\"}";
+        outcomes.pipeInput(bytes("some-other-key"), bytes(outcome));
+        outcomes.pipeInput(bytes("k"), bytes("{\"not\":\"a baton outcome\"}"));
+        List<TestRecord<byte[], byte[]>> merged = read("baton.callbacks");
+        assertThat(merged).hasSize(1);
+        assertThat(new String(merged.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("i-6");
+    }
+
+    private void move(Duration d) {
+        clock.now = clock.now.plus(d);
+        driver.advanceWallClockTime(d);
+    }
+
+    private List<TestRecord<byte[], byte[]>> read(String topic) {
+        return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+    }
+
+    private static List<String> types(List<TestRecord<byte[], byte[]>> status) {
+        return status.stream().map(r -> {
+            try {
+                return Json.mapper().readTree(r.value()).path("type").asText();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    private static String header(TestRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static final class MovableClock extends Clock {
+        volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
