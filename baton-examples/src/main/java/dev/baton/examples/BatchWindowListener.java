@@ -2,8 +2,10 @@ package dev.baton.examples;
 
 /**
  * Told when service C's batch window opens or closes, e.g. {@link StatusFeed#serviceCWindowChanged}
- * to print it. Called on the service's scheduler thread, after the switch: when {@code online}
- * is true the worker is consuming, when false it has stopped. Should return quickly.
+ * to print it. Called after the switch (when {@code online} is true the worker has been started,
+ * when false it has stopped): the first time, going offline, on the thread that starts the
+ * services, before {@link ArticleServices#start} returns; then on C's scheduler thread. Should
+ * return quickly.
  */
 @FunctionalInterface
 public interface BatchWindowListener {

@@ -13,8 +13,12 @@ import dev.baton.server.runtime.Orchestrator;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
-import java.util.ArrayList;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.baton.engine.Outcome;
+import dev.baton.engine.ProcessStatus;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,19 +31,53 @@ import java.util.UUID;
 public final class HttpApi implements AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpApi.class);
     private final Orchestrator orchestrator;
+    private final InstanceQueries queries;
+    private final PrometheusMeterRegistry prometheus;
+    private final io.micrometer.core.instrument.MultiGauge waitingGauge;
+    private StatusBroadcast broadcast;
     private Javalin app;
 
     public HttpApi(Orchestrator orchestrator) {
         this.orchestrator = orchestrator;
+        this.queries = new InstanceQueries(orchestrator);
+        this.prometheus = orchestrator.metrics().registry() instanceof PrometheusMeterRegistry p ? p : null;
+        this.waitingGauge = io.micrometer.core.instrument.MultiGauge.builder("baton.steps.waiting")
+                .description("Instances waiting for a step's outcome (kind=execute) or its compensation (kind=compensate)")
+                .register(orchestrator.metrics().registry());
     }
 
     /** Starts serving; port 0 picks a free port, see {@link #port()}. */
     public HttpApi start(String host, int port) {
-        app = Javalin.create(config -> {
+        broadcast = new StatusBroadcast(orchestrator.settings().bootstrapServers(), orchestrator.settings().kafkaProperties(),
+                orchestrator.settings().topics().status());
+        try {
+            app = create(host, port);
+        } catch (RuntimeException e) {
+            broadcast.close();
+            throw e;
+        }
+        return this;
+    }
+
+    private Javalin create(String host, int port) {
+        return Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            if (HttpApi.class.getResource("/dashboard/index.html") != null) {
+                config.staticFiles.add(files -> {
+                    files.hostedPath = "/";
+                    files.directory = "/dashboard";
+                    files.location = Location.CLASSPATH;
+                });
+            }
             config.routes.get("/health", this::health);
+            config.routes.get("/metrics", this::metrics);
+            config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
+            config.routes.get("/api/overview", ctx -> ctx.json(queries.overview(orchestrator.settings().clock().instant())));
+            config.routes.get("/api/waiting", ctx -> ctx.json(queries.waiting()));
+            config.routes.sse("/api/events", this::events);
+            config.routes.post("/api/instances/bulk", this::bulk);
             config.routes.get("/api/workflows", this::listWorkflows);
             config.routes.get("/api/workflows/{name}", this::getWorkflow);
             config.routes.post("/api/workflows", this::deploy);
@@ -57,7 +95,6 @@ public final class HttpApi implements AutoCloseable {
                 ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "internal error: " + e.getMessage()));
             });
         }).start();
-        return this;
     }
 
     public int port() {
@@ -144,27 +181,85 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void listInstances(Context ctx) {
-        String workflow = ctx.queryParam("workflow");
-        String status = ctx.queryParam("status");
-        String outcome = ctx.queryParam("outcome");
         int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(100);
         int offset = ctx.queryParamAsClass("offset", Integer.class).getOrDefault(0);
         if (limit < 1 || limit > 1000 || offset < 0) {
             throw new BadRequest("limit must be 1 to 1000 and offset 0 or more");
         }
-        List<Map<String, Object>> page = new ArrayList<>();
-        int[] seen = {0};
-        orchestrator.forEachLocalInstance(i -> {
-            if ((workflow == null || workflow.equals(i.workflow()))
-                    && (status == null || status.equalsIgnoreCase(i.status().name()))
-                    && (outcome == null || (i.outcome() != null && outcome.equalsIgnoreCase(i.outcome().name())))) {
-                if (seen[0] >= offset && page.size() < limit) {
-                    page.add(InstanceView.summary(i));
-                }
-                seen[0]++;
-            }
-        });
-        ctx.json(Map.of("total", seen[0], "offset", offset, "limit", limit, "items", page));
+        InstanceQueries.Page page = queries.page(filter(ctx.queryParamMap().entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get(0)))), offset, limit);
+        ctx.json(Map.of("total", page.total(), "offset", offset, "limit", limit,
+                "items", page.items().stream().map(InstanceView::summary).toList()));
+    }
+
+    /** Reads a filter from query parameters or a bulk request's {@code filter} object. */
+    private static InstanceQueries.Filter filter(Map<String, String> p) {
+        try {
+            return new InstanceQueries.Filter(
+                    blankToNull(p.get("workflow")),
+                    p.get("status") == null ? null : ProcessStatus.valueOf(p.get("status").toUpperCase(java.util.Locale.ROOT)),
+                    p.get("outcome") == null ? null : Outcome.valueOf(p.get("outcome").toUpperCase(java.util.Locale.ROOT)),
+                    blankToNull(p.get("businessKey")),
+                    p.get("from") == null ? null : Instant.parse(p.get("from")),
+                    p.get("to") == null ? null : Instant.parse(p.get("to")));
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw new BadRequest("bad filter: status is one of " + java.util.Arrays.toString(ProcessStatus.values())
+                    + ", outcome one of " + java.util.Arrays.toString(Outcome.values()) + ", from/to ISO-8601 instants");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** Cancel or retry every instance matching a filter: {@code {"action": "cancel", "filter": {...}, "reason"}}. */
+    private void bulk(Context ctx) {
+        JsonNode body = jsonBody(ctx);
+        String action = body.path("action").asText("");
+        OperatorRequest.Operation operation = switch (action) {
+            case "cancel" -> OperatorRequest.Operation.CANCEL;
+            case "retry" -> OperatorRequest.Operation.RETRY;
+            default -> throw new BadRequest("field 'action' must be cancel or retry");
+        };
+        var filterFields = new java.util.HashMap<String, String>();
+        body.path("filter").fields().forEachRemaining(e -> filterFields.put(e.getKey(), e.getValue().asText()));
+        if (filterFields.isEmpty()) {
+            throw new BadRequest("a bulk action needs a non-empty 'filter', so that it cannot hit every instance by accident");
+        }
+        String stepId = body.hasNonNull("stepId") ? body.get("stepId").asText() : null;
+        String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
+        List<String> ids = queries.ids(filter(filterFields));
+        ids.forEach(id -> orchestrator.operate(id, new OperatorRequest(operation, stepId, reason)));
+        ctx.status(HttpStatus.ACCEPTED).json(Map.of("operation", action, "instances", ids.size()));
+    }
+
+    private void events(io.javalin.http.sse.SseClient client) {
+        client.keepAlive();
+        java.util.function.Consumer<String> send = json -> client.sendEvent("status", json);
+        client.onClose(() -> broadcast.unsubscribe(send));
+        broadcast.subscribe(send);
+        client.sendComment("connected");
+    }
+
+    private void metrics(Context ctx) {
+        if (prometheus == null) {
+            ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "metrics are not exported by this process"));
+            return;
+        }
+        // Waiting counts come from the store at scrape time: a count kept in memory would be lost on restart.
+        waitingGauge.register(queries.waiting().stream().map(row -> io.micrometer.core.instrument.MultiGauge.Row.of(
+                io.micrometer.core.instrument.Tags.of("workflow", String.valueOf(row.get("workflow")),
+                        "step", String.valueOf(row.get("stepId")), "kind", String.valueOf(row.get("kind"))),
+                ((Number) row.get("waiting")).doubleValue())).toList(), true);
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape());
+    }
+
+    private static String openApi() {
+        try (var in = HttpApi.class.getResourceAsStream("/openapi.json")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("openapi.json is missing from the build", e);
+        }
     }
 
     private void operate(Context ctx, OperatorRequest.Operation operation) {
@@ -203,6 +298,10 @@ public final class HttpApi implements AutoCloseable {
         if (app != null) {
             app.stop();
             app = null;
+        }
+        if (broadcast != null) {
+            broadcast.close();
+            broadcast = null;
         }
     }
 }

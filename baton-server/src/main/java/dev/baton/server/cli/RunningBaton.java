@@ -5,7 +5,12 @@ import dev.baton.definition.WorkflowDefinition;
 import dev.baton.server.api.HttpApi;
 import dev.baton.server.kafka.EmbeddedKafka;
 import dev.baton.server.runtime.Orchestrator;
+import dev.baton.server.runtime.OrchestratorMetrics;
 import dev.baton.server.runtime.OrchestratorSettings;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 
@@ -39,7 +44,7 @@ final class RunningBaton implements AutoCloseable {
                     .partitions(partitions)
                     .kafkaProperties(cluster.kafkaProperties());
             out.println("Starting the orchestrator against " + bootstrap);
-            orchestrator = new Orchestrator(settings).start(Duration.ofSeconds(120));
+            orchestrator = new Orchestrator(settings, new OrchestratorMetrics(prometheusRegistry())).start(Duration.ofSeconds(120));
             HttpApi api = new HttpApi(orchestrator).start(http.host, http.port);
             return new RunningBaton(kafka, orchestrator, api, bootstrap);
         } catch (RuntimeException e) {
@@ -53,15 +58,37 @@ final class RunningBaton implements AutoCloseable {
         }
     }
 
+    /** Prometheus registry whose Kafka client metrics are renamed {@code baton_kafka_*}, so every Baton metric shares a prefix. */
+    static PrometheusMeterRegistry prometheusRegistry() {
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().startsWith("kafka.") ? id.withName("baton." + id.getName()) : id;
+            }
+        });
+        return registry;
+    }
+
     WorkflowDefinition deploy(String yaml, String source) {
         return orchestrator.deploy(DefinitionReader.read(yaml, source));
     }
 
-    /** Blocks until Ctrl-C (or another signal), then shuts everything down in reverse order. */
-    void awaitShutdown(PrintStream out) {
+    /**
+     * Blocks until Ctrl-C (or another signal), then closes {@code first} (things that use Baton, such as workers) and
+     * Baton itself, in reverse order of starting. One hook does it all: the JVM runs separate hooks in parallel.
+     */
+    void awaitShutdown(PrintStream out, AutoCloseable... first) {
         var done = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("Shutting down...");
+            for (AutoCloseable c : first) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    out.println("while shutting down: " + e);
+                }
+            }
             close();
             done.countDown();
         }, "baton-shutdown"));

@@ -44,13 +44,15 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     private final DefinitionRegistry definitions;
     private final OrchestratorSettings settings;
     private final DecisionWriter writer;
+    private final OrchestratorMetrics metrics;
     private ProcessorContext<byte[], Routed> context;
     private KeyValueStore<String, byte[]> instances;
     private TimerIndex timers;
 
-    InstanceProcessor(DefinitionRegistry definitions, OrchestratorSettings settings) {
+    InstanceProcessor(DefinitionRegistry definitions, OrchestratorSettings settings, OrchestratorMetrics metrics) {
         this.definitions = definitions;
         this.settings = settings;
+        this.metrics = metrics;
         this.writer = new DecisionWriter(settings);
     }
 
@@ -139,6 +141,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             instances.put(decision.instance().instanceId(), InstanceCodec.write(decision.instance()));
         }
         timers.apply(decision.timers());
+        metrics.decided(definition.name(), decision);
         long timestamp = event.at().toEpochMilli();
         for (KeyValue<Routed, Headers> out : writer.records(decision, definition, event.at(), inbound)) {
             context.forward(new Record<>(event.instanceId().getBytes(StandardCharsets.UTF_8), out.key, timestamp, out.value));
@@ -193,6 +196,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             headers.add("baton.dlq.partition", String.valueOf(source.partition()).getBytes(StandardCharsets.UTF_8));
             headers.add("baton.dlq.offset", String.valueOf(source.offset()).getBytes(StandardCharsets.UTF_8));
         }
+        metrics.deadLettered(source == null ? "" : source.topic());
         context.forward(new Record<>(record.key(), new Routed(settings.topics().deadLetters(), record.value()),
                 record.timestamp(), headers));
     }

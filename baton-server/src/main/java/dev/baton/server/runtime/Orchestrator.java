@@ -52,12 +52,22 @@ public final class Orchestrator implements AutoCloseable {
 
     private final OrchestratorSettings settings;
     private final DefinitionRegistry definitions = new DefinitionRegistry();
+    private final OrchestratorMetrics metrics;
     private KafkaStreams streams;
     private KafkaProducer<String, byte[]> producer;
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
 
     public Orchestrator(OrchestratorSettings settings) {
+        this(settings, OrchestratorMetrics.discarding());
+    }
+
+    public Orchestrator(OrchestratorSettings settings, OrchestratorMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    public OrchestratorMetrics metrics() {
+        return metrics;
     }
 
     public OrchestratorSettings settings() {
@@ -75,7 +85,7 @@ public final class Orchestrator implements AutoCloseable {
         }
         createOwnTopics();
         producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
-        streams = new KafkaStreams(OrchestratorTopology.build(settings, definitions), streamsProperties());
+        streams = new KafkaStreams(OrchestratorTopology.build(settings, definitions, metrics), streamsProperties());
         var running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             state = now;
@@ -88,6 +98,7 @@ public final class Orchestrator implements AutoCloseable {
             log.error("A stream thread died; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams).bindTo(metrics.registry());
         streams.start();
         try {
             if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -143,10 +154,13 @@ public final class Orchestrator implements AutoCloseable {
         return stored == null ? Optional.empty() : Optional.of(InstanceCodec.read(stored));
     }
 
-    /** Every instance this process owns, streamed to {@code sink} in key order. */
+    /**
+     * Every instance this process owns, without payloads (see {@link InstanceCodec#readSummary}), streamed to
+     * {@code sink} in key order.
+     */
     public void forEachLocalInstance(Consumer<Instance> sink) {
         try (var it = instanceStore().all()) {
-            it.forEachRemaining(kv -> sink.accept(InstanceCodec.read(kv.value)));
+            it.forEachRemaining(kv -> sink.accept(InstanceCodec.readSummary(kv.value)));
         }
     }
 
@@ -263,6 +277,7 @@ public final class Orchestrator implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
+        p.put("processing.exception.handler.global.enabled", true);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         p.put(StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
         // Pattern sources pick up new outcome topics at the next metadata refresh.

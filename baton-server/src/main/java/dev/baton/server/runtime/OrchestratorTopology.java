@@ -36,13 +36,13 @@ public final class OrchestratorTopology {
 
     private OrchestratorTopology() {}
 
-    public static Topology build(OrchestratorSettings settings, DefinitionRegistry registry) {
+    public static Topology build(OrchestratorSettings settings, DefinitionRegistry registry, OrchestratorMetrics metrics) {
         BatonTopics topics = settings.topics();
         Topology t = new Topology();
         var bytes = Serdes.ByteArray();
         t.addSource(REQUESTS_SOURCE, bytes.deserializer(), bytes.deserializer(), topics.requests());
         t.addSource(CALLBACKS_SOURCE, bytes.deserializer(), bytes.deserializer(), topics.callbacks());
-        t.addProcessor(INSTANCES_PROCESSOR, () -> new InstanceProcessor(registry, settings), REQUESTS_SOURCE, CALLBACKS_SOURCE);
+        t.addProcessor(INSTANCES_PROCESSOR, () -> new InstanceProcessor(registry, settings, metrics), REQUESTS_SOURCE, CALLBACKS_SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(INSTANCE_STORE), Serdes.String(), Serdes.ByteArray()), INSTANCES_PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(

@@ -41,7 +41,7 @@ class OrchestratorTopologyTest {
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(OrchestratorTopology.build(settings, new DefinitionRegistry()), props, clock.instant());
+        driver = new TopologyTestDriver(OrchestratorTopology.build(settings, new DefinitionRegistry(), OrchestratorMetrics.discarding()), props, clock.instant());
         var ser = new ByteArraySerializer();
         requests = driver.createInputTopic("baton.requests", ser, ser);
         callbacks = driver.createInputTopic("baton.callbacks", ser, ser);

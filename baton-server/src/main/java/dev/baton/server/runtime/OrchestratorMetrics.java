@@ -1,0 +1,80 @@
+package dev.baton.server.runtime;
+
+import dev.baton.engine.Decision;
+import dev.baton.engine.Instance;
+import dev.baton.engine.Notification;
+import dev.baton.engine.StepExecution;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+
+/**
+ * What the orchestrator counts about its own decisions, in Micrometer terms (exported as {@code baton_*}). Each
+ * process counts what it decided; a dashboard sums over processes. A transaction that is aborted and retried is
+ * counted twice: these are operational figures, not the record of truth (that is the result topic).
+ */
+public final class OrchestratorMetrics {
+    private final MeterRegistry registry;
+
+    public OrchestratorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Counts into a registry nobody reads; for tests and tools that do not export metrics. */
+    public static OrchestratorMetrics discarding() {
+        return new OrchestratorMetrics(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    void decided(String workflow, Decision decision) {
+        Instance after = decision.instance();
+        for (Notification n : decision.notifications()) {
+            if (n instanceof Notification.InstanceStarted) {
+                Counter.builder("baton.instances.started").tag("workflow", workflow)
+                        .description("Instances started").register(registry).increment();
+            } else if (n instanceof Notification.InstanceCompleted done && after != null) {
+                Counter.builder("baton.instances.finished").tag("workflow", workflow).tag("outcome", done.outcome().name())
+                        .description("Instances whose process completed, by the item's outcome").register(registry).increment();
+                if (after.startedAt() != null) {
+                    Timer.builder("baton.instance.duration").tag("workflow", workflow).tag("outcome", done.outcome().name())
+                            .publishPercentileHistogram().description("Start request to result")
+                            .register(registry).record(Duration.between(after.startedAt(), done.at()));
+                }
+            } else if (n instanceof Notification.StepCompleted c) {
+                stepLatency(workflow, after, c.stepId(), "SUCCEEDED", c.at());
+            } else if (n instanceof Notification.StepFailed f) {
+                stepLatency(workflow, after, f.stepId(), "FAILED", f.at());
+            } else if (n instanceof Notification.StepTimedOut t) {
+                stepLatency(workflow, after, t.stepId(), "TIMED_OUT", t.at());
+            } else if (n instanceof Notification.CompensationStarted c) {
+                Counter.builder("baton.compensations.started").tag("workflow", workflow).tag("step", c.stepId())
+                        .register(registry).increment();
+            } else if (n instanceof Notification.IncidentRaised) {
+                Counter.builder("baton.incidents").tag("workflow", workflow).register(registry).increment();
+            } else if (n instanceof Notification.OutcomeIgnored ignored) {
+                Counter.builder("baton.outcomes.ignored").tag("reason", ignored.reason().name())
+                        .description("Duplicate, stale or unknown outcomes").register(registry).increment();
+            }
+        }
+    }
+
+    private void stepLatency(String workflow, Instance after, String stepId, String outcome, java.time.Instant at) {
+        StepExecution step = after == null ? null : after.step(stepId);
+        if (step == null || step.startedAt() == null) {
+            return;
+        }
+        Timer.builder("baton.step.latency").tag("workflow", workflow).tag("step", stepId).tag("outcome", outcome)
+                .publishPercentileHistogram().description("Command sent to absolute outcome received")
+                .register(registry).record(Duration.between(step.startedAt(), at));
+    }
+
+    void deadLettered(String sourceTopic) {
+        Counter.builder("baton.dead.letters").tag("topic", sourceTopic)
+                .description("Records sent to the dead-letter topic").register(registry).increment();
+    }
+}

@@ -1,0 +1,386 @@
+// One instance: header with "process … · item …", the workflow graph coloured by step state, the selected
+// step's payloads, the event timeline, and the operator actions (cancel, retry) behind a confirmation.
+import { api } from '../api.js';
+import {
+  html, raw, words, stateBadge, since, clock, dateTime, duration, between, json, throttle, STEP_STATES, parseTime,
+} from '../format.js';
+import { drawGraph } from '../graph.js';
+import { confirmDialog, toast, errorBanner } from '../ui.js';
+import { eventsOf } from '../live.js';
+
+const RETRYABLE = new Set(['FAILED', 'TIMED_OUT', 'COMPENSATION_FAILED']);
+// Notifications the timeline rebuilds from the instance itself; the others are shown as they arrive live.
+const DERIVED = new Set(['InstanceStarted', 'StepStarted', 'StepCompleted', 'StepSkipped', 'StepFailed', 'StepTimedOut',
+  'InstanceFailing', 'CompensationStarted', 'CompensationCompleted', 'CompensationFailed', 'InstanceCompleted']);
+
+export function mount(root, params) {
+  const id = params.id;
+  let instance = null;
+  let graph = null;
+  let selected = params.step || null;
+  let destroyed = false;
+  let loading = 0;
+
+  root.innerHTML = String(html`<div class="loading">Loading instance ${id}…</div>`);
+
+  async function load() {
+    const ticket = ++loading;
+    try {
+      const data = await api.instance(id);
+      if (destroyed || ticket !== loading) return;
+      instance = data;
+      render();
+    } catch (e) {
+      if (destroyed || ticket !== loading) return;
+      if (e.status === 404 && !instance) {
+        root.innerHTML = String(html`<div class="crumbs"><a href="#/instances">Instances</a> › ${id}</div>
+          <div class="empty" id="not-found">No instance <code>${id}</code> here (yet). It appears as soon as the
+          orchestrator has taken its start request.</div>`);
+      } else if (!instance) {
+        root.innerHTML = String(errorBanner(e));
+      } else {
+        toast(`Refreshing failed: ${e.message}`, 'error');
+      }
+    }
+  }
+
+  function render() {
+    if (!root.querySelector('#instance-view')) {
+      root.innerHTML = String(skeleton(id));
+      root.querySelector('#act-cancel').addEventListener('click', cancel);
+      root.querySelector('#act-retry').addEventListener('click', () => retry());
+    }
+    const steps = instance.steps || [];
+    if (!selected || !steps.some(s => s.id === selected)) selected = defaultStep(instance);
+    root.querySelector('#instance-header').innerHTML = String(header(instance));
+    root.querySelector('#instance-callouts').innerHTML = String(callouts(instance));
+    renderActions();
+    const container = root.querySelector('#graph');
+    if (!graph) {
+      graph = drawGraph(container, instance, { onSelect: select });
+    } else {
+      graph.update(instance);
+    }
+    graph.select(selected);
+    renderSteps();
+    renderDetails();
+    root.querySelector('#timeline').innerHTML = String(timeline(instance, eventsOf(id)));
+    root.querySelector('#instance-input').innerHTML = String(json(instance.input ?? null));
+    const view = root.querySelector('#instance-view');
+    view.dataset.status = instance.status;
+    view.dataset.outcome = instance.outcome || '';
+    view.dataset.loaded = 'true';
+  }
+
+  function renderActions() {
+    const cancelBtn = root.querySelector('#act-cancel');
+    const retryBtn = root.querySelector('#act-retry');
+    const canCancel = instance.status !== 'COMPLETED' && !instance.outcome;
+    cancelBtn.disabled = !canCancel;
+    cancelBtn.title = canCancel ? 'Cancel: abandon running steps and undo what was done'
+      : 'Only an instance that is still running and whose item has not failed can be cancelled';
+    const candidates = retryCandidates(instance);
+    retryBtn.disabled = !candidates.length;
+    retryBtn.title = candidates.length ? `Retry ${candidates.map(s => s.id).join(', ')}`
+      : 'Nothing to retry: retry applies to a failed step or compensation that an incident waits on';
+  }
+
+  function renderSteps() {
+    const box = root.querySelector('#steps');
+    box.innerHTML = String(html`${(instance.steps || []).map(s => html`<button type="button" class="step-chip${s.id === selected ? ' selected' : ''}"
+        data-step-id="${s.id}" data-state="${s.state}" style="--c:${s.state === 'SKIPPED' ? '#cbd5e1' : `var(--st-${s.state})`}"
+        title="${s.topic || ''}">
+        <span class="sw"></span><span class="sid">${s.id}</span><span class="sst">${words(s.state)}</span>
+        ${s.compensable ? html`<span class="undo" title="can be undone">↺</span>` : ''}</button>`)}`);
+    for (const b of box.querySelectorAll('[data-step-id]')) b.addEventListener('click', () => select(b.dataset.stepId));
+  }
+
+  function renderDetails() {
+    const s = (instance.steps || []).find(x => x.id === selected);
+    root.querySelector('#step-title').textContent = s ? `Step ${s.id}` : 'Step';
+    root.querySelector('#step-details').innerHTML = String(s ? stepDetails(s, instance) : html`<div class="empty">No steps.</div>`);
+    root.querySelector('#step-details').dataset.stepId = s ? s.id : '';
+    const retryBtn = root.querySelector('#step-details [data-retry]');
+    if (retryBtn) retryBtn.addEventListener('click', () => retry(retryBtn.dataset.retry));
+  }
+
+  function select(stepId) {
+    selected = stepId;
+    graph?.select(stepId);
+    for (const b of root.querySelectorAll('#steps [data-step-id]')) b.classList.toggle('selected', b.dataset.stepId === stepId);
+    renderDetails();
+  }
+
+  async function cancel() {
+    const reason = await confirmDialog({
+      title: 'Cancel this instance?',
+      body: html`<p>Instance <code>${id}</code> stops: running steps are abandoned and the steps that completed are
+        undone (compensated). The item's outcome becomes <b>CANCELLED</b>. This cannot be reverted.</p>
+        <label for="cancel-reason">Reason (kept with the request)</label>
+        <textarea id="cancel-reason" rows="2" placeholder="e.g. customer withdrew the order"></textarea>`,
+      confirmLabel: 'Cancel instance',
+      read: dialog => dialog.querySelector('#cancel-reason').value.trim() || 'cancelled from the dashboard',
+    });
+    if (reason === null) return;
+    try {
+      await api.cancel(id, reason);
+      toast('Cancel requested: the instance will compensate and complete as CANCELLED.');
+      setTimeout(load, 300);
+    } catch (e) {
+      toast(`Cancel failed: ${e.message}`, 'error');
+    }
+  }
+
+  async function retry(stepId) {
+    const candidates = retryCandidates(instance);
+    if (!candidates.length) return;
+    const chosen = stepId || candidates[0].id;
+    const stepIdChosen = await confirmDialog({
+      title: 'Retry a step?',
+      body: html`<p>Baton sends the step's command again as a new attempt (or, for a failed compensation, the undo
+        command again). The worker must be able to process it now.</p>
+        <label for="retry-step">Step</label>
+        <select id="retry-step">${candidates.map(s => html`<option value="${s.id}" ${s.id === chosen ? raw('selected') : ''}>${s.id} — ${words(s.state)}${
+          s.state === 'COMPENSATION_FAILED' ? ' (retry the undo)' : ` (attempt ${(s.attempt || 1) + 1})`}</option>`)}</select>`,
+      confirmLabel: 'Retry',
+      danger: false,
+      read: dialog => dialog.querySelector('#retry-step').value,
+    });
+    if (stepIdChosen === null) return;
+    try {
+      await api.retry(id, stepIdChosen);
+      toast(`Retry of ${stepIdChosen} requested.`);
+      setTimeout(load, 300);
+    } catch (e) {
+      toast(`Retry failed: ${e.message}`, 'error');
+    }
+  }
+
+  load();
+  const refresh = throttle(load, 400);
+
+  return {
+    id,
+    onEvent(event) {
+      if (event.instanceId === id) refresh();
+    },
+    destroy() {
+      destroyed = true;
+      graph?.destroy();
+    },
+  };
+}
+
+function retryCandidates(instance) {
+  if (!instance) return [];
+  const steps = instance.steps || [];
+  const failedUndo = steps.filter(s => s.state === 'COMPENSATION_FAILED');
+  if (instance.status !== 'INCIDENT' && !failedUndo.length) return [];
+  return steps.filter(s => RETRYABLE.has(s.state));
+}
+
+function defaultStep(instance) {
+  const steps = instance.steps || [];
+  const pick = states => steps.find(s => states.includes(s.state));
+  return (pick(['FAILED', 'TIMED_OUT', 'COMPENSATION_FAILED']) || pick(['RUNNING', 'COMPENSATING'])
+    || steps.filter(s => s.state !== 'PENDING').at(-1) || steps[0] || {}).id || null;
+}
+
+function skeleton(id) {
+  const legendStates = STEP_STATES.filter(s => s !== 'TIMED_OUT');
+  return html`<div id="instance-view" data-instance-id="${id}">
+    <div class="crumbs"><a href="#/instances">Instances</a> › <span class="mono">${id}</span></div>
+    <div class="instance-head">
+      <div id="instance-header"></div>
+      <div class="actions">
+        <button class="btn" id="act-retry" type="button">Retry…</button>
+        <button class="btn btn-danger" id="act-cancel" type="button">Cancel…</button>
+      </div>
+    </div>
+    <div id="instance-callouts"></div>
+    <div class="grid grid-2">
+      <div class="stack">
+        <section class="card">
+          <div class="card-head"><h2>Workflow</h2><span class="sub">click a step for its payloads</span></div>
+          <div class="legend" aria-label="Legend">
+            ${legendStates.map(s => html`<span><i style="--c:var(--st-${s})"></i>${words(s).toLowerCase()}${s === 'FAILED' ? ' / timed out' : ''}</span>`)}
+            <span><i class="undo"></i>undo path</span><span>↺ can be undone</span>
+          </div>
+          <div class="graph" id="graph" role="img" aria-label="Workflow graph"></div>
+          <div class="steps" id="steps" aria-label="Steps"></div>
+        </section>
+        <section class="card">
+          <div class="card-head"><h2 id="step-title">Step</h2></div>
+          <div class="card-body payload" id="step-details"></div>
+        </section>
+      </div>
+      <div class="stack">
+        <section class="card">
+          <div class="card-head"><h2>Timeline</h2><span class="sub">local time · since start</span></div>
+          <ol class="timeline" id="timeline"></ol>
+        </section>
+        <section class="card">
+          <div class="card-head"><h2>Instance input</h2></div>
+          <div class="card-body" id="instance-input"></div>
+        </section>
+      </div>
+    </div>
+  </div>`;
+}
+
+function header(i) {
+  const took = i.completedAt ? between(i.startedAt, i.completedAt) : null;
+  return html`<div class="instance-title">
+      <h1 title="${i.instanceId}">${i.instanceId}</h1>
+      <span class="process-status" id="status-line" data-status="${i.status}" data-outcome="${i.outcome || ''}">
+        <span><span class="k">process</span><span class="v" style="color:var(--ps-${i.status})">${i.status}</span></span>
+        ${i.outcome ? html`<span class="dotsep">·</span><span><span class="k">item</span><span class="v" style="color:var(--oc-${i.outcome})">${i.outcome}</span></span>` : ''}
+      </span>
+    </div>
+    <div class="meta">
+      <span><b>workflow</b><a href="#/instances?workflow=${encodeURIComponent(i.workflow)}">${i.workflow}</a> v${i.version}</span>
+      ${i.businessKey ? html`<span><b>business key</b><span class="mono">${i.businessKey}</span></span>` : ''}
+      <span><b>started</b><span title="${dateTime(i.startedAt)}">${dateTime(i.startedAt)}</span></span>
+      ${i.completedAt ? html`<span><b>completed</b>${dateTime(i.completedAt)}</span><span><b>took</b>${duration(took)}</span>`
+        : html`<span><b>updated</b>${since(i.updatedAt)}</span>`}
+    </div>`;
+}
+
+function callouts(i) {
+  const out = [];
+  if (i.failure) {
+    out.push(html`<div class="callout fail" id="failure-callout" data-step-id="${i.failure.stepId || ''}">
+      <b>${i.outcome === 'CANCELLED' ? 'Cancelled' : 'Failed'}${i.failure.stepId ? html` at step <span class="mono">${i.failure.stepId}</span>` : ''}</b>
+      <span>${i.failure.type ? html`<span class="mono">${i.failure.type}</span>: ` : ''}${i.failure.message || ''}</span></div>`);
+  }
+  if (i.status === 'INCIDENT') {
+    out.push(html`<div class="callout fail"><b>Incident:</b> the instance waits for an operator. Retry the failed step or
+      compensation, or cancel the instance.</div>`);
+  }
+  const comp = i.compensated || [];
+  if (comp.length) {
+    out.push(html`<div class="callout comp" id="compensated" data-compensated="${comp.join(',')}"><b>Undone (compensated), in order:</b>
+      ${comp.map((s, n) => html`${n ? html`<span class="arrow">→</span>` : ''}<span class="chip" data-step-id="${s}">${s}</span>`)}</div>`);
+  }
+  return out;
+}
+
+function stepDetails(s, instance) {
+  const comp = s.compensation;
+  const canRetry = retryCandidates(instance).some(x => x.id === s.id);
+  return html`
+    <dl class="kv">
+      <dt>State</dt><dd>${stateBadge(s.state)} ${canRetry ? html`<button class="btn btn-ghost" data-retry="${s.id}" type="button">Retry…</button>` : ''}</dd>
+      <dt>Topic</dt><dd class="mono">${s.topic || '–'}</dd>
+      <dt>After</dt><dd>${(s.after || []).length ? s.after.map(a => html`<span class="chip">${a}</span>`) : html`<span class="muted">starts with the instance</span>`}</dd>
+      <dt>Attempt</dt><dd>${s.attempt || 0}${s.workerAttempts ? html` <span class="muted">· worker tried ${s.workerAttempts}×</span>` : ''}</dd>
+      <dt>Command</dt><dd class="mono small">${s.commandId || '–'}</dd>
+      <dt>Started</dt><dd>${s.startedAt ? dateTime(s.startedAt) : html`<span class="muted">not yet</span>`}</dd>
+      <dt>Finished</dt><dd>${s.finishedAt ? html`${dateTime(s.finishedAt)} <span class="muted">· ${duration(s.durationMs ?? between(s.startedAt, s.finishedAt))}</span>` : html`<span class="muted">–</span>`}</dd>
+      <dt>Undo</dt><dd>${s.compensable ? (comp ? html`${comp.finishedAt ? (comp.error ? 'failed' : 'done') : 'running'} <span class="muted">· attempt ${comp.attempt} · ${comp.commandId}</span>`
+        : html`<span class="muted">possible, not needed</span>`) : html`<span class="muted">none defined</span>`}</dd>
+    </dl>
+    ${s.error ? html`<h3>Error</h3>${json(s.error, 'error')}` : ''}
+    ${comp && comp.error ? html`<h3>Compensation error</h3>${json(comp.error, 'error')}` : ''}
+    <h3>Input</h3>${s.input !== undefined && s.input !== null ? json(s.input) : html`<div class="muted small">none (not started)</div>`}
+    <h3>Output</h3>${s.output !== undefined && s.output !== null ? json(s.output) : html`<div class="muted small">none</div>`}
+    ${comp ? html`<h3>Compensation</h3>${json(comp)}` : ''}`;
+}
+
+// ---- timeline ----
+
+function timeline(i, live) {
+  const events = [];
+  const add = (type, at, stepId, props) => events.push({ type, at, t: parseTime(at), stepId, seq: events.length, ...props });
+  add('InstanceStarted', i.startedAt, null, { title: 'Instance started', payload: ['input', i.input] });
+  for (const s of i.steps || []) {
+    if (s.state === 'SKIPPED') {
+      add('StepSkipped', s.finishedAt || s.startedAt || i.startedAt, s.id, { title: 'skipped', sub: 'its condition was false' });
+      continue;
+    }
+    if (s.startedAt) {
+      add('StepStarted', s.startedAt, s.id, { title: 'started', sub: `attempt ${s.attempt || 1} · ${s.topic || ''}`, payload: ['input', s.input] });
+    }
+    if (s.finishedAt) {
+      if (s.state === 'FAILED' || (s.error && s.state !== 'TIMED_OUT')) {
+        add('StepFailed', s.finishedAt, s.id, { title: 'failed', bad: true,
+          sub: s.error ? `${s.error.type ? `${s.error.type}: ` : ''}${s.error.message || ''}` : '',
+          payload: ['error', s.error], open: true });
+      } else if (s.state === 'TIMED_OUT') {
+        add('StepTimedOut', s.finishedAt, s.id, { title: 'timed out', bad: true, sub: 'no outcome within the step timeout' });
+      } else {
+        add('StepCompleted', s.finishedAt, s.id, { title: 'succeeded',
+          sub: `${duration(s.durationMs ?? between(s.startedAt, s.finishedAt))}${s.workerAttempts > 1 ? ` · worker tried ${s.workerAttempts}×` : ''}`,
+          payload: ['output', s.output] });
+      }
+    }
+    if (s.state === 'ABANDONED') add('StepAbandoned', i.updatedAt, s.id, { title: 'abandoned', sub: 'in flight when the item failed or was cancelled' });
+    const c = s.compensation;
+    if (c && c.startedAt) add('CompensationStarted', c.startedAt, s.id, { title: 'compensation started', comp: true, sub: `undo attempt ${c.attempt || 1}` });
+    if (c && c.finishedAt) {
+      if (c.error) {
+        add('CompensationFailed', c.finishedAt, s.id, { title: 'compensation failed', comp: true, bad: true,
+          sub: `${c.error.type ? `${c.error.type}: ` : ''}${c.error.message || ''}`, payload: ['error', c.error], open: true });
+      } else {
+        add('CompensationCompleted', c.finishedAt, s.id, { title: 'compensated', comp: true, sub: duration(between(c.startedAt, c.finishedAt)) });
+      }
+    }
+  }
+  if (i.failure && i.outcome) {
+    const failedStep = (i.steps || []).find(s => s.id === i.failure.stepId);
+    const at = failedStep?.finishedAt || i.completedAt || i.updatedAt;
+    const undo = (i.steps || []).filter(s => s.compensation).map(s => s.id);
+    add('InstanceFailing', at, null, { title: i.outcome === 'CANCELLED' ? 'Item cancelled' : 'Item failed', bad: true,
+      sub: undo.length ? `undoing ${undo.join(', ')}` : 'nothing to undo' });
+  }
+  if (i.completedAt) {
+    add('InstanceCompleted', i.completedAt, null, { title: `Process completed · item ${i.outcome || ''}`, bad: i.outcome && i.outcome !== 'SUCCEEDED',
+      final: true });
+  }
+  for (const e of live) {
+    if (DERIVED.has(e.type)) continue;
+    add(e.type, e.at, e.stepId || null, { title: liveTitle(e), sub: e.reason || e.request || '', bad: e.type === 'IncidentRaised', live: true });
+  }
+  events.sort((a, b) => (a.t ?? Infinity) - (b.t ?? Infinity) || rank(a) - rank(b) || a.seq - b.seq);
+  const t0 = parseTime(i.startedAt);
+  return html`${events.map(e => timelineItem(e, t0))}`;
+}
+
+const RANKS = { InstanceStarted: 0, StepStarted: 1, StepCompleted: 2, StepFailed: 2, StepTimedOut: 2, StepSkipped: 2,
+  InstanceFailing: 3, CompensationStarted: 4, CompensationCompleted: 5, CompensationFailed: 5, InstanceCompleted: 9 };
+function rank(e) { return RANKS[e.type] ?? 6; }
+
+function liveTitle(e) {
+  switch (e.type) {
+    case 'IncidentRaised': return 'incident raised';
+    case 'OutcomeIgnored': return `outcome ignored (${words(e.reason || '').toLowerCase()})`;
+    case 'RequestIgnored': return 'request ignored';
+    default: return e.type;
+  }
+}
+
+const DOTS = {
+  InstanceStarted: 'var(--st-RUNNING)', StepStarted: 'var(--st-RUNNING)', StepCompleted: 'var(--st-SUCCEEDED)',
+  StepSkipped: 'var(--st-PENDING)', StepFailed: 'var(--st-FAILED)', StepTimedOut: 'var(--st-TIMED_OUT)',
+  StepAbandoned: 'var(--st-ABANDONED)', InstanceFailing: 'var(--st-FAILED)', CompensationStarted: 'var(--st-COMPENSATING)',
+  CompensationCompleted: 'var(--st-COMPENSATED)', CompensationFailed: 'var(--st-COMPENSATION_FAILED)',
+  IncidentRaised: 'var(--ps-INCIDENT)', InstanceCompleted: 'var(--ps-COMPLETED)',
+};
+
+function timelineItem(e, t0) {
+  let dot = DOTS[e.type] || 'var(--st-ABANDONED)';
+  if (e.final) dot = e.bad ? 'var(--oc-FAILED)' : 'var(--oc-SUCCEEDED)';
+  const rel = e.t !== null && t0 !== null ? `+${duration(e.t - t0)}` : '';
+  const [name, value] = e.payload || [];
+  const classes = ['tl-item', e.bad ? 'bad' : '', e.comp ? 'comp' : ''].filter(Boolean).join(' ');
+  return html`<li class="${classes}" data-event="${e.type}" data-step-id="${e.stepId || ''}">
+    <span class="tl-time">${e.at ? clock(e.at, true) : ''}<span class="rel">${rel}</span></span>
+    <span class="tl-dot" style="--c:${dot}"></span>
+    <div class="tl-body">
+      <div class="tl-title">${e.stepId ? html`<span class="step">${e.stepId}</span> ` : ''}${e.title}</div>
+      ${e.sub ? html`<div class="tl-sub">${e.sub}</div>` : ''}
+      ${e.payload && value !== undefined && value !== null
+        ? html`<details ${e.open ? raw('open') : ''}><summary>${name}</summary>${json(value, name === 'error' ? 'error' : '')}</details>` : ''}
+    </div>
+  </li>`;
+}
