@@ -234,11 +234,11 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void events(io.javalin.http.sse.SseClient client) {
-        client.keepAlive();
         java.util.function.Consumer<String> send = json -> client.sendEvent("status", json);
         client.onClose(() -> broadcast.unsubscribe(send));
         broadcast.subscribe(send);
         client.sendComment("connected");
+        client.keepAlive(); // blocks this request's thread until the client goes away, so it comes last
     }
 
     private void metrics(Context ctx) {

@@ -7,10 +7,6 @@ import dev.baton.server.kafka.EmbeddedKafka;
 import dev.baton.server.runtime.Orchestrator;
 import dev.baton.server.runtime.OrchestratorMetrics;
 import dev.baton.server.runtime.OrchestratorSettings;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 
@@ -44,7 +40,7 @@ final class RunningBaton implements AutoCloseable {
                     .partitions(partitions)
                     .kafkaProperties(cluster.kafkaProperties());
             out.println("Starting the orchestrator against " + bootstrap);
-            orchestrator = new Orchestrator(settings, new OrchestratorMetrics(prometheusRegistry())).start(Duration.ofSeconds(120));
+            orchestrator = new Orchestrator(settings, OrchestratorMetrics.prometheus()).start(Duration.ofSeconds(120));
             HttpApi api = new HttpApi(orchestrator).start(http.host, http.port);
             return new RunningBaton(kafka, orchestrator, api, bootstrap);
         } catch (RuntimeException e) {
@@ -56,18 +52,6 @@ final class RunningBaton implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    /** Prometheus registry whose Kafka client metrics are renamed {@code baton_kafka_*}, so every Baton metric shares a prefix. */
-    static PrometheusMeterRegistry prometheusRegistry() {
-        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().meterFilter(new MeterFilter() {
-            @Override
-            public Meter.Id map(Meter.Id id) {
-                return id.getName().startsWith("kafka.") ? id.withName("baton." + id.getName()) : id;
-            }
-        });
-        return registry;
     }
 
     WorkflowDefinition deploy(String yaml, String source) {

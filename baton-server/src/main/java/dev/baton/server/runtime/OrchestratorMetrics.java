@@ -5,7 +5,11 @@ import dev.baton.engine.Instance;
 import dev.baton.engine.Notification;
 import dev.baton.engine.StepExecution;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -20,6 +24,21 @@ public final class OrchestratorMetrics {
 
     public OrchestratorMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * Counts into a Prometheus registry, served at {@code /metrics}. Kafka client metrics are renamed
+     * {@code baton_kafka_*}, so every metric of a Baton process shares the prefix.
+     */
+    public static OrchestratorMetrics prometheus() {
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().startsWith("kafka.") ? id.withName("baton." + id.getName()) : id;
+            }
+        });
+        return new OrchestratorMetrics(registry);
     }
 
     /** Counts into a registry nobody reads; for tests and tools that do not export metrics. */

@@ -8,6 +8,7 @@ import dev.baton.protocol.Json;
 import dev.baton.server.cli.BatonCli;
 import dev.baton.server.kafka.EmbeddedKafka;
 import dev.baton.server.runtime.Orchestrator;
+import dev.baton.server.runtime.OrchestratorMetrics;
 import dev.baton.server.runtime.OrchestratorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,7 +46,8 @@ class HttpApiIT {
     static void start() {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         orchestrator = new Orchestrator(new OrchestratorSettings().bootstrapServers(kafka.bootstrapServers())
-                .applicationId("api-it").stateDir(dir.resolve("streams")).partitions(1)).start(Duration.ofSeconds(60));
+                .applicationId("api-it").stateDir(dir.resolve("streams")).partitions(1), OrchestratorMetrics.prometheus())
+                .start(Duration.ofSeconds(60));
         api = new HttpApi(orchestrator).start("127.0.0.1", 0);
     }
 
@@ -140,5 +142,64 @@ class HttpApiIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> BatonCli.run("status", "cli-1", "--server", server) == 0);
         assertThat(BatonCli.run("start", "cli-flow", "--input", "{broken", "--server", server)).isEqualTo(2);
         assertThat(BatonCli.run("status", "no-such-instance", "--server", server)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldServeTheOpenApiDocument() throws Exception {
+        var r = get("/api/openapi.json");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode doc = json(r);
+        assertThat(doc.path("openapi").asText()).startsWith("3.");
+        assertThat(doc.path("paths").has("/api/instances/{id}")).isTrue();
+    }
+
+    @Test
+    void shouldCountWaitAndActInBulk() throws Exception {
+        post("/api/workflows", DEFINITION.replace("api-flow", "bulk-flow"));
+        for (int i = 0; i < 3; i++) {
+            post("/api/instances", "{\"workflow\":\"bulk-flow\",\"instanceId\":\"bulk-" + i + "\",\"businessKey\":\"key-" + i + "\"}");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(get("/api/instances?workflow=bulk-flow")).path("total").asInt() == 3);
+        assertThat(json(get("/api/instances?businessKey=key-1")).path("items").findValuesAsText("instanceId")).containsExactly("bulk-1");
+
+        JsonNode waiting = json(get("/api/waiting"));
+        assertThat(waiting).anySatisfy(row -> {
+            assertThat(row.path("workflow").asText()).isEqualTo("bulk-flow");
+            assertThat(row.path("stepId").asText()).isEqualTo("first");
+            assertThat(row.path("topic").asText()).isEqualTo("api.first.commands");
+            assertThat(row.path("waiting").asInt()).isEqualTo(3);
+        });
+        JsonNode overview = json(get("/api/overview"));
+        assertThat(overview.path("byStatus").path("RUNNING").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(overview.path("throughput").size()).isEqualTo(90);
+
+        String metrics = get("/metrics").body();
+        assertThat(metrics).contains("baton_instances_started_total{workflow=\"bulk-flow\"} 3.0");
+        assertThat(metrics).contains("baton_steps_waiting{kind=\"execute\",step=\"first\",workflow=\"bulk-flow\"} 3.0");
+        assertThat(metrics).contains("baton_kafka_");
+
+        assertThat(post("/api/instances/bulk", "{\"action\":\"cancel\",\"filter\":{}}").statusCode()).isEqualTo(400);
+        var bulk = post("/api/instances/bulk", "{\"action\":\"cancel\",\"filter\":{\"workflow\":\"bulk-flow\"},\"reason\":\"bulk test\"}");
+        assertThat(json(bulk).path("instances").asInt()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                json(get("/api/instances?workflow=bulk-flow&outcome=CANCELLED")).path("total").asInt() == 3);
+        assertThat(get("/metrics").body()).contains("baton_instances_finished_total{outcome=\"CANCELLED\",workflow=\"bulk-flow\"} 3.0");
+    }
+
+    @Test
+    void shouldStreamStatusNotificationsAsServerSentEvents() throws Exception {
+        post("/api/workflows", DEFINITION.replace("api-flow", "sse-flow"));
+        var lines = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        // Like a browser's EventSource: Javalin serves the stream only to clients that accept it.
+        var response = http.sendAsync(HttpRequest.newBuilder(URI.create(url("/api/events"))).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        var stream = response.get(10, java.util.concurrent.TimeUnit.SECONDS).body();
+        var reader = new Thread(() -> stream.forEach(lines::add));
+        reader.setDaemon(true);
+        reader.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains("connected")));
+        post("/api/instances", "{\"workflow\":\"sse-flow\",\"instanceId\":\"sse-1\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream().anyMatch(l -> l.startsWith("data:") && l.contains("\"sse-1\"") && l.contains("InstanceStarted")));
+        assertThat(lines).contains("event: status");
     }
 }
