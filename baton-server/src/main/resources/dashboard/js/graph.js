@@ -56,12 +56,14 @@ function style(c) {
       'border-width': 1, 'border-color': 'rgba(0,0,0,0.15)',
     } },
     { selector: 'node[kind="terminal"]', style: {
-      shape: 'ellipse', width: 46, height: 46, 'background-color': '#fff', 'border-width': 2, 'border-color': '#94a3b8',
-      label: 'data(label)', 'font-family': font, 'font-size': 10.5, color: '#475569', 'text-valign': 'center', 'text-halign': 'center',
+      shape: 'ellipse', width: 24, height: 24, 'background-color': '#fff', 'border-width': 2, 'border-color': '#94a3b8',
+      label: 'data(label)', 'font-family': font, 'font-size': 11, 'font-weight': 600, color: '#64748b',
+      'text-valign': 'bottom', 'text-halign': 'center', 'text-margin-y': 6,
     } },
-    { selector: 'node[outcome="SUCCEEDED"]', style: { 'border-color': c['oc-SUCCEEDED'], color: c['oc-SUCCEEDED'], 'border-width': 3 } },
-    { selector: 'node[outcome="FAILED"]', style: { 'border-color': c['oc-FAILED'], color: c['oc-FAILED'], 'border-width': 3 } },
-    { selector: 'node[outcome="CANCELLED"]', style: { 'border-color': c['oc-CANCELLED'], color: c['oc-CANCELLED'], 'border-width': 3 } },
+    { selector: 'node#__start', style: { 'background-color': '#94a3b8' } },
+    { selector: 'node[outcome="SUCCEEDED"]', style: { 'border-color': c['oc-SUCCEEDED'], color: c['oc-SUCCEEDED'], 'border-width': 5 } },
+    { selector: 'node[outcome="FAILED"]', style: { 'border-color': c['oc-FAILED'], color: c['oc-FAILED'], 'border-width': 5 } },
+    { selector: 'node[outcome="CANCELLED"]', style: { 'border-color': c['oc-CANCELLED'], color: c['oc-CANCELLED'], 'border-width': 5 } },
     { selector: 'edge', style: {
       width: 2, 'line-color': '#94a3b8', 'target-arrow-color': '#94a3b8', 'target-arrow-shape': 'triangle',
       'curve-style': 'bezier', 'arrow-scale': 0.9,
@@ -126,6 +128,7 @@ export function drawGraph(container, instance, { onSelect } = {}) {
     container.dataset.rendered = 'true';
   }
   container.dataset.nodeCount = String(cy.nodes('[kind="step"]').length);
+  container.cy = cy; // a handle for the browser tests and the console
 
   cy.on('tap', 'node[kind="step"]', e => onSelect?.(e.target.id()));
   cy.on('mouseover', 'node[kind="step"]', () => { container.style.cursor = 'pointer'; });
@@ -154,6 +157,7 @@ export function drawGraph(container, instance, { onSelect } = {}) {
     },
     destroy() {
       window.removeEventListener('resize', resize);
+      delete container.cy;
       cy.destroy();
     },
   };

@@ -9,6 +9,7 @@ import { confirmDialog, toast, errorBanner } from '../ui.js';
 import { eventsOf } from '../live.js';
 
 const RETRYABLE = new Set(['FAILED', 'TIMED_OUT', 'COMPENSATION_FAILED']);
+const EARLIER = { StepStarted: 'started', StepCompleted: 'succeeded', StepFailed: 'failed', StepTimedOut: 'timed out' };
 // Notifications the timeline rebuilds from the instance itself; the others are shown as they arrive live.
 const DERIVED = new Set(['InstanceStarted', 'StepStarted', 'StepCompleted', 'StepSkipped', 'StepFailed', 'StepTimedOut',
   'InstanceFailing', 'CompensationStarted', 'CompensationCompleted', 'CompensationFailed', 'InstanceCompleted']);
@@ -64,7 +65,12 @@ export function mount(root, params) {
     graph.select(selected);
     renderSteps();
     renderDetails();
-    root.querySelector('#timeline').innerHTML = String(timeline(instance, eventsOf(id)));
+    // Rebuild the timeline, keeping the payloads the person opened or closed as they were.
+    const tl = root.querySelector('#timeline');
+    const key = d => { const li = d.closest('li'); return `${li.dataset.event}/${li.dataset.stepId}/${li.querySelector('.tl-time')?.textContent}`; };
+    const opened = new Map([...tl.querySelectorAll('details')].map(d => [key(d), d.open]));
+    tl.innerHTML = String(timeline(instance, eventsOf(id)));
+    for (const d of tl.querySelectorAll('details')) if (opened.has(key(d))) d.open = opened.get(key(d));
     root.querySelector('#instance-input').innerHTML = String(json(instance.input ?? null));
     const view = root.querySelector('#instance-view');
     view.dataset.status = instance.status;
@@ -251,18 +257,26 @@ function callouts(i) {
   if (i.failure) {
     out.push(html`<div class="callout fail" id="failure-callout" data-step-id="${i.failure.stepId || ''}">
       <b>${i.outcome === 'CANCELLED' ? 'Cancelled' : 'Failed'}${i.failure.stepId ? html` at step <span class="mono">${i.failure.stepId}</span>` : ''}</b>
-      <span>${i.failure.type ? html`<span class="mono">${i.failure.type}</span>: ` : ''}${i.failure.message || ''}</span></div>`);
+      <span>${i.failure.type && i.failure.type.toLowerCase() !== 'cancelled' ? html`<span class="mono">${i.failure.type}</span>: ` : ''}${
+        i.failure.message || ''}</span></div>`);
   }
   if (i.status === 'INCIDENT') {
-    out.push(html`<div class="callout fail"><b>Incident:</b> the instance waits for an operator. Retry the failed step or
-      compensation, or cancel the instance.</div>`);
+    const stuck = (i.steps || []).filter(s => RETRYABLE.has(s.state));
+    out.push(html`<div class="callout fail" id="incident-callout"><b>Incident:</b>
+      ${stuck.length ? stuck.map(s => {
+        const e = s.state === 'COMPENSATION_FAILED' ? s.compensation?.error : s.error;
+        const what = s.state === 'COMPENSATION_FAILED' ? 'the undo of step' : 'step';
+        return html`<span>${what} <span class="mono">${s.id}</span> ${words(s.state).toLowerCase()}${
+          e ? html` (<span class="mono">${e.type || 'error'}</span>${e.message ? `: ${e.message}` : ''})` : ''}.</span>`;
+      }) : ''}
+      <span>The instance waits for an operator: retry, or cancel the instance.</span></div>`);
   }
   const comp = i.compensated || [];
   if (comp.length) {
     out.push(html`<div class="callout comp" id="compensated" data-compensated="${comp.join(',')}"><b>Undone (compensated), in order:</b>
       ${comp.map((s, n) => html`${n ? html`<span class="arrow">→</span>` : ''}<span class="chip" data-step-id="${s}">${s}</span>`)}</div>`);
   }
-  return out;
+  return html`${out}`;
 }
 
 function stepDetails(s, instance) {
@@ -276,13 +290,17 @@ function stepDetails(s, instance) {
       <dt>Attempt</dt><dd>${s.attempt || 0}${s.workerAttempts ? html` <span class="muted">· worker tried ${s.workerAttempts}×</span>` : ''}</dd>
       <dt>Command</dt><dd class="mono small">${s.commandId || '–'}</dd>
       <dt>Started</dt><dd>${s.startedAt ? dateTime(s.startedAt) : html`<span class="muted">not yet</span>`}</dd>
-      <dt>Finished</dt><dd>${s.finishedAt ? html`${dateTime(s.finishedAt)} <span class="muted">· ${duration(s.durationMs ?? between(s.startedAt, s.finishedAt))}</span>` : html`<span class="muted">–</span>`}</dd>
+      <dt>Finished</dt><dd>${s.finishedAt ? html`${dateTime(s.finishedAt)} <span class="muted">· ${duration(s.durationMs ?? between(s.startedAt, s.finishedAt))}</span>`
+        : s.state === 'RUNNING' && s.startedAt ? html`<span class="age-warn">waiting for the worker's outcome for <span data-age-of="${s.startedAt}">${duration(Date.now() - parseTime(s.startedAt))}</span></span>`
+        : html`<span class="muted">–</span>`}</dd>
       <dt>Undo</dt><dd>${s.compensable ? (comp ? html`${comp.finishedAt ? (comp.error ? 'failed' : 'done') : 'running'} <span class="muted">· attempt ${comp.attempt} · ${comp.commandId}</span>`
         : html`<span class="muted">possible, not needed</span>`) : html`<span class="muted">none defined</span>`}</dd>
     </dl>
     ${s.error ? html`<h3>Error</h3>${json(s.error, 'error')}` : ''}
     ${comp && comp.error ? html`<h3>Compensation error</h3>${json(comp.error, 'error')}` : ''}
-    <h3>Input</h3>${s.input !== undefined && s.input !== null ? json(s.input) : html`<div class="muted small">none (not started)</div>`}
+    <h3>Input</h3>${s.input !== undefined && s.input !== null ? json(s.input)
+      : s.startedAt ? html`<div class="muted small">the instance input (this step maps none of its own)</div>`
+      : html`<div class="muted small">not sent yet</div>`}
     <h3>Output</h3>${s.output !== undefined && s.output !== null ? json(s.output) : html`<div class="muted small">none</div>`}
     ${comp ? html`<h3>Compensation</h3>${json(comp)}` : ''}`;
 }
@@ -301,7 +319,10 @@ function timeline(i, live) {
     if (s.startedAt) {
       add('StepStarted', s.startedAt, s.id, { title: 'started', sub: `attempt ${s.attempt || 1} · ${s.topic || ''}`, payload: ['input', s.input] });
     }
-    if (s.finishedAt) {
+    if (s.state === 'ABANDONED') {
+      // In flight when the item failed or was cancelled: no outcome came (a late success would be compensated).
+      add('StepAbandoned', s.finishedAt || i.updatedAt, s.id, { title: 'abandoned', sub: 'in flight when the item failed or was cancelled' });
+    } else if (s.finishedAt) {
       if (s.state === 'FAILED' || (s.error && s.state !== 'TIMED_OUT')) {
         add('StepFailed', s.finishedAt, s.id, { title: 'failed', bad: true,
           sub: s.error ? `${s.error.type ? `${s.error.type}: ` : ''}${s.error.message || ''}` : '',
@@ -314,7 +335,6 @@ function timeline(i, live) {
           payload: ['output', s.output] });
       }
     }
-    if (s.state === 'ABANDONED') add('StepAbandoned', i.updatedAt, s.id, { title: 'abandoned', sub: 'in flight when the item failed or was cancelled' });
     const c = s.compensation;
     if (c && c.startedAt) add('CompensationStarted', c.startedAt, s.id, { title: 'compensation started', comp: true, sub: `undo attempt ${c.attempt || 1}` });
     if (c && c.finishedAt) {
@@ -337,17 +357,36 @@ function timeline(i, live) {
     add('InstanceCompleted', i.completedAt, null, { title: `Process completed · item ${i.outcome || ''}`, bad: i.outcome && i.outcome !== 'SUCCEEDED',
       final: true });
   }
+  // The instance keeps each step's latest attempt only; notifications seen live about an earlier attempt (before
+  // an operator's retry) are added back.
+  const currentCommand = new Map((i.steps || []).map(s => [s.id, s.commandId]));
   for (const e of live) {
+    if (EARLIER[e.type] && e.stepId && e.commandId && currentCommand.get(e.stepId) && e.commandId !== currentCommand.get(e.stepId)) {
+      const err = e.error || null;
+      add(e.type, e.at, e.stepId, { title: `${EARLIER[e.type]} (earlier attempt)`, live: true,
+        bad: e.type === 'StepFailed' || e.type === 'StepTimedOut',
+        sub: err ? `${err.type ? `${err.type}: ` : ''}${err.message || ''}` : e.commandId,
+        payload: err ? ['error', err] : undefined });
+      continue;
+    }
     if (DERIVED.has(e.type)) continue;
     add(e.type, e.at, e.stepId || null, { title: liveTitle(e), sub: e.reason || e.request || '', bad: e.type === 'IncidentRaised', live: true });
   }
   events.sort((a, b) => (a.t ?? Infinity) - (b.t ?? Infinity) || rank(a) - rank(b) || a.seq - b.seq);
   const t0 = parseTime(i.startedAt);
-  return html`${events.map(e => timelineItem(e, t0))}`;
+  // What the instance waits for now, with a ticking age: the article's service C at a glance.
+  const waiting = (i.steps || []).filter(s => s.state === 'RUNNING' || s.state === 'COMPENSATING').map(s => {
+    const since = s.state === 'RUNNING' ? s.startedAt : s.compensation?.startedAt;
+    return html`<li class="tl-item waiting" data-event="Waiting" data-step-id="${s.id}">
+      <span class="tl-time">now</span><span class="tl-dot pulse-dot" style="--c:var(--st-${s.state})"></span>
+      <div class="tl-body"><div class="tl-title"><span class="step">${s.id}</span> ${s.state === 'RUNNING' ? 'waiting for its worker' : 'waiting for its undo'}</div>
+      <div class="tl-sub">${s.topic || ''}${since ? html` · for <span data-age-of="${since}">${duration(Date.now() - parseTime(since))}</span>` : ''}</div></div></li>`;
+  });
+  return html`${events.map(e => timelineItem(e, t0))}${waiting}`;
 }
 
 const RANKS = { InstanceStarted: 0, StepStarted: 1, StepCompleted: 2, StepFailed: 2, StepTimedOut: 2, StepSkipped: 2,
-  InstanceFailing: 3, CompensationStarted: 4, CompensationCompleted: 5, CompensationFailed: 5, InstanceCompleted: 9 };
+  InstanceFailing: 3, StepAbandoned: 3.5, CompensationStarted: 4, CompensationCompleted: 5, CompensationFailed: 5, InstanceCompleted: 9 };
 function rank(e) { return RANKS[e.type] ?? 6; }
 
 function liveTitle(e) {

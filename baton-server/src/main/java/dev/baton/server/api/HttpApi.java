@@ -19,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.baton.engine.Outcome;
 import dev.baton.engine.ProcessStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class HttpApi implements AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpApi.class);
     private final Orchestrator orchestrator;
     private final InstanceQueries queries;
+    private final Peers peers = new Peers();
     private final PrometheusMeterRegistry prometheus;
     private final io.micrometer.core.instrument.MultiGauge waitingGauge;
     private StatusBroadcast broadcast;
@@ -74,8 +76,8 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/health", this::health);
             config.routes.get("/metrics", this::metrics);
             config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
-            config.routes.get("/api/overview", ctx -> ctx.json(queries.overview(orchestrator.settings().clock().instant())));
-            config.routes.get("/api/waiting", ctx -> ctx.json(queries.waiting()));
+            config.routes.get("/api/overview", this::overview);
+            config.routes.get("/api/waiting", this::waiting);
             config.routes.sse("/api/events", this::events);
             config.routes.post("/api/instances/bulk", this::bulk);
             config.routes.get("/api/workflows", this::listWorkflows);
@@ -171,6 +173,12 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void getInstance(Context ctx) {
+        var owner = ctx.header(Peers.FORWARDED) == null ? orchestrator.remoteOwnerOf(ctx.pathParam("id")) : java.util.Optional.<String>empty();
+        if (owner.isPresent()) {
+            Peers.Answer a = peers.get(owner.get(), "/api/instances/" + encode(ctx.pathParam("id")));
+            ctx.status(a.status()).contentType("application/json").result(a.body());
+            return;
+        }
         Instance instance = orchestrator.localInstance(ctx.pathParam("id")).orElse(null);
         if (instance == null) {
             ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no instance '" + ctx.pathParam("id") + "'"));
@@ -186,10 +194,121 @@ public final class HttpApi implements AutoCloseable {
         if (limit < 1 || limit > 1000 || offset < 0) {
             throw new BadRequest("limit must be 1 to 1000 and offset 0 or more");
         }
-        InstanceQueries.Page page = queries.page(filter(ctx.queryParamMap().entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get(0)))), offset, limit);
-        ctx.json(Map.of("total", page.total(), "offset", offset, "limit", limit,
-                "items", page.items().stream().map(InstanceView::summary).toList()));
+        var params = singleValues(ctx);
+        if (isLocal(ctx)) {
+            InstanceQueries.Page page = queries.page(filter(params), offset, limit);
+            ctx.json(Map.of("total", page.total(), "offset", offset, "limit", limit,
+                    "items", page.items().stream().map(InstanceView::summary).toList()));
+            return;
+        }
+        // Each process returns its newest offset+limit; the merged page is the newest of those.
+        InstanceQueries.Page local = queries.page(filter(params), 0, offset + limit);
+        int total = local.total();
+        var items = new ArrayList<Map<String, Object>>(local.items().stream().map(InstanceView::summary).toList());
+        for (JsonNode answer : peers.getAll(orchestrator.otherProcesses(), localQuery(params, 0, offset + limit))) {
+            total += answer.path("total").asInt();
+            for (JsonNode item : answer.path("items")) {
+                items.add(Json.mapper().convertValue(item, MAP));
+            }
+        }
+        items.sort(java.util.Comparator.comparing((Map<String, Object> m) -> m.get("startedAt") == null ? Instant.MIN : Instant.parse((String) m.get("startedAt")))
+                .reversed().thenComparing(m -> (String) m.get("instanceId")));
+        int from = Math.min(offset, items.size());
+        ctx.json(Map.of("total", total, "offset", offset, "limit", limit, "items", items.subList(from, Math.min(from + limit, items.size()))));
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP = new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+    private void overview(Context ctx) {
+        Map<String, Object> local = queries.overview(orchestrator.settings().clock().instant());
+        if (isLocal(ctx) || orchestrator.otherProcesses().isEmpty()) {
+            ctx.json(local);
+            return;
+        }
+        JsonNode merged = Json.mapper().valueToTree(local);
+        for (JsonNode other : peers.getAll(orchestrator.otherProcesses(), "/api/overview?scope=local")) {
+            addCounts((com.fasterxml.jackson.databind.node.ObjectNode) merged.get("byStatus"), other.path("byStatus"));
+            addCounts((com.fasterxml.jackson.databind.node.ObjectNode) merged.get("byOutcome"), other.path("byOutcome"));
+            var workflows = (com.fasterxml.jackson.databind.node.ArrayNode) merged.get("workflows");
+            for (JsonNode w : other.path("workflows")) {
+                JsonNode mine = null;
+                for (JsonNode candidate : workflows) {
+                    if (candidate.path("name").asText().equals(w.path("name").asText())) {
+                        mine = candidate;
+                    }
+                }
+                if (mine == null) {
+                    workflows.add(w);
+                } else {
+                    addCounts((com.fasterxml.jackson.databind.node.ObjectNode) mine, w, "running", "succeeded", "failed", "cancelled");
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) mine).put("version", Math.max(mine.path("version").asInt(), w.path("version").asInt()));
+                }
+            }
+            var series = merged.get("throughput");
+            for (int i = 0; i < series.size() && i < other.path("throughput").size(); i++) {
+                addCounts((com.fasterxml.jackson.databind.node.ObjectNode) series.get(i), other.path("throughput").get(i), "started", "succeeded", "failed");
+            }
+        }
+        ctx.json(merged);
+    }
+
+    private static void addCounts(com.fasterxml.jackson.databind.node.ObjectNode into, JsonNode from, String... fields) {
+        Iterable<String> names = fields.length > 0 ? List.of(fields) : () -> from.fieldNames();
+        for (String f : names) {
+            into.put(f, into.path(f).asInt() + from.path(f).asInt());
+        }
+    }
+
+    private void waiting(Context ctx) {
+        List<Map<String, Object>> rows = queries.waiting();
+        if (isLocal(ctx) || orchestrator.otherProcesses().isEmpty()) {
+            ctx.json(rows);
+            return;
+        }
+        var merged = new java.util.TreeMap<String, Map<String, Object>>();
+        java.util.function.Consumer<Map<String, Object>> add = row -> merged.merge(
+                row.get("workflow") + "\u0000" + row.get("stepId") + "\u0000" + row.get("kind") + "\u0000" + row.get("version"),
+                new java.util.LinkedHashMap<>(row), (a, b) -> {
+                    a.put("waiting", ((Number) a.get("waiting")).intValue() + ((Number) b.get("waiting")).intValue());
+                    if (b.get("oldestSince") != null && (a.get("oldestSince") == null
+                            || Instant.parse((String) b.get("oldestSince")).isBefore(Instant.parse((String) a.get("oldestSince"))))) {
+                        a.put("oldestSince", b.get("oldestSince"));
+                    }
+                    return a;
+                });
+        rows.forEach(add);
+        for (JsonNode other : peers.getAll(orchestrator.otherProcesses(), "/api/waiting?scope=local")) {
+            other.forEach(row -> add.accept(Json.mapper().convertValue(row, MAP)));
+        }
+        ctx.json(List.copyOf(merged.values()));
+    }
+
+    private static boolean isLocal(Context ctx) {
+        return "local".equals(ctx.queryParam("scope")) || ctx.header(Peers.FORWARDED) != null;
+    }
+
+    private static Map<String, String> singleValues(Context ctx) {
+        var m = new java.util.HashMap<String, String>();
+        ctx.queryParamMap().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                m.put(k, v.get(0));
+            }
+        });
+        return m;
+    }
+
+    private static String localQuery(Map<String, String> params, int offset, int limit) {
+        var sb = new StringBuilder("/api/instances?scope=local&offset=" + offset + "&limit=" + Math.min(1000, limit));
+        params.forEach((k, v) -> {
+            if (!k.equals("offset") && !k.equals("limit") && !k.equals("scope")) {
+                sb.append('&').append(encode(k)).append('=').append(encode(v));
+            }
+        });
+        return sb.toString();
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Reads a filter from query parameters or a bulk request's {@code filter} object. */
@@ -213,7 +332,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** Cancel or retry every instance matching a filter: {@code {"action": "cancel", "filter": {...}, "reason"}}. */
-    private void bulk(Context ctx) {
+    private void bulk(Context ctx) throws java.io.IOException {
         JsonNode body = jsonBody(ctx);
         String action = body.path("action").asText("");
         OperatorRequest.Operation operation = switch (action) {
@@ -230,7 +349,14 @@ public final class HttpApi implements AutoCloseable {
         String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
         List<String> ids = queries.ids(filter(filterFields));
         ids.forEach(id -> orchestrator.operate(id, new OperatorRequest(operation, stepId, reason)));
-        ctx.status(HttpStatus.ACCEPTED).json(Map.of("operation", action, "instances", ids.size()));
+        int count = ids.size();
+        if (!isLocal(ctx)) {
+            for (String peer : orchestrator.otherProcesses()) {
+                Peers.Answer a = peers.post(peer, "/api/instances/bulk", ctx.body());
+                count += a.status() == 202 ? Json.mapper().readTree(a.body()).path("instances").asInt() : 0;
+            }
+        }
+        ctx.status(HttpStatus.ACCEPTED).json(Map.of("operation", action, "instances", count));
     }
 
     private void events(io.javalin.http.sse.SseClient client) {
@@ -264,7 +390,10 @@ public final class HttpApi implements AutoCloseable {
 
     private void operate(Context ctx, OperatorRequest.Operation operation) {
         String id = ctx.pathParam("id");
-        if (orchestrator.localInstance(id).isEmpty()) {
+        boolean known = orchestrator.remoteOwnerOf(id)
+                .map(owner -> peers.get(owner, "/api/instances/" + encode(id)).status() == 200)
+                .orElseGet(() -> orchestrator.localInstance(id).isPresent());
+        if (!known) {
             ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no instance '" + id + "'"));
             return;
         }

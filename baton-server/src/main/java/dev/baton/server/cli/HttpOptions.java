@@ -11,4 +11,15 @@ final class HttpOptions {
     @Option(names = "--http-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
             description = "Address to bind (default: ${DEFAULT-VALUE}; use 0.0.0.0 to accept remote clients).")
     String host;
+
+    @Option(names = "--advertised-address", paramLabel = "HOST:PORT",
+            description = "Where other orchestrator processes reach this one's API, to answer queries about instances they do not own (default: the bound address).")
+    String advertisedAddress;
+
+    String advertised() {
+        if (advertisedAddress != null) {
+            return advertisedAddress;
+        }
+        return ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + port;
+    }
 }

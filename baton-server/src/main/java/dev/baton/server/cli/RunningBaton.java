@@ -38,6 +38,7 @@ final class RunningBaton implements AutoCloseable {
                     .bootstrapServers(bootstrap)
                     .stateDir(cluster.dataDir.resolve("streams"))
                     .partitions(partitions)
+                    .advertisedHttp(http.advertised())
                     .kafkaProperties(cluster.kafkaProperties());
             out.println("Starting the orchestrator against " + bootstrap);
             orchestrator = new Orchestrator(settings, OrchestratorMetrics.prometheus()).start(Duration.ofSeconds(120));

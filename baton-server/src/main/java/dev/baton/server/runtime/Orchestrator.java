@@ -164,6 +164,37 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
+    /**
+     * The {@code host:port} of the process that owns {@code instanceId}'s partition, or empty when it is this one or
+     * nobody advertises an address (a single process).
+     */
+    public Optional<String> remoteOwnerOf(String instanceId) {
+        if (settings.advertisedHttp().isEmpty()) {
+            return Optional.empty();
+        }
+        var metadata = streams.queryMetadataForKey(OrchestratorTopology.INSTANCE_STORE, instanceId, new StringSerializer());
+        if (metadata == null || metadata.activeHost() == null || metadata.activeHost().port() < 0) {
+            return Optional.empty();
+        }
+        String owner = metadata.activeHost().host() + ":" + metadata.activeHost().port();
+        return owner.equals(settings.advertisedHttp().get()) ? Optional.empty() : Optional.of(owner);
+    }
+
+    /** The {@code host:port} of every other orchestrator process of this application. */
+    public List<String> otherProcesses() {
+        if (settings.advertisedHttp().isEmpty()) {
+            return List.of();
+        }
+        var others = new ArrayList<String>();
+        for (var m : streams.metadataForAllStreamsClients()) {
+            String address = m.hostInfo().host() + ":" + m.hostInfo().port();
+            if (m.hostInfo().port() >= 0 && !address.equals(settings.advertisedHttp().get()) && !others.contains(address)) {
+                others.add(address);
+            }
+        }
+        return others;
+    }
+
     private ReadOnlyKeyValueStore<String, byte[]> instanceStore() {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
@@ -278,6 +309,7 @@ public final class Orchestrator implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
         p.put("processing.exception.handler.global.enabled", true);
+        settings.advertisedHttp().ifPresent(a -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, a));
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         p.put(StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
         // Pattern sources pick up new outcome topics at the next metadata refresh.

@@ -23,6 +23,7 @@ public final class OrchestratorSettings {
     private Clock clock = Clock.systemUTC();
     private Map<String, Object> kafkaProperties = new HashMap<>();
     private java.util.regex.Pattern outcomeTopics = OrchestratorTopology.DEFAULT_OUTCOME_TOPICS;
+    private String advertisedHttp;
 
     public String bootstrapServers() { return bootstrapServers; }
     public String applicationId() { return applicationId; }
@@ -44,6 +45,11 @@ public final class OrchestratorSettings {
     public Map<String, Object> kafkaProperties() { return kafkaProperties; }
     /** Workers' own outcome topics to merge into the callback topic (default: names ending in {@code .outcomes}). */
     public java.util.regex.Pattern outcomeTopics() { return outcomeTopics; }
+    /**
+     * {@code host:port} where other orchestrator processes reach this one's HTTP API, so that any process can answer
+     * queries about instances that live on another; absent for a single process.
+     */
+    public java.util.Optional<String> advertisedHttp() { return java.util.Optional.ofNullable(advertisedHttp); }
 
     public OrchestratorSettings bootstrapServers(String v) { this.bootstrapServers = Objects.requireNonNull(v); return this; }
     public OrchestratorSettings applicationId(String v) { this.applicationId = Objects.requireNonNull(v); return this; }
@@ -58,6 +64,7 @@ public final class OrchestratorSettings {
     public OrchestratorSettings exactlyOnce(boolean v) { this.exactlyOnce = v; return this; }
     public OrchestratorSettings clock(Clock v) { this.clock = Objects.requireNonNull(v); return this; }
     public OrchestratorSettings kafkaProperties(Map<String, Object> v) { this.kafkaProperties = new HashMap<>(v); return this; }
+    public OrchestratorSettings advertisedHttp(String hostAndPort) { this.advertisedHttp = hostAndPort; return this; }
     public OrchestratorSettings outcomeTopics(java.util.regex.Pattern v) { this.outcomeTopics = Objects.requireNonNull(v); return this; }
 
     private static int positive(int v, String name) {
