@@ -27,7 +27,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunningBaton baton = RunningBaton.start(cluster, http, partitions, System.out);
+        RunningBaton baton = RunningBaton.start(cluster, http, partitions, java.time.Duration.ofDays(7), System.out);
         try {
             run(baton);
         } catch (RuntimeException e) {

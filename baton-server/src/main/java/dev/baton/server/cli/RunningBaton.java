@@ -24,7 +24,7 @@ final class RunningBaton implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    static RunningBaton start(ClusterOptions cluster, HttpOptions http, int partitions, PrintStream out) {
+    static RunningBaton start(ClusterOptions cluster, HttpOptions http, int partitions, Duration retention, PrintStream out) {
         EmbeddedKafka kafka = null;
         String bootstrap = cluster.bootstrapServers;
         if (bootstrap == null) {
@@ -39,6 +39,7 @@ final class RunningBaton implements AutoCloseable {
                     .stateDir(cluster.dataDir.resolve("streams"))
                     .partitions(partitions)
                     .advertisedHttp(http.advertised())
+                    .retention(retention)
                     .kafkaProperties(cluster.kafkaProperties());
             out.println("Starting the orchestrator against " + bootstrap);
             orchestrator = new Orchestrator(settings, OrchestratorMetrics.prometheus()).start(Duration.ofSeconds(120));

@@ -21,6 +21,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of Baton's topics when it creates them (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--retention", defaultValue = "P7D", paramLabel = "DURATION",
+            description = "How long finished instances stay queryable (ISO-8601, default: ${DEFAULT-VALUE}); results stay on the result topic.")
+    java.time.Duration retention;
+
     @Option(names = "--deploy", paramLabel = "FILE", description = "Workflow definitions to deploy at start; repeatable.")
     List<Path> deploy = List.of();
 
@@ -29,7 +33,7 @@ final class ServerCommand implements Callable<Integer> {
         for (Path file : deploy) {
             DefinitionReader.read(file); // a bad file stops the start with its problems, before anything runs
         }
-        RunningBaton baton = RunningBaton.start(cluster, http, partitions, System.out);
+        RunningBaton baton = RunningBaton.start(cluster, http, partitions, retention, System.out);
         for (Path file : deploy) {
             var d = baton.orchestrator.deploy(DefinitionReader.read(file));
             System.out.println("Deployed " + d.name() + " v" + d.version() + " from " + file);

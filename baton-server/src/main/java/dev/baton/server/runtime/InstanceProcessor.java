@@ -121,8 +121,15 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     private void fireDueTimers() {
         Instant now = settings.clock().instant();
         for (TimerIndex.Due due : timers.dueAt(now)) {
-            Instance current = load(due.instanceId());
             timers.remove(due);
+            if (due.isPurge()) {
+                Instance finished = load(due.instanceId());
+                if (finished != null && finished.isCompleted()) {
+                    instances.delete(due.instanceId());
+                }
+                continue;
+            }
+            Instance current = load(due.instanceId());
             if (current == null) {
                 continue;
             }
@@ -141,6 +148,10 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             instances.put(decision.instance().instanceId(), InstanceCodec.write(decision.instance()));
         }
         timers.apply(decision.timers());
+        if (decision.instance() != null && decision.instance().isCompleted() && (current == null || !current.isCompleted())) {
+            // Finished instances leave the store after the retention time; their results stay on the result topic.
+            timers.schedulePurge(decision.instance().instanceId(), event.at().plus(settings.retention()));
+        }
         metrics.decided(definition.name(), decision);
         long timestamp = event.at().toEpochMilli();
         for (KeyValue<Routed, Headers> out : writer.records(decision, definition, event.at(), inbound)) {
@@ -209,7 +220,17 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             this.store = store;
         }
 
-        record Due(String key, String instanceId, String stepId, String commandId) {}
+        /** A due timer: a step's timeout, or (with no step) the purge of a finished instance. */
+        record Due(String key, String instanceId, String stepId, String commandId) {
+            boolean isPurge() {
+                return stepId.isEmpty();
+            }
+        }
+
+        /** Purges share the timeout index; their keys start with a control character, which no instance id holds. */
+        void schedulePurge(String instanceId, Instant dueAt) {
+            store.put(key(dueAt, "\u0001" + instanceId), (instanceId + '\u0000').getBytes(StandardCharsets.UTF_8));
+        }
 
         void apply(List<dev.baton.engine.TimerRequest> requests) {
             for (var request : requests) {

@@ -24,6 +24,7 @@ public final class OrchestratorSettings {
     private Map<String, Object> kafkaProperties = new HashMap<>();
     private java.util.regex.Pattern outcomeTopics = OrchestratorTopology.DEFAULT_OUTCOME_TOPICS;
     private String advertisedHttp;
+    private Duration retention = Duration.ofDays(7);
 
     public String bootstrapServers() { return bootstrapServers; }
     public String applicationId() { return applicationId; }
@@ -49,6 +50,8 @@ public final class OrchestratorSettings {
      * {@code host:port} where other orchestrator processes reach this one's HTTP API, so that any process can answer
      * queries about instances that live on another; absent for a single process.
      */
+    /** How long a finished instance stays queryable in the store; its result stays on the result topic regardless. */
+    public Duration retention() { return retention; }
     public java.util.Optional<String> advertisedHttp() { return java.util.Optional.ofNullable(advertisedHttp); }
 
     public OrchestratorSettings bootstrapServers(String v) { this.bootstrapServers = Objects.requireNonNull(v); return this; }
@@ -64,6 +67,13 @@ public final class OrchestratorSettings {
     public OrchestratorSettings exactlyOnce(boolean v) { this.exactlyOnce = v; return this; }
     public OrchestratorSettings clock(Clock v) { this.clock = Objects.requireNonNull(v); return this; }
     public OrchestratorSettings kafkaProperties(Map<String, Object> v) { this.kafkaProperties = new HashMap<>(v); return this; }
+    public OrchestratorSettings retention(Duration v) {
+        if (v.isNegative()) {
+            throw new IllegalArgumentException("retention must not be negative");
+        }
+        this.retention = v;
+        return this;
+    }
     public OrchestratorSettings advertisedHttp(String hostAndPort) { this.advertisedHttp = hostAndPort; return this; }
     public OrchestratorSettings outcomeTopics(java.util.regex.Pattern v) { this.outcomeTopics = Objects.requireNonNull(v); return this; }
 

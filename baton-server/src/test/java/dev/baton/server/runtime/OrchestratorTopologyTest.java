@@ -37,7 +37,8 @@ class OrchestratorTopologyTest {
 
     @BeforeEach
     void start() {
-        var settings = new OrchestratorSettings().clock(clock).timerResolution(Duration.ofMillis(100)).maxPayloadBytes(10_000);
+        var settings = new OrchestratorSettings().clock(clock).timerResolution(Duration.ofMillis(100)).maxPayloadBytes(10_000)
+                .retention(Duration.ofMinutes(10));
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -116,6 +117,33 @@ class OrchestratorTopologyTest {
         List<TestRecord<byte[], byte[]>> merged = read("baton.callbacks");
         assertThat(merged).hasSize(1);
         assertThat(new String(merged.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("i-6");
+    }
+
+    @Test
+    void shouldRemoveAFinishedInstanceFromTheStoreAfterTheRetentionTime() {
+        requests.pipeInput(bytes("i-7"), bytes("{\"workflow\":\"flow\"}"));
+        requests.pipeInput(bytes("i-8"), bytes("{\"workflow\":\"flow\"}"));
+        callbacks.pipeInput(bytes("i-7"), bytes("{\"commandId\":\"i-7/first/1\",\"instanceId\":\"i-7\",\"stepId\":\"first\",\"status\":\"FAILED\"}"));
+        var store = driver.<String, byte[]>getKeyValueStore(OrchestratorTopology.INSTANCE_STORE);
+        assertThat(store.get("i-7")).isNotNull();
+        assertThat(count(store)).isEqualTo(2);
+        move(Duration.ofMinutes(9));
+        assertThat(store.get("i-7")).as("kept during the retention time").isNotNull();
+        move(Duration.ofMinutes(2));
+        assertThat(store.get("i-7")).as("gone after it").isNull();
+        assertThat(store.get("i-8")).as("i-8 timed out at the 9th minute, so its own retention has not passed").isNotNull();
+        assertThat(count(store)).isEqualTo(1);
+    }
+
+    private static long count(org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store) {
+        try (var it = store.all()) {
+            long n = 0;
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+            return n;
+        }
     }
 
     private void move(Duration d) {
