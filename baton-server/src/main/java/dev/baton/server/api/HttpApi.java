@@ -34,13 +34,19 @@ public final class HttpApi implements AutoCloseable {
     private final Orchestrator orchestrator;
     private final InstanceQueries queries;
     private final Peers peers = new Peers();
+    private final AccessControl access;
     private final PrometheusMeterRegistry prometheus;
     private final io.micrometer.core.instrument.MultiGauge waitingGauge;
     private StatusBroadcast broadcast;
     private Javalin app;
 
     public HttpApi(Orchestrator orchestrator) {
+        this(orchestrator, AccessControl.open());
+    }
+
+    public HttpApi(Orchestrator orchestrator, AccessControl access) {
         this.orchestrator = orchestrator;
+        this.access = access;
         this.queries = new InstanceQueries(orchestrator);
         this.prometheus = orchestrator.metrics().registry() instanceof PrometheusMeterRegistry p ? p : null;
         this.waitingGauge = io.micrometer.core.instrument.MultiGauge.builder("baton.steps.waiting")
@@ -73,6 +79,8 @@ public final class HttpApi implements AutoCloseable {
                     files.location = Location.CLASSPATH;
                 });
             }
+            config.staticFiles.enableWebjars();
+            config.routes.before(access::check);
             config.routes.get("/health", this::health);
             config.routes.get("/metrics", this::metrics);
             config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
@@ -89,6 +97,8 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/api/instances/{id}", this::getInstance);
             config.routes.post("/api/instances/{id}/cancel", ctx -> operate(ctx, OperatorRequest.Operation.CANCEL));
             config.routes.post("/api/instances/{id}/retry", ctx -> operate(ctx, OperatorRequest.Operation.RETRY));
+            config.routes.exception(io.javalin.http.HttpResponseException.class,
+                    (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
             config.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", e.getMessage())));
             config.routes.exception(io.javalin.validation.ValidationException.class,
                     (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "bad parameter: " + e.getErrors().keySet())));
