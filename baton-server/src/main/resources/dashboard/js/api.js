@@ -1,8 +1,18 @@
 // The REST API of `baton server` (see HttpApi). Every call answers parsed JSON or throws an Error with the
 // server's own message.
 
-async function call(method, path, body) {
+// When the server requires tokens (baton server --api-tokens), the dashboard asks for one once and keeps it in this
+// browser's local storage; a 401 asks again.
+const TOKEN_KEY = 'baton.apiToken';
+
+export function apiToken() {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+async function call(method, path, body, retried) {
   const init = { method, headers: { Accept: 'application/json' } };
+  const token = apiToken();
+  if (token) init.headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -16,6 +26,13 @@ async function call(method, path, body) {
   const text = await response.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  if (response.status === 401 && !retried) {
+    const entered = window.prompt('This Baton server requires an API token:');
+    if (entered) {
+      localStorage.setItem(TOKEN_KEY, entered.trim());
+      return call(method, path, body, true);
+    }
+  }
   if (!response.ok) {
     const error = new Error((data && data.error) || `${method} ${path} answered ${response.status}`);
     error.status = response.status;

@@ -1,6 +1,8 @@
 // Live updates: the server-sent events of GET /api/events (event name "status", data = a status notification
 // as on the baton.status topic). Keeps the indicator in the top bar current and remembers recent notifications.
 
+import { apiToken } from './api.js';
+
 const RECENT_MAX = 100;
 const PER_INSTANCE_MAX = 300;
 
@@ -47,7 +49,9 @@ function pulse() {
 export function connect() {
   if (source) return;
   indicate('connecting');
-  source = new EventSource('api/events');
+  // EventSource cannot send headers, so a token goes in the query string (the server accepts it there only here).
+  const token = apiToken();
+  source = new EventSource(token ? `api/events?access_token=${encodeURIComponent(token)}` : 'api/events');
   source.onopen = () => indicate('open');
   source.onerror = () => indicate(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
   source.addEventListener('status', message => {

@@ -185,7 +185,7 @@ public final class HttpApi implements AutoCloseable {
     private void getInstance(Context ctx) {
         var owner = ctx.header(Peers.FORWARDED) == null ? orchestrator.remoteOwnerOf(ctx.pathParam("id")) : java.util.Optional.<String>empty();
         if (owner.isPresent()) {
-            Peers.Answer a = peers.get(owner.get(), "/api/instances/" + encode(ctx.pathParam("id")));
+            Peers.Answer a = peers.get(owner.get(), "/api/instances/" + encode(ctx.pathParam("id")), ctx.header("Authorization"));
             ctx.status(a.status()).contentType("application/json").result(a.body());
             return;
         }
@@ -215,7 +215,7 @@ public final class HttpApi implements AutoCloseable {
         InstanceQueries.Page local = queries.page(filter(params), 0, offset + limit);
         int total = local.total();
         var items = new ArrayList<Map<String, Object>>(local.items().stream().map(InstanceView::summary).toList());
-        for (JsonNode answer : peers.getAll(orchestrator.otherProcesses(), localQuery(params, 0, offset + limit))) {
+        for (JsonNode answer : peers.getAll(orchestrator.otherProcesses(), localQuery(params, 0, offset + limit), ctx.header("Authorization"))) {
             total += answer.path("total").asInt();
             for (JsonNode item : answer.path("items")) {
                 items.add(Json.mapper().convertValue(item, MAP));
@@ -236,7 +236,7 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         JsonNode merged = Json.mapper().valueToTree(local);
-        for (JsonNode other : peers.getAll(orchestrator.otherProcesses(), "/api/overview?scope=local")) {
+        for (JsonNode other : peers.getAll(orchestrator.otherProcesses(), "/api/overview?scope=local", ctx.header("Authorization"))) {
             addCounts((com.fasterxml.jackson.databind.node.ObjectNode) merged.get("byStatus"), other.path("byStatus"));
             addCounts((com.fasterxml.jackson.databind.node.ObjectNode) merged.get("byOutcome"), other.path("byOutcome"));
             var workflows = (com.fasterxml.jackson.databind.node.ArrayNode) merged.get("workflows");
@@ -287,7 +287,7 @@ public final class HttpApi implements AutoCloseable {
                     return a;
                 });
         rows.forEach(add);
-        for (JsonNode other : peers.getAll(orchestrator.otherProcesses(), "/api/waiting?scope=local")) {
+        for (JsonNode other : peers.getAll(orchestrator.otherProcesses(), "/api/waiting?scope=local", ctx.header("Authorization"))) {
             other.forEach(row -> add.accept(Json.mapper().convertValue(row, MAP)));
         }
         ctx.json(List.copyOf(merged.values()));
@@ -362,7 +362,7 @@ public final class HttpApi implements AutoCloseable {
         int count = ids.size();
         if (!isLocal(ctx)) {
             for (String peer : orchestrator.otherProcesses()) {
-                Peers.Answer a = peers.post(peer, "/api/instances/bulk", ctx.body());
+                Peers.Answer a = peers.post(peer, "/api/instances/bulk", ctx.body(), ctx.header("Authorization"));
                 count += a.status() == 202 ? Json.mapper().readTree(a.body()).path("instances").asInt() : 0;
             }
         }
@@ -401,7 +401,7 @@ public final class HttpApi implements AutoCloseable {
     private void operate(Context ctx, OperatorRequest.Operation operation) {
         String id = ctx.pathParam("id");
         boolean known = orchestrator.remoteOwnerOf(id)
-                .map(owner -> peers.get(owner, "/api/instances/" + encode(id)).status() == 200)
+                .map(owner -> peers.get(owner, "/api/instances/" + encode(id), ctx.header("Authorization")).status() == 200)
                 .orElseGet(() -> orchestrator.localInstance(id).isPresent());
         if (!known) {
             ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no instance '" + id + "'"));

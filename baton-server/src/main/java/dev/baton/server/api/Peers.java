@@ -23,20 +23,19 @@ final class Peers {
 
     record Answer(int status, String body) {}
 
-    Answer get(String address, String pathAndQuery) {
-        return join(getAsync(address, pathAndQuery));
+    Answer get(String address, String pathAndQuery, String authorization) {
+        return join(getAsync(address, pathAndQuery, authorization));
     }
 
-    Answer post(String address, String pathAndQuery, String body) {
-        var request = HttpRequest.newBuilder(URI.create("http://" + address + pathAndQuery))
-                .timeout(Duration.ofSeconds(10)).header(FORWARDED, "1").header("Content-Type", "application/json")
+    Answer post(String address, String pathAndQuery, String body, String authorization) {
+        var request = builder(address, pathAndQuery, authorization).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return join(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> new Answer(r.statusCode(), r.body())));
     }
 
     /** The same GET on every peer, in parallel; a peer that cannot answer makes the whole query fail loudly. */
-    List<JsonNode> getAll(List<String> addresses, String pathAndQuery) {
-        var futures = addresses.stream().map(a -> getAsync(a, pathAndQuery)).toList();
+    List<JsonNode> getAll(List<String> addresses, String pathAndQuery, String authorization) {
+        var futures = addresses.stream().map(a -> getAsync(a, pathAndQuery, authorization)).toList();
         var out = new ArrayList<JsonNode>();
         for (int i = 0; i < futures.size(); i++) {
             Answer a = join(futures.get(i));
@@ -52,9 +51,17 @@ final class Peers {
         return out;
     }
 
-    private CompletableFuture<Answer> getAsync(String address, String pathAndQuery) {
-        var request = HttpRequest.newBuilder(URI.create("http://" + address + pathAndQuery))
-                .timeout(Duration.ofSeconds(10)).header(FORWARDED, "1").GET().build();
+    /** The caller's own credentials go along: a peer checks them as it would the caller's. */
+    private static HttpRequest.Builder builder(String address, String pathAndQuery, String authorization) {
+        var b = HttpRequest.newBuilder(URI.create("http://" + address + pathAndQuery)).timeout(Duration.ofSeconds(10)).header(FORWARDED, "1");
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return b;
+    }
+
+    private CompletableFuture<Answer> getAsync(String address, String pathAndQuery, String authorization) {
+        var request = builder(address, pathAndQuery, authorization).GET().build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> new Answer(r.statusCode(), r.body()));
     }
 

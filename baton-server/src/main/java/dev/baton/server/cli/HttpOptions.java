@@ -16,6 +16,18 @@ final class HttpOptions {
             description = "Where other orchestrator processes reach this one's API, to answer queries about instances they do not own (default: the bound address).")
     String advertisedAddress;
 
+    @Option(names = "--api-tokens", paramLabel = "FILE",
+            description = "Require bearer tokens: lines '<role> <token>' with role read or operator. Also read from $BATON_API_TOKENS as 'read:<token>,operator:<token>'.")
+    java.nio.file.Path apiTokens;
+
+    dev.baton.server.api.AccessControl accessControl() {
+        if (apiTokens != null) {
+            return dev.baton.server.api.AccessControl.fromFile(apiTokens);
+        }
+        String env = System.getenv("BATON_API_TOKENS");
+        return env == null || env.isBlank() ? dev.baton.server.api.AccessControl.open() : dev.baton.server.api.AccessControl.fromEnvironment(env);
+    }
+
     String advertised() {
         if (advertisedAddress != null) {
             return advertisedAddress;

@@ -32,6 +32,7 @@ final class RunningBaton implements AutoCloseable {
             kafka = EmbeddedKafka.start(cluster.dataDir.resolve("kafka"), cluster.kafkaPort);
             bootstrap = kafka.bootstrapServers();
         }
+        var access = http.accessControl(); // a bad token file stops the start before anything runs
         Orchestrator orchestrator = null;
         try {
             var settings = new OrchestratorSettings()
@@ -43,7 +44,8 @@ final class RunningBaton implements AutoCloseable {
                     .kafkaProperties(cluster.kafkaProperties());
             out.println("Starting the orchestrator against " + bootstrap);
             orchestrator = new Orchestrator(settings, OrchestratorMetrics.prometheus()).start(Duration.ofSeconds(120));
-            HttpApi api = new HttpApi(orchestrator).start(http.host, http.port);
+            HttpApi api = new HttpApi(orchestrator, access).start(http.host, http.port);
+            out.println(access.isOpen() ? "The API needs no token (bound to " + http.host + ")." : "The API requires bearer tokens.");
             return new RunningBaton(kafka, orchestrator, api, bootstrap);
         } catch (RuntimeException e) {
             if (orchestrator != null) {

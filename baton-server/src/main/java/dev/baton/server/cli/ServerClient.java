@@ -17,6 +17,10 @@ final class ServerClient {
             description = "The Baton server to talk to (default: ${DEFAULT-VALUE}).")
     String server;
 
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:BATON_TOKEN}",
+            description = "Bearer token for a server that requires one (default: $BATON_TOKEN).")
+    String token;
+
     record Response(int status, JsonNode body) {
         boolean ok() {
             return status >= 200 && status < 300;
@@ -34,12 +38,19 @@ final class ServerClient {
     }
 
     Response get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return send(request(path).GET());
     }
 
     Response post(String path, String body, String contentType) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        var b = HttpRequest.newBuilder(uri(path));
+        if (token != null && !token.isBlank()) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
     }
 
     private URI uri(String path) {
