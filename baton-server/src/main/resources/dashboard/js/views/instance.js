@@ -244,7 +244,8 @@ function header(i) {
       </span>
     </div>
     <div class="meta">
-      <span><b>workflow</b><a href="#/instances?workflow=${encodeURIComponent(i.workflow)}">${i.workflow}</a> v${i.version}</span>
+      <span><b>workflow</b><a href="#/instances?workflow=${encodeURIComponent(i.workflow)}">${i.workflow}</a> v${i.version}
+        <a class="muted" href="api/workflows/${encodeURIComponent(i.workflow)}/asyncapi" target="_blank" title="AsyncAPI 3 document of this workflow's topics and messages">AsyncAPI</a></span>
       ${i.businessKey ? html`<span><b>business key</b><span class="mono">${i.businessKey}</span></span>` : ''}
       <span><b>started</b><span title="${dateTime(i.startedAt)}">${dateTime(i.startedAt)}</span></span>
       ${i.completedAt ? html`<span><b>completed</b>${dateTime(i.completedAt)}</span><span><b>took</b>${duration(took)}</span>`

@@ -136,7 +136,8 @@ function renderWorkflows(root, workflows) {
       const finished = (w.succeeded || 0) + (w.failed || 0) + (w.cancelled || 0);
       const rate = finished ? (100 * (w.failed || 0)) / finished : 0;
       return html`<tr class="clickable" data-workflow="${w.name}" data-href="#/instances?workflow=${encodeURIComponent(w.name)}">
-        <td><a href="#/instances?workflow=${encodeURIComponent(w.name)}">${w.name}</a> <span class="muted small">v${w.version}</span></td>
+        <td><a href="#/instances?workflow=${encodeURIComponent(w.name)}">${w.name}</a> <span class="muted small">v${w.version}</span>
+          <a class="muted small" href="api/workflows/${encodeURIComponent(w.name)}/asyncapi" target="_blank" title="AsyncAPI 3 document of this workflow's topics and messages">AsyncAPI</a></td>
         <td class="right num">${w.running}</td>
         <td class="right num">${w.succeeded}</td>
         <td class="right num">${w.failed}</td>

@@ -90,6 +90,7 @@ public final class HttpApi implements AutoCloseable {
             config.routes.post("/api/instances/bulk", this::bulk);
             config.routes.get("/api/workflows", this::listWorkflows);
             config.routes.get("/api/workflows/{name}", this::getWorkflow);
+            config.routes.get("/api/workflows/{name}/asyncapi", this::asyncApi);
             config.routes.post("/api/workflows", this::deploy);
             config.routes.post("/api/workflows/validate", this::validate);
             config.routes.post("/api/instances", this::startInstance);
@@ -133,6 +134,15 @@ public final class HttpApi implements AutoCloseable {
         var m = new LinkedHashMap<String, Object>(DefinitionWriter.toTree(versions.get(versions.size() - 1)));
         m.put("versions", versions.stream().map(WorkflowDefinition::version).toList());
         ctx.json(m);
+    }
+
+    private void asyncApi(Context ctx) {
+        var definition = orchestrator.definitions().latest(ctx.pathParam("name"));
+        if (definition.isEmpty()) {
+            ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no workflow named '" + ctx.pathParam("name") + "'"));
+            return;
+        }
+        ctx.json(AsyncApiDocument.of(definition.get(), orchestrator.settings().topics(), orchestrator.settings().bootstrapServers()));
     }
 
     private void deploy(Context ctx) {

@@ -202,4 +202,17 @@ class HttpApiIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream().anyMatch(l -> l.startsWith("data:") && l.contains("\"sse-1\"") && l.contains("InstanceStarted")));
         assertThat(lines).contains("event: status");
     }
+
+    @Test
+    void shouldDescribeAWorkflowsTopicsAndMessagesInAsyncApi() throws Exception {
+        post("/api/workflows", DEFINITION.replace("api-flow", "async-flow"));
+        JsonNode doc = json(get("/api/workflows/async-flow/asyncapi"));
+        assertThat(doc.path("asyncapi").asText()).isEqualTo("3.0.0");
+        assertThat(doc.path("channels").path("step-first").path("address").asText()).isEqualTo("api.first.commands");
+        assertThat(doc.path("channels").path("callbacks").path("address").asText()).isEqualTo("baton.callbacks");
+        assertThat(doc.path("operations").path("sendFirstCommand").path("action").asText()).isEqualTo("send");
+        assertThat(doc.path("components").path("messages").path("Command").path("payload").path("properties").path("stepId").path("enum").toString())
+                .isEqualTo("[\"first\",\"second\"]");
+        assertThat(get("/api/workflows/nope/asyncapi").statusCode()).isEqualTo(404);
+    }
 }
