@@ -110,11 +110,11 @@ public final class Engine {
         if (instance == null) {
             return new Decision(null, outbound, notifications, timers);
         }
-        Instance after = instance.build();
-        if (after.equals(before)) {
+        Instance after = instance.updatedAt(at).build();
+        if (before != null && after.equalsIgnoringUpdatedAt(before)) {
             return new Decision(before, outbound, notifications, timers); // an ignored event leaves no trace in state
         }
-        return new Decision(instance.updatedAt(at).build(), outbound, notifications, timers);
+        return new Decision(after, outbound, notifications, timers);
     }
 
     // --- inbound events ---------------------------------------------------------------------------------------
@@ -305,11 +305,17 @@ public final class Engine {
         ProcessStatus next;
         if (instance.outcome() == null) {
             startReadySteps();
-            if (instance.steps().stream().allMatch(s -> s.state().letsSuccessorsStart())) {
+            boolean allDone = true;
+            boolean anyFailed = false;
+            for (StepExecution s : instance.steps()) {
+                allDone &= s.state().letsSuccessorsStart();
+                anyFailed |= s.state().hasFailed();
+            }
+            if (allDone) {
                 complete(Outcome.SUCCEEDED);
                 return;
             }
-            next = instance.steps().stream().anyMatch(s -> s.state().hasFailed()) ? ProcessStatus.INCIDENT : ProcessStatus.RUNNING;
+            next = anyFailed ? ProcessStatus.INCIDENT : ProcessStatus.RUNNING;
         } else {
             boolean waitForRunning = instance.outcome() == Outcome.FAILED && any(StepState.RUNNING);
             if (!waitForRunning) {
@@ -342,7 +348,7 @@ public final class Engine {
             changed = false;
             for (StepDefinition def : definition.steps()) {
                 StepExecution step = instance.step(def.id());
-                if (step.state() != StepState.PENDING || !def.after().stream().allMatch(p -> instance.step(p).state().letsSuccessorsStart())) {
+                if (step.state() != StepState.PENDING || !predecessorsDone(def)) {
                     continue;
                 }
                 if (def.when().isPresent() && !def.when().get().test(instance.build().data())) {
@@ -354,6 +360,15 @@ public final class Engine {
                 changed = true;
             }
         }
+    }
+
+    private boolean predecessorsDone(StepDefinition def) {
+        for (String p : def.after()) {
+            if (!instance.step(p).state().letsSuccessorsStart()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void startStep(StepExecution step) {
@@ -438,7 +453,12 @@ public final class Engine {
     }
 
     private boolean any(StepState state) {
-        return instance.steps().stream().anyMatch(s -> s.state() == state);
+        for (StepExecution s : instance.steps()) {
+            if (s.state() == state) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void put(StepExecution.Builder step) {

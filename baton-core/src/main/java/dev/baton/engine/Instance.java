@@ -149,8 +149,12 @@ public final class Instance {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Instance i
-                && instanceId.equals(i.instanceId)
+        return o instanceof Instance i && equalsIgnoringUpdatedAt(i) && Objects.equals(updatedAt, i.updatedAt);
+    }
+
+    /** Equal in everything but {@link #updatedAt()}: whether an event changed anything. */
+    boolean equalsIgnoringUpdatedAt(Instance i) {
+        return instanceId.equals(i.instanceId)
                 && workflow.equals(i.workflow)
                 && version == i.version
                 && Objects.equals(businessKey, i.businessKey)
@@ -162,7 +166,6 @@ public final class Instance {
                 && compensated.equals(i.compensated)
                 && completions == i.completions
                 && Objects.equals(startedAt, i.startedAt)
-                && Objects.equals(updatedAt, i.updatedAt)
                 && Objects.equals(completedAt, i.completedAt);
     }
 
