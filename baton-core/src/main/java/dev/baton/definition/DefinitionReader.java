@@ -30,7 +30,7 @@ import java.util.Set;
 public final class DefinitionReader {
     private static final Set<String> WORKFLOW_FIELDS = Set.of("name", "version", "resultTopic", "steps", "description");
     private static final Set<String> STEP_FIELDS = Set.of(
-            "id", "topic", "after", "timeout", "when", "compensate", "input", "outcomeTopic", "onFailure", "description");
+            "id", "topic", "signal", "after", "timeout", "when", "compensate", "input", "outcomeTopic", "onFailure", "description");
     private static final JsonFactory JSON = new JsonFactory();
     private static final YAMLFactory YAML = new YAMLFactory();
     /** Deeply nested documents are hostile input, not workflows. */
@@ -186,6 +186,7 @@ public final class DefinitionReader {
         String id = string(step, "id", at);
         b.step(id, s -> {
             s.topic(string(step, "topic", at));
+            s.signal(string(step, "signal", at));
             s.after(stringList(step.get("after"), at + ".after"));
             s.outcomeTopic(string(step, "outcomeTopic", at));
             String timeout = string(step, "timeout", at);

@@ -71,8 +71,18 @@ final class DefinitionValidator {
     }
 
     private void checkStep(WorkflowDefinition d, StepDefinition s, String at) {
-        if (s.topic() == null || s.topic().isBlank()) {
-            problem(at + ".topic", "is required: the worker's command topic");
+        if (s.signal().isPresent()) {
+            if (s.topic() != null) {
+                problem(at + ".signal", "a step either commands a worker (topic) or waits for a signal, not both");
+            }
+            if (!NAME.matcher(s.signal().get()).matches()) {
+                problem(at + ".signal", "'" + s.signal().get() + "' may hold only letters, digits, '.', '_' and '-'");
+            }
+            if (s.compensate().isPresent()) {
+                problem(at + ".compensate", "a step that waits for a signal has no work to undo");
+            }
+        } else if (s.topic() == null || s.topic().isBlank()) {
+            problem(at + ".topic", "is required: the worker's command topic (or 'signal' for a step that waits for one)");
         } else {
             checkTopic(at + ".topic", s.topic());
         }

@@ -36,7 +36,10 @@ public final class DefinitionWriter {
     private static Map<String, Object> step(StepDefinition s) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", s.id());
-        m.put("topic", s.topic());
+        if (s.topic() != null) {
+            m.put("topic", s.topic());
+        }
+        s.signal().ifPresent(n -> m.put("signal", n));
         if (!s.after().isEmpty()) {
             m.put("after", s.after());
         }

@@ -19,6 +19,7 @@ public final class StepDefinition {
     private final InputMapping input;
     private final String outcomeTopic;
     private final FailurePolicy onFailure;
+    private final String signal;
 
     private StepDefinition(Builder b) {
         this.id = b.id;
@@ -30,15 +31,24 @@ public final class StepDefinition {
         this.input = b.input;
         this.outcomeTopic = b.outcomeTopic;
         this.onFailure = b.onFailure;
+        this.signal = b.signal;
     }
 
     public String id() {
         return id;
     }
 
-    /** The worker's command topic. */
+    /** The worker's command topic; {@code null} for a step that waits for a signal. */
     public String topic() {
         return topic;
+    }
+
+    /**
+     * The signal a waiting step waits for: such a step sends no command and succeeds, with the signal's payload as
+     * its output, when a signal of this name is delivered to its instance while it waits.
+     */
+    public Optional<String> signal() {
+        return Optional.ofNullable(signal);
     }
 
     /** Steps that must be done (succeeded or skipped) before this one starts; several make a join. */
@@ -88,7 +98,8 @@ public final class StepDefinition {
                 && Objects.equals(compensate, s.compensate)
                 && Objects.equals(input, s.input)
                 && Objects.equals(outcomeTopic, s.outcomeTopic)
-                && onFailure == s.onFailure;
+                && onFailure == s.onFailure
+                && Objects.equals(signal, s.signal);
     }
 
     @Override
@@ -112,6 +123,7 @@ public final class StepDefinition {
         private InputMapping input;
         private String outcomeTopic;
         private FailurePolicy onFailure = FailurePolicy.COMPENSATE;
+        private String signal;
 
         Builder(String id) {
             this.id = id;
@@ -160,6 +172,12 @@ public final class StepDefinition {
 
         public Builder outcomeTopic(String topic) {
             this.outcomeTopic = topic;
+            return this;
+        }
+
+        /** Makes this a step that waits for the named signal instead of commanding a worker. */
+        public Builder signal(String name) {
+            this.signal = name;
             return this;
         }
 

@@ -124,6 +124,7 @@ public final class WorkflowDefinition {
                 s.compensate().ifPresent(c -> sb.compensate(c.topic()));
                 s.input().ifPresent(i -> sb.input(i.template()));
                 s.outcomeTopic().ifPresent(sb::outcomeTopic);
+                s.signal().ifPresent(sb::signal);
             });
         }
         return b;

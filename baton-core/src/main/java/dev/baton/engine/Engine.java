@@ -3,6 +3,7 @@ package dev.baton.engine;
 import dev.baton.definition.StepDefinition;
 import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Inbound.CancelInstance;
+import dev.baton.engine.Inbound.DeliverSignal;
 import dev.baton.engine.Inbound.FireTimeout;
 import dev.baton.engine.Inbound.ReportOutcome;
 import dev.baton.engine.Inbound.RetryInstance;
@@ -53,6 +54,9 @@ import java.util.Map;
  *   <li><b>Compensation failure.</b> The instance raises an incident; an operator's retry sends the compensation
  *       again. This holds for late work undone after the result too: the process stays completed, but the incident
  *       is raised and a retry is accepted.
+ *   <li><b>Signals.</b> A step with {@code signal: name} sends no command: it waits until a signal of that name
+ *       is delivered to the instance, and succeeds with the signal's payload as its output (or times out). A
+ *       signal no step waits for at that moment changes nothing. When the item fails, waiting steps stop waiting.
  *   <li><b>End.</b> When nothing is running or left to undo, the process completes and exactly one result is
  *       published with the item's outcome: succeeded, failed or cancelled.
  * </ol>
@@ -93,6 +97,8 @@ public final class Engine {
             engine.cancel(cancel);
         } else if (event instanceof RetryInstance retry) {
             engine.retry(retry);
+        } else if (event instanceof DeliverSignal signal) {
+            engine.signal(signal);
         }
         return engine.decision(current);
     }
@@ -232,6 +238,25 @@ public final class Engine {
         advance();
     }
 
+    private void signal(DeliverSignal signal) {
+        boolean delivered = false;
+        for (StepExecution step : List.copyOf(instance.steps())) {
+            StepDefinition def = stepDef(step);
+            if (step.state() == StepState.RUNNING && def.signal().filter(signal.name()::equals).isPresent()) {
+                cancelTimer(step);
+                succeed(step, new ReportOutcome(instance.instanceId(), step.stepId(), step.commandId(), true,
+                        signal.payload(), null, 0, at));
+                delivered = true;
+            }
+        }
+        if (!delivered) {
+            notifications.add(new RequestIgnored(signal.instanceId(), "DeliverSignal",
+                    "no step waits for signal '" + signal.name() + "' now", at));
+            return;
+        }
+        advance();
+    }
+
     // --- transitions --------------------------------------------------------------------------------------------
 
     private void succeed(StepExecution step, ReportOutcome outcome) {
@@ -258,6 +283,13 @@ public final class Engine {
         }
         instance.outcome(Outcome.FAILED).failure(error);
         notifications.add(new InstanceFailing(instance.instanceId(), Outcome.FAILED, error, at));
+        // In-flight work is waited for, but a step waiting for a signal has done no work: it stops waiting.
+        for (StepExecution other : List.copyOf(instance.steps())) {
+            if (other.state() == StepState.RUNNING && stepDef(other).signal().isPresent()) {
+                cancelTimer(other);
+                put(other.toBuilder().state(StepState.ABANDONED).finishedAt(at));
+            }
+        }
     }
 
     /** An outcome for a step the instance stopped waiting for: its work happened, so a success must be undone. */
@@ -378,8 +410,10 @@ public final class Engine {
         Object mapped = def.input().map(m -> m.apply(instance.build().data())).orElse(null);
         put(step.toBuilder().state(StepState.RUNNING).attempt(attempt).commandId(commandId).input(mapped)
                 .output(null).error(null).workerAttempts(0).startedAt(at).finishedAt(null));
-        outbound.add(new StepCommand(def.topic(), instance.instanceId(), instance.workflow(), step.stepId(), commandId,
-                CommandKind.EXECUTE, attempt, mapped != null ? mapped : instance.input()));
+        if (def.signal().isEmpty()) {
+            outbound.add(new StepCommand(def.topic(), instance.instanceId(), instance.workflow(), step.stepId(), commandId,
+                    CommandKind.EXECUTE, attempt, mapped != null ? mapped : instance.input()));
+        }
         notifications.add(new StepStarted(instance.instanceId(), step.stepId(), commandId, attempt, at));
         def.timeout().ifPresent(t -> timers.add(new ScheduleTimeout(instance.instanceId(), step.stepId(), commandId, at.plus(t))));
     }

@@ -55,4 +55,10 @@ public sealed interface Inbound {
      * @param stepId the step to retry, or {@code null} for every step the incident is about
      */
     record RetryInstance(String instanceId, String stepId, Instant at) implements Inbound {}
+
+    /**
+     * An external event for a running instance: every step waiting for a signal of this name succeeds, with the
+     * payload as its output. A signal no step waits for changes nothing.
+     */
+    record DeliverSignal(String instanceId, String name, Object payload, Instant at) implements Inbound {}
 }

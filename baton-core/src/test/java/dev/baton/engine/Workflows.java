@@ -61,4 +61,14 @@ final class Workflows {
                 .step("finish", s -> s.topic("finish").after("approve"))
                 .build();
     }
+
+    /** A refund that waits for a person's approval (a signal) between checking and paying. */
+    static WorkflowDefinition refundWithApproval() {
+        return WorkflowDefinition.builder("refund")
+                .version(1)
+                .step("check", s -> s.topic("refund.check").compensate("refund.check"))
+                .step("approval", s -> s.signal("approved").after("check").timeout(Duration.ofHours(24)))
+                .step("pay", s -> s.topic("refund.pay").after("approval").input(java.util.Map.of("approvedBy", "$.steps.approval.output.by")))
+                .build();
+    }
 }

@@ -33,6 +33,11 @@ final class AsyncApiDocument {
         channels.put("callbacks", channel(topics.callbacks(), "Every worker's absolute outcome, one per command, ordered per instance.", "Outcome"));
         operations.put("receiveOutcome", operation("receive", "callbacks", "Workers report the outcome of each command here."));
         for (StepDefinition s : d.steps()) {
+            if (s.signal().isPresent()) {
+                operations.put("receive" + capitalize(s.id()) + "Signal", operation("receive", "requests",
+                        "Step '" + s.id() + "' waits for a signal {\"signal\": \"" + s.signal().get() + "\", \"payload\": ...} keyed by the instance id."));
+                continue;
+            }
             String id = "step-" + s.id();
             channels.putIfAbsent(id, channel(s.topic(), "Commands for step '" + s.id() + "'"
                     + (s.compensate().isPresent() ? " (kind execute; compensations may share the topic)" : ""), "Command"));

@@ -98,6 +98,8 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/api/instances/{id}", this::getInstance);
             config.routes.post("/api/instances/{id}/cancel", ctx -> operate(ctx, OperatorRequest.Operation.CANCEL));
             config.routes.post("/api/instances/{id}/retry", ctx -> operate(ctx, OperatorRequest.Operation.RETRY));
+            config.routes.post("/api/instances/{id}/signals/{name}", this::signalInstance);
+            config.routes.post("/api/signals/{name}", this::signalByBusinessKey);
             config.routes.exception(io.javalin.http.HttpResponseException.class,
                     (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
             config.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", e.getMessage())));
@@ -422,6 +424,38 @@ public final class HttpApi implements AutoCloseable {
         String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
         orchestrator.operate(id, new OperatorRequest(operation, stepId, reason));
         ctx.status(HttpStatus.ACCEPTED).json(Map.of("instanceId", id, "operation", operation.name().toLowerCase()));
+    }
+
+    /** The body is the signal's payload (any JSON, or nothing). */
+    private void signalInstance(Context ctx) {
+        String id = ctx.pathParam("id");
+        Object payload = ctx.body().isBlank() ? null : Json.mapper().convertValue(anyJson(ctx), Object.class);
+        orchestrator.signal(id, new dev.baton.protocol.SignalRequest(ctx.pathParam("name"), payload));
+        ctx.status(HttpStatus.ACCEPTED).json(Map.of("instanceId", id, "signal", ctx.pathParam("name")));
+    }
+
+    /** {@code {"businessKey": "...", "payload": ...}}: the signal goes to every instance with that key; one not waiting for it ignores it. */
+    private void signalByBusinessKey(Context ctx) {
+        JsonNode body = jsonBody(ctx);
+        String key = body.path("businessKey").asText("");
+        if (key.isEmpty()) {
+            throw new BadRequest("field 'businessKey' is required");
+        }
+        Object payload = body.has("payload") ? Json.mapper().convertValue(body.get("payload"), Object.class) : null;
+        var ids = new java.util.LinkedHashSet<String>(queries.ids(new InstanceQueries.Filter(null, null, null, key, null, null)));
+        for (JsonNode other : peers.getAll(orchestrator.otherProcesses(), "/api/instances?scope=local&limit=1000&businessKey=" + encode(key), ctx.header("Authorization"))) {
+            other.path("items").forEach(i -> ids.add(i.path("instanceId").asText()));
+        }
+        ids.forEach(id -> orchestrator.signal(id, new dev.baton.protocol.SignalRequest(ctx.pathParam("name"), payload)));
+        ctx.status(HttpStatus.ACCEPTED).json(Map.of("signal", ctx.pathParam("name"), "instances", List.copyOf(ids)));
+    }
+
+    private static JsonNode anyJson(Context ctx) {
+        try {
+            return Json.mapper().readTree(ctx.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadRequest("the body is not valid JSON: " + e.getOriginalMessage());
+        }
     }
 
     private static JsonNode jsonBody(Context ctx) {

@@ -49,6 +49,7 @@ final class InstanceView {
         m.put("id", s.stepId());
         if (def != null) {
             m.put("topic", def.topic());
+            def.signal().ifPresent(name -> m.put("signal", name));
             m.put("after", def.after());
             m.put("compensable", def.compensate().isPresent());
         }

@@ -10,6 +10,7 @@ import dev.baton.protocol.InstanceCodec;
 import dev.baton.protocol.MalformedMessageException;
 import dev.baton.protocol.OperatorRequest;
 import dev.baton.protocol.RequestMessage;
+import dev.baton.protocol.SignalRequest;
 import dev.baton.protocol.StartRequest;
 import dev.baton.protocol.WorkerOutcome;
 import java.nio.ByteBuffer;
@@ -98,11 +99,13 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             }
             decideAndApply(definition, current, start.toInbound(instanceId, now), record.headers());
         } else {
-            OperatorRequest operation = (OperatorRequest) request;
             if (current == null) {
                 throw new MalformedMessageException("unknown instance '" + instanceId + "'");
             }
-            decideAndApply(definitionOf(current), current, operation.toInbound(instanceId, now), record.headers());
+            Inbound event = request instanceof SignalRequest signal
+                    ? signal.toInbound(instanceId, now)
+                    : ((OperatorRequest) request).toInbound(instanceId, now);
+            decideAndApply(definitionOf(current), current, event, record.headers());
         }
     }
 

@@ -148,6 +148,11 @@ public final class Orchestrator implements AutoCloseable {
         send(settings.topics().requests(), instanceId, request.toJson());
     }
 
+    /** Delivers a signal to an instance; steps waiting for it complete once the orchestrator has processed it. */
+    public void signal(String instanceId, dev.baton.protocol.SignalRequest signal) {
+        send(settings.topics().requests(), instanceId, signal.toJson());
+    }
+
     /** The instance as stored by this process, if this process owns its partition. */
     public Optional<Instance> localInstance(String instanceId) {
         byte[] stored = instanceStore().get(instanceId);
@@ -226,7 +231,9 @@ public final class Orchestrator implements AutoCloseable {
         var topics = new LinkedHashSet<String>();
         topics.add(d.resultTopic());
         for (StepDefinition s : d.steps()) {
-            topics.add(s.topic());
+            if (s.topic() != null) { // a step that waits for a signal has no topic
+                topics.add(s.topic());
+            }
             s.compensate().ifPresent(c -> topics.add(c.topic()));
             s.outcomeTopic().ifPresent(topics::add);
         }

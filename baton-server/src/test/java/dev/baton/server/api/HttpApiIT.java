@@ -215,4 +215,27 @@ class HttpApiIT {
                 .isEqualTo("[\"first\",\"second\"]");
         assertThat(get("/api/workflows/nope/asyncapi").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void shouldDeliverSignalsByInstanceIdAndByBusinessKey() throws Exception {
+        post("/api/workflows", """
+                name: approvals
+                steps:
+                  - id: approval
+                    signal: approved
+                  - id: second-approval
+                    signal: approved-again
+                    after: [approval]
+                """);
+        post("/api/instances", "{\"workflow\":\"approvals\",\"instanceId\":\"sig-1\",\"businessKey\":\"case-9\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/instances/sig-1").statusCode() == 200);
+        assertThat(post("/api/instances/sig-1/signals/approved", "{\"by\":\"ana\"}").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                json(get("/api/instances/sig-1")).path("steps").get(0).path("state").asText().equals("SUCCEEDED"));
+        assertThat(json(get("/api/instances/sig-1")).path("steps").get(0).path("output").path("by").asText()).isEqualTo("ana");
+
+        var byKey = post("/api/signals/approved-again", "{\"businessKey\":\"case-9\",\"payload\":{\"by\":\"bo\"}}");
+        assertThat(json(byKey).path("instances").toString()).isEqualTo("[\"sig-1\"]");
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(get("/api/instances/sig-1")).path("outcome").asText().equals("SUCCEEDED"));
+    }
 }
