@@ -246,7 +246,7 @@ public final class DefinitionReader {
 
     private static boolean closeTo(String a, String b) {
         // Edit distance, so that a dropped or doubled letter ('afer', 'afterr') is recognised too.
-        return Math.abs(a.length() - b.length()) <= 2 && DefinitionValidator.editDistance(a, b) <= 2;
+        return Math.abs(a.length() - b.length()) <= 2 && DefinitionValidator.editDistance(a, b) <= Math.min(2, a.length() / 2);
     }
 
     private String string(Map<?, ?> map, String key, String at) {

@@ -1,8 +1,10 @@
 package dev.baton.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.baton.engine.Failure;
 import dev.baton.engine.Instance;
@@ -29,6 +31,19 @@ import java.util.Map;
 public final class InstanceCodec {
     /** Bumped when the layout changes incompatibly; readers reject versions they do not know. */
     static final int FORMAT = 1;
+
+    /**
+     * Nesting allowed when reading stored state. Stored state is Baton's own, not hostile input: payloads were bounded
+     * by {@link Json#MAX_NESTING_DEPTH} when they arrived, but the state nests them deeper (a step's output sits three
+     * levels down, inside the steps array, and an input mapping may wrap it further). Reading state with the protocol's
+     * limit made an instance whose worker returned a deeply nested output unreadable: every later event about it
+     * failed. Jackson's own default, far above anything Baton can store.
+     */
+    static final int STATE_MAX_NESTING_DEPTH = 1000;
+
+    private static final JsonFactory STATE_READER = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(STATE_MAX_NESTING_DEPTH).build())
+            .build();
 
     private InstanceCodec() {}
 
@@ -173,7 +188,7 @@ public final class InstanceCodec {
     }
 
     private static Instance read(byte[] bytes, boolean payloads) {
-        try (JsonParser p = Json.mapper().getFactory().createParser(bytes)) {
+        try (JsonParser p = STATE_READER.createParser(bytes)) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             String id = null;
             String workflow = null;
