@@ -85,6 +85,7 @@ public final class Orchestrator implements AutoCloseable {
         }
         createOwnTopics();
         producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
+        awaitTopicMetadata();
         streams = new KafkaStreams(OrchestratorTopology.build(settings, definitions, metrics), streamsProperties());
         var running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
@@ -109,6 +110,30 @@ public final class Orchestrator implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting", e);
         }
         return this;
+    }
+
+    /**
+     * Waits until the broker serves metadata for Baton's own topics: a topic just created can be missing from it for
+     * a moment, and Kafka Streams fails at once when its global store's topic has no partitions yet.
+     */
+    private void awaitTopicMetadata() {
+        BatonTopics t = settings.topics();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (String topic : List.of(t.definitions(), t.requests(), t.callbacks())) {
+            while (true) {
+                try {
+                    if (!producer.partitionsFor(topic).isEmpty()) {
+                        break;
+                    }
+                } catch (org.apache.kafka.common.errors.TimeoutException | org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
+                    // not visible yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + topic + " was created but its metadata did not appear within 30 s");
+                }
+                sleep(50);
+            }
+        }
     }
 
     public KafkaStreams.State state() {

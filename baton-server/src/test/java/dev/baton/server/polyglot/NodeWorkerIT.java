@@ -189,7 +189,7 @@ class NodeWorkerIT {
         node.destroy(); // SIGTERM
         assertThat(node.waitFor(20, TimeUnit.SECONDS)).as("the Node.js worker stops within 20 s").isTrue();
         assertThat(node.exitValue()).isZero();
-        await().atMost(Duration.ofSeconds(2)).until(() -> nodeOutput.stream().anyMatch(l -> l.contains("stopping (SIGTERM)")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeOutput.stream().anyMatch(l -> l.contains("stopping (SIGTERM)")));
     }
 
     /** The outcome the Node.js worker wrote for an instance's execute ({@code <id>/label/1}) or compensate command. */
