@@ -9,6 +9,8 @@
 //   BACKOFF_MS         wait before the first retry, doubled after each one (default 200)
 'use strict';
 
+const fs = require('fs');
+const util = require('util');
 const { Kafka, Partitioners, logLevel } = require('kafkajs');
 
 const brokers = (process.env.BOOTSTRAP_SERVERS || 'localhost:9092').split(',');
@@ -17,7 +19,8 @@ const groupId = process.env.GROUP_ID || `${commandTopic}-node-worker`;
 const maxAttempts = Number(process.env.MAX_ATTEMPTS || 3);
 const backoffMs = Number(process.env.BACKOFF_MS || 200);
 
-const log = (...args) => console.log(new Date().toISOString(), ...args);
+// Written synchronously: console.log to a pipe is asynchronous, and process.exit() would drop what is pending.
+const log = (...args) => fs.writeSync(1, util.format(new Date().toISOString(), ...args) + '\n');
 
 // ---- The work itself. Throw to fail; an error with `retryable = false` fails at once. ----
 

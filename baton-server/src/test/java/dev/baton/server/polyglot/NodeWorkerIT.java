@@ -188,8 +188,9 @@ class NodeWorkerIT {
     void shouldStopGracefullyOnSigterm() throws Exception {
         node.destroy(); // SIGTERM
         assertThat(node.waitFor(20, TimeUnit.SECONDS)).as("the Node.js worker stops within 20 s").isTrue();
+        // 0 only comes from the worker's SIGTERM handler (disconnect, then exit); a process killed by the signal exits 143.
+        // Its "stopping (SIGTERM)" log line is not asserted: under load it was sometimes missing from the captured output.
         assertThat(node.exitValue()).isZero();
-        await().atMost(Duration.ofSeconds(10)).until(() -> nodeOutput.stream().anyMatch(l -> l.contains("stopping (SIGTERM)")));
     }
 
     /** The outcome the Node.js worker wrote for an instance's execute ({@code <id>/label/1}) or compensate command. */
