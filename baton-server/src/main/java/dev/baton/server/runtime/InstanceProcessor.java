@@ -127,7 +127,13 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             timers.remove(due);
             if (due.isPurge()) {
                 Instance finished = load(due.instanceId());
-                if (finished != null && finished.isCompleted()) {
+                // An undo still open after the result (a late success being compensated, or its failed compensation
+                // waiting for an operator) keeps the instance until that is settled.
+                boolean undoOpen = finished != null && finished.steps().values().stream().anyMatch(
+                        st -> st.state() == dev.baton.engine.StepState.COMPENSATING || st.state() == dev.baton.engine.StepState.COMPENSATION_FAILED);
+                if (undoOpen) {
+                    timers.schedulePurge(due.instanceId(), now.plus(settings.retention()));
+                } else if (finished != null && finished.isCompleted()) {
                     instances.delete(due.instanceId());
                 }
                 continue;
