@@ -1,5 +1,6 @@
 package dev.baton.protocol;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -19,8 +20,13 @@ final class Fields {
             throw new MalformedMessageException(message + ": the record has no value");
         }
         JsonNode node;
-        try {
-            node = Json.mapper().readTree(json);
+        try (JsonParser p = Json.mapper().createParser(json)) {
+            node = Json.mapper().readTree(p);
+            // The mapper stops after the first value; "{...}}" or "{...}{...}" is broken JSON all the same.
+            if (node != null && p.nextToken() != null) {
+                throw new MalformedMessageException(message + ": not valid JSON: more data after the JSON value, at column "
+                        + p.currentTokenLocation().getColumnNr());
+            }
         } catch (IOException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
             throw new MalformedMessageException(message + ": not valid JSON: " + why);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,6 +101,31 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @throws UncheckedIOException  if the data directory cannot be created or formatted
    */
   public static EmbeddedKafka start(Path dataDir, int port) {
+    return start(dataDir, port, Map.of(), Map.of());
+  }
+
+  /**
+   * Starts a broker as {@link #start(Path, int)} does, with extra broker settings, for example a client listener
+   * that requires SASL authentication. The client listener is named {@code PLAINTEXT}; to make it SASL/PLAIN:
+   *
+   * <pre>{@code
+   * EmbeddedKafka.start(dir, 0,
+   *     Map.of("listener.security.protocol.map", "PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+   *            "sasl.enabled.mechanisms", "PLAIN",
+   *            "sasl.mechanism.inter.broker.protocol", "PLAIN",
+   *            "listener.name.plaintext.plain.sasl.jaas.config",
+   *                "org.apache.kafka.common.security.plain.PlainLoginModule required "
+   *                + "username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\" user_baton=\"baton-secret\";"),
+   *     Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+   *            "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"admin-secret\";"));
+   * }</pre>
+   *
+   * @param extraBrokerConfig broker settings added to the defaults, replacing those with the same name
+   * @param clientConfig      the client settings that reach the client listener (security protocol, credentials);
+   *                          the readiness check uses them. Empty for a plain listener.
+   */
+  public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> extraBrokerConfig,
+      Map<String, Object> clientConfig) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
@@ -115,7 +141,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       int brokerPort = port == 0 ? freePort() : requireFreePort(port);
       int controllerPort = freePort(brokerPort);
       try {
-        return startOnce(dir, brokerPort, controllerPort);
+        return startOnce(dir, brokerPort, controllerPort, extraBrokerConfig, clientConfig);
       } catch (PortInUseException e) {
         if (attempt >= attempts) {
           throw new IllegalStateException(port == 0
@@ -173,10 +199,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------
 
-  private static EmbeddedKafka startOnce(Path dir, int brokerPort, int controllerPort) {
+  private static EmbeddedKafka startOnce(Path dir, int brokerPort, int controllerPort, Map<String, String> extraBrokerConfig,
+      Map<String, Object> clientConfig) {
     long t0 = System.nanoTime();
-    KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(brokerProperties(dir, brokerPort, controllerPort)),
-        Time.SYSTEM);
+    Properties config = brokerProperties(dir, brokerPort, controllerPort);
+    config.putAll(extraBrokerConfig);
+    KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config), Time.SYSTEM);
     EmbeddedKafka kafka = new EmbeddedKafka(dir, brokerPort, server);
     RUNNING.add(kafka);
     try {
@@ -189,7 +217,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalStateException("Embedded Kafka broker failed to start in " + dir + ": " + e, e);
     }
     try {
-      awaitReady(kafka.bootstrapServers());
+      awaitReady(kafka.bootstrapServers(), clientConfig);
     } catch (RuntimeException e) {
       kafka.close();
       throw e;
@@ -260,8 +288,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     LOG.info("Formatted Kafka data directory {} (cluster id {})", dir, clusterId);
   }
 
-  private static void awaitReady(String bootstrap) {
+  private static void awaitReady(String bootstrap, Map<String, Object> clientConfig) {
     Properties p = new Properties();
+    p.putAll(clientConfig);
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, "baton-embedded-kafka-ready-check");
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");

@@ -3,8 +3,10 @@ package dev.baton.server.runtime;
 import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Decision;
 import dev.baton.engine.Engine;
+import dev.baton.engine.Failure;
 import dev.baton.engine.Inbound;
 import dev.baton.engine.Inbound.FireTimeout;
+import dev.baton.engine.Inbound.ReportOutcome;
 import dev.baton.engine.Instance;
 import dev.baton.protocol.InstanceCodec;
 import dev.baton.protocol.MalformedMessageException;
@@ -20,10 +22,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -42,8 +47,14 @@ import org.slf4j.LoggerFactory;
 final class InstanceProcessor implements Processor<byte[], byte[], byte[], Routed> {
     private static final Logger log = LoggerFactory.getLogger(InstanceProcessor.class);
 
+    /** Room left under the producer's {@code max.request.size} for the key, headers and record overhead. */
+    static final int RECORD_HEADROOM = 16 * 1024;
+    /** Dead-letter reasons are cut to this length: they may quote the record's fields. */
+    static final int MAX_REASON_CHARS = 1000;
+
     private final DefinitionRegistry definitions;
     private final OrchestratorSettings settings;
+    private final int recordLimit;
     private final DecisionWriter writer;
     private final OrchestratorMetrics metrics;
     private ProcessorContext<byte[], Routed> context;
@@ -55,6 +66,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         this.settings = settings;
         this.metrics = metrics;
         this.writer = new DecisionWriter(settings);
+        this.recordLimit = recordLimit(settings);
     }
 
     @Override
@@ -153,8 +165,31 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
 
     private void decideAndApply(WorkflowDefinition definition, Instance current, Inbound event, Headers inbound) {
         Decision decision = Engine.decide(definition, current, event);
-        if (decision.instance() != null && decision.instance() != current) {
-            instances.put(decision.instance().instanceId(), InstanceCodec.write(decision.instance()));
+        byte[] state = stateOf(decision, current);
+        if (state != null && state.length > recordLimit && event instanceof ReportOutcome o && o.succeeded()) {
+            // Keeping this output would make the instance too large to store: the step fails instead, like any failure.
+            Failure tooLarge = new Failure(o.stepId(), "OutputTooLarge", "the output would make the instance's state "
+                    + state.length + " bytes, more than the limit of " + recordLimit);
+            event = new ReportOutcome(o.instanceId(), o.stepId(), o.commandId(), false, null, tooLarge, o.workerAttempts(), o.at());
+            decision = Engine.decide(definition, current, event);
+            state = stateOf(decision, current);
+        }
+        if (state != null && state.length > recordLimit) {
+            throw new MalformedMessageException("the instance's state would be " + state.length
+                    + " bytes, more than the limit of " + recordLimit);
+        }
+        List<KeyValue<Routed, Headers>> out = writer.records(decision, definition, event.at(), inbound);
+        for (KeyValue<Routed, Headers> r : out) {
+            int size = r.key.value().length + headersSize(r.value);
+            if (size > recordLimit) {
+                throw new MalformedMessageException("handling it would publish a record of " + size + " bytes to "
+                        + r.key.topic() + ", more than the limit of " + recordLimit);
+            }
+        }
+        // Nothing is stored or sent before every record is known to fit: a record Kafka refuses would fail the task,
+        // and Kafka Streams would retry the same input forever, stopping every instance on the partition.
+        if (state != null) {
+            instances.put(decision.instance().instanceId(), state);
         }
         timers.apply(decision.timers());
         if (decision.instance() != null && decision.instance().isCompleted() && (current == null || !current.isCompleted())) {
@@ -163,9 +198,33 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         }
         metrics.decided(definition.name(), decision);
         long timestamp = event.at().toEpochMilli();
-        for (KeyValue<Routed, Headers> out : writer.records(decision, definition, event.at(), inbound)) {
-            context.forward(new Record<>(event.instanceId().getBytes(StandardCharsets.UTF_8), out.key, timestamp, out.value));
+        for (KeyValue<Routed, Headers> r : out) {
+            context.forward(new Record<>(event.instanceId().getBytes(StandardCharsets.UTF_8), r.key, timestamp, r.value));
         }
+    }
+
+    private static byte[] stateOf(Decision decision, Instance current) {
+        return decision.instance() != null && decision.instance() != current ? InstanceCodec.write(decision.instance()) : null;
+    }
+
+    private static int headersSize(Headers headers) {
+        int size = 0;
+        for (Header h : headers) {
+            size += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        return size;
+    }
+
+    /**
+     * The largest record this processor writes: Kafka's producer refuses a record above {@code max.request.size}
+     * (1 MiB unless the Kafka properties say otherwise), less room for the key, the headers and the record overhead.
+     */
+    static int recordLimit(OrchestratorSettings settings) {
+        Map<String, Object> kafka = settings.kafkaProperties();
+        Object configured = kafka.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                kafka.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        int max = configured == null ? 1024 * 1024 : Integer.parseInt(String.valueOf(configured).trim());
+        return max - RECORD_HEADROOM;
     }
 
     private WorkflowDefinition definitionOf(Instance instance) {
@@ -207,8 +266,23 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
         RecordMetadata source = context.recordMetadata().orElse(null);
         Headers headers = new RecordHeaders();
-        for (Header h : record.headers()) {
-            headers.add(h);
+        byte[] key = record.key();
+        byte[] value = record.value();
+        int size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length) + headersSize(record.headers());
+        if (size + MAX_REASON_CHARS * 4 + 1024 > recordLimit) {
+            // A copy would be too large to write (see recordLimit); the record stays where the headers say.
+            headers.add("baton.dlq.omitted", ("the record (" + size + " bytes with key and headers) is too large to copy: "
+                    + "its value" + (key != null && key.length > 1024 ? ", key" : "") + " and headers were left out")
+                    .getBytes(StandardCharsets.UTF_8));
+            value = null;
+            key = key != null && key.length > 1024 ? null : key;
+        } else {
+            for (Header h : record.headers()) {
+                headers.add(h);
+            }
+        }
+        if (reason.length() > MAX_REASON_CHARS) { // reasons quote the record, which may be large
+            reason = reason.substring(0, MAX_REASON_CHARS) + "...";
         }
         headers.add("baton.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
         if (source != null) {
@@ -217,8 +291,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             headers.add("baton.dlq.offset", String.valueOf(source.offset()).getBytes(StandardCharsets.UTF_8));
         }
         metrics.deadLettered(source == null ? "" : source.topic());
-        context.forward(new Record<>(record.key(), new Routed(settings.topics().deadLetters(), record.value()),
-                record.timestamp(), headers));
+        context.forward(new Record<>(key, new Routed(settings.topics().deadLetters(), value), record.timestamp(), headers));
     }
 
     /** Time-ordered due timers, in a store so they survive restarts and move with their partition. */

@@ -337,6 +337,8 @@ public final class Orchestrator implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        // A commit happens only between polls: a short poll keeps an idle thread from sitting on processed records.
+        p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(settings.pollInterval().toMillis(), settings.commitInterval().toMillis())));
         p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());

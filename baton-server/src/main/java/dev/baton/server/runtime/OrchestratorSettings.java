@@ -16,6 +16,7 @@ public final class OrchestratorSettings {
     private int partitions = 3;
     private short replicationFactor = 1;
     private Duration commitInterval = Duration.ofMillis(20);
+    private Duration pollInterval = Duration.ofMillis(5);
     private Duration timerResolution = Duration.ofMillis(100);
     private int maxPayloadBytes = 1024 * 1024;
     private int streamThreads = 1;
@@ -35,6 +36,11 @@ public final class OrchestratorSettings {
     public short replicationFactor() { return replicationFactor; }
     /** How often a transaction commits: the floor of each orchestrator hop's latency under exactly-once. */
     public Duration commitInterval() { return commitInterval; }
+    /**
+     * How long the stream thread waits for new records before it looks again whether a commit is due (Kafka Streams'
+     * {@code poll.ms}, whose default of 100 ms made every orchestrator hop wait up to 100 ms at low load).
+     */
+    public Duration pollInterval() { return pollInterval; }
     /** How often due timeouts are looked for; a timeout fires at most this late. */
     public Duration timerResolution() { return timerResolution; }
     /** Records larger than this go to the dead-letter topic. */
@@ -61,6 +67,7 @@ public final class OrchestratorSettings {
     public OrchestratorSettings partitions(int v) { this.partitions = positive(v, "partitions"); return this; }
     public OrchestratorSettings replicationFactor(short v) { this.replicationFactor = v; return this; }
     public OrchestratorSettings commitInterval(Duration v) { this.commitInterval = Objects.requireNonNull(v); return this; }
+    public OrchestratorSettings pollInterval(Duration v) { this.pollInterval = Objects.requireNonNull(v); return this; }
     public OrchestratorSettings timerResolution(Duration v) { this.timerResolution = Objects.requireNonNull(v); return this; }
     public OrchestratorSettings maxPayloadBytes(int v) { this.maxPayloadBytes = positive(v, "maxPayloadBytes"); return this; }
     public OrchestratorSettings streamThreads(int v) { this.streamThreads = positive(v, "streamThreads"); return this; }
