@@ -17,7 +17,8 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "org.apache.kafka..", "com.fasterxml.jackson..", "java.net..", "java.net.http..",
                     "io.javalin..", "org.eclipse.jetty..", "org.slf4j..", "java.util.logging..", "org.apache.logging..",
-                    "dev.baton.protocol..", "java.io..", "java.nio..", "java.util.concurrent..")
+                    "dev.baton.protocol..", "java.io..", "java.nio..", "java.util.concurrent..",
+                    "io.opentelemetry..", "io.cloudevents..")
             .because("the engine is a pure function of (state, event); adapters do the I/O");
 
     @ArchTest

@@ -1,38 +1,22 @@
 package dev.baton.protocol;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
- * CloudEvents 1.0 attributes in Kafka binary mode: each attribute is a header {@code ce_<name>}, the data is the
- * record value, and {@code content-type} names its media type.
+ * The CloudEvents 1.0 vocabulary of Baton's records: the {@code source} and {@code type} attributes and the data's
+ * media type. The server writes them with the CloudEvents SDK's Kafka binding (binary content mode: each attribute is
+ * a {@code ce_<name>} header, the data is the record value unchanged); docs/protocol.md lists the attributes of each
+ * message.
  */
 public final class CloudEvents {
+    public static final String SPEC_VERSION = "1.0";
     public static final String SOURCE = "baton";
+    /** Every record value Baton writes is a JSON document. */
+    public static final String CONTENT_TYPE = "application/json";
     public static final String REQUEST = "dev.baton.request.v1";
     public static final String COMMAND = "dev.baton.command.v1";
     public static final String OUTCOME = "dev.baton.outcome.v1";
     public static final String RESULT = "dev.baton.result.v1";
     public static final String STATUS = "dev.baton.status.v1";
+    public static final String DEFINITION = "dev.baton.definition.v1";
 
     private CloudEvents() {}
-
-    /** The headers of one event, in the order they are written, as UTF-8 bytes. */
-    public static Map<String, byte[]> headers(String type, String id, String subject, Instant time) {
-        var h = new LinkedHashMap<String, byte[]>();
-        h.put("ce_specversion", utf8("1.0"));
-        h.put("ce_id", utf8(id));
-        h.put("ce_source", utf8(SOURCE));
-        h.put("ce_type", utf8(type));
-        h.put("ce_subject", utf8(subject));
-        h.put("ce_time", utf8(time.toString()));
-        h.put("content-type", utf8("application/json"));
-        return h;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

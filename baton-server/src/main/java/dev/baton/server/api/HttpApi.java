@@ -190,7 +190,9 @@ public final class HttpApi implements AutoCloseable {
         String id = body.hasNonNull("instanceId") ? body.get("instanceId").asText() : UUID.randomUUID().toString();
         Object input = body.has("input") ? Json.mapper().convertValue(body.get("input"), Object.class) : Map.of();
         String businessKey = body.hasNonNull("businessKey") ? body.get("businessKey").asText() : null;
-        orchestrator.start(id, new StartRequest(workflow, version, input, businessKey));
+        // A caller that traces its requests (W3C trace context) gets the instance in its own trace.
+        var trace = dev.baton.server.tracing.TraceContext.of(ctx.header("traceparent"), ctx.header("tracestate"));
+        orchestrator.start(id, new StartRequest(workflow, version, input, businessKey), trace);
         ctx.status(HttpStatus.ACCEPTED).json(Map.of("instanceId", id, "workflow", workflow));
     }
 

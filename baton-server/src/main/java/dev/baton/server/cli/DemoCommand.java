@@ -19,6 +19,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     HttpOptions http;
 
+    @Mixin
+    TracingOptions tracing;
+
     @Option(names = "--rate", defaultValue = "2", paramLabel = "PER_SECOND", description = "Orders per second (default: ${DEFAULT-VALUE}).")
     double rate;
 
@@ -27,7 +30,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunningBaton baton = RunningBaton.start(cluster, http, partitions, java.time.Duration.ofDays(7), System.out);
+        RunningBaton baton = RunningBaton.start(cluster, http, tracing, partitions, java.time.Duration.ofDays(7), System.out);
         try {
             run(baton);
         } catch (RuntimeException e) {

@@ -24,7 +24,9 @@ final class RunningBaton implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    static RunningBaton start(ClusterOptions cluster, HttpOptions http, int partitions, Duration retention, PrintStream out) {
+    static RunningBaton start(ClusterOptions cluster, HttpOptions http, TracingOptions tracing, int partitions, Duration retention,
+            PrintStream out) {
+        var traces = tracing.settings(); // a bad OTLP endpoint or protocol stops the start before anything runs
         EmbeddedKafka kafka = null;
         String bootstrap = cluster.bootstrapServers;
         if (bootstrap == null) {
@@ -41,6 +43,7 @@ final class RunningBaton implements AutoCloseable {
                     .partitions(partitions)
                     .advertisedHttp(http.advertised())
                     .retention(retention)
+                    .tracing(traces)
                     .kafkaProperties(cluster.kafkaProperties());
             out.println("Starting the orchestrator against " + bootstrap);
             orchestrator = new Orchestrator(settings, OrchestratorMetrics.prometheus()).start(Duration.ofSeconds(120));

@@ -18,6 +18,9 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     HttpOptions http;
 
+    @Mixin
+    TracingOptions tracing;
+
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of Baton's topics when it creates them (default: ${DEFAULT-VALUE}).")
     int partitions;
 
@@ -33,7 +36,7 @@ final class ServerCommand implements Callable<Integer> {
         for (Path file : deploy) {
             DefinitionReader.read(file); // a bad file stops the start with its problems, before anything runs
         }
-        RunningBaton baton = RunningBaton.start(cluster, http, partitions, retention, System.out);
+        RunningBaton baton = RunningBaton.start(cluster, http, tracing, partitions, retention, System.out);
         for (Path file : deploy) {
             var d = baton.orchestrator.deploy(DefinitionReader.read(file));
             System.out.println("Deployed " + d.name() + " v" + d.version() + " from " + file);

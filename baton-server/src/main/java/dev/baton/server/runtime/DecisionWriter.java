@@ -10,32 +10,29 @@ import dev.baton.protocol.CloudEvents;
 import dev.baton.protocol.CommandMessage;
 import dev.baton.protocol.ResultMessage;
 import dev.baton.protocol.StatusMessage;
+import dev.baton.server.tracing.InstanceTrace;
+import dev.baton.server.tracing.TraceContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 
-/** Turns a decision into the records to publish, each with its CloudEvents headers and the caller's trace context. */
+/** Turns a decision into the records to publish, each with its CloudEvents headers and its trace context. */
 final class DecisionWriter {
-    private static final String TRACEPARENT = "traceparent";
-
     private final OrchestratorSettings settings;
 
     DecisionWriter(OrchestratorSettings settings) {
         this.settings = settings;
     }
 
-    List<KeyValue<Routed, Headers>> records(Decision decision, WorkflowDefinition definition, Instant at, Headers inbound) {
-        Header trace = inbound.lastHeader(TRACEPARENT);
+    List<KeyValue<Routed, Headers>> records(Decision decision, WorkflowDefinition definition, Instant at, InstanceTrace instanceTrace) {
+        TraceContext trace = instanceTrace.instance();
         var out = new ArrayList<KeyValue<Routed, Headers>>();
         for (Outbound o : decision.outbound()) {
             if (o instanceof StepCommand c) {
                 out.add(KeyValue.pair(new Routed(c.topic(), CommandMessage.toJson(c, settings.topics().callbacks())),
-                        headers(CloudEvents.COMMAND, c.commandId(), c.instanceId(), at, trace)));
+                        headers(CloudEvents.COMMAND, c.commandId(), c.instanceId(), at, instanceTrace.command(c.commandId()))));
             } else if (o instanceof WorkflowResult r) {
                 out.add(KeyValue.pair(new Routed(r.topic(), ResultMessage.toJson(r)),
                         headers(CloudEvents.RESULT, r.instanceId() + "/result", r.instanceId(), at, trace)));
@@ -50,14 +47,9 @@ final class DecisionWriter {
         return out;
     }
 
-    private static Headers headers(String type, String id, String subject, Instant at, Header trace) {
-        Headers h = new RecordHeaders();
-        for (Map.Entry<String, byte[]> e : CloudEvents.headers(type, id, subject, at).entrySet()) {
-            h.add(e.getKey(), e.getValue());
-        }
-        if (trace != null) {
-            h.add(trace);
-        }
+    private static Headers headers(String type, String id, String subject, Instant at, TraceContext trace) {
+        Headers h = CloudEventRecords.headers(type, id, subject, at);
+        trace.addTo(h);
         return h;
     }
 }

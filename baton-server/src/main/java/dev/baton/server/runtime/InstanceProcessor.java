@@ -15,6 +15,8 @@ import dev.baton.protocol.RequestMessage;
 import dev.baton.protocol.SignalRequest;
 import dev.baton.protocol.StartRequest;
 import dev.baton.protocol.WorkerOutcome;
+import dev.baton.server.tracing.InstanceTrace;
+import dev.baton.server.tracing.Tracing;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -57,14 +59,17 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     private final int recordLimit;
     private final DecisionWriter writer;
     private final OrchestratorMetrics metrics;
+    private final Tracing tracing;
     private ProcessorContext<byte[], Routed> context;
     private KeyValueStore<String, byte[]> instances;
     private TimerIndex timers;
+    private TraceContexts traces;
 
-    InstanceProcessor(DefinitionRegistry definitions, OrchestratorSettings settings, OrchestratorMetrics metrics) {
+    InstanceProcessor(DefinitionRegistry definitions, OrchestratorSettings settings, OrchestratorMetrics metrics, Tracing tracing) {
         this.definitions = definitions;
         this.settings = settings;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.writer = new DecisionWriter(settings);
         this.recordLimit = recordLimit(settings);
     }
@@ -74,6 +79,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         this.context = context;
         this.instances = context.getStateStore(OrchestratorTopology.INSTANCE_STORE);
         this.timers = new TimerIndex(context.getStateStore(OrchestratorTopology.TIMER_STORE));
+        this.traces = new TraceContexts(context.getStateStore(OrchestratorTopology.TRACE_STORE), tracing.isOn());
         context.schedule(settings.timerResolution(), PunctuationType.WALL_CLOCK_TIME, now -> fireDueTimers());
     }
 
@@ -84,10 +90,11 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         try {
             String instanceId = instanceIdOf(record);
             Instance current = load(instanceId);
+            Record<byte[], byte[]> message = record.withValue(CloudEventRecords.message(record.headers(), record.value()));
             if (topic.equals(settings.topics().requests())) {
-                onRequest(record, instanceId, current, now);
+                onRequest(message, instanceId, current, now);
             } else {
-                onOutcome(record, instanceId, current, now);
+                onOutcome(message, instanceId, current, now);
             }
         } catch (MalformedMessageException e) {
             deadLetter(record, e.getMessage());
@@ -147,6 +154,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                     timers.schedulePurge(due.instanceId(), now.plus(settings.retention()));
                 } else if (finished != null && finished.isCompleted()) {
                     instances.delete(due.instanceId());
+                    traces.forget(due.instanceId());
                 }
                 continue;
             }
@@ -178,7 +186,8 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             throw new MalformedMessageException("the instance's state would be " + state.length
                     + " bytes, more than the limit of " + recordLimit);
         }
-        List<KeyValue<Routed, Headers>> out = writer.records(decision, definition, event.at(), inbound);
+        InstanceTrace trace = traces.of(current, decision.instance(), inbound);
+        List<KeyValue<Routed, Headers>> out = writer.records(decision, definition, event.at(), trace);
         for (KeyValue<Routed, Headers> r : out) {
             int size = r.key.value().length + headersSize(r.value);
             if (size > recordLimit) {
@@ -190,6 +199,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         // and Kafka Streams would retry the same input forever, stopping every instance on the partition.
         if (state != null) {
             instances.put(decision.instance().instanceId(), state);
+            traces.remember(current, decision.instance(), inbound);
         }
         timers.apply(decision.timers());
         if (decision.instance() != null && decision.instance().isCompleted() && (current == null || !current.isCompleted())) {
@@ -197,6 +207,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             timers.schedulePurge(decision.instance().instanceId(), event.at().plus(settings.retention()));
         }
         metrics.decided(definition.name(), decision);
+        tracing.record(current, decision.instance(), event.at(), trace);
         long timestamp = event.at().toEpochMilli();
         for (KeyValue<Routed, Headers> r : out) {
             context.forward(new Record<>(event.instanceId().getBytes(StandardCharsets.UTF_8), r.key, timestamp, r.value));

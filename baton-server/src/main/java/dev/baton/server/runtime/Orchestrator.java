@@ -7,6 +7,9 @@ import dev.baton.engine.Instance;
 import dev.baton.protocol.InstanceCodec;
 import dev.baton.protocol.OperatorRequest;
 import dev.baton.protocol.StartRequest;
+import dev.baton.protocol.CloudEvents;
+import dev.baton.server.tracing.TraceContext;
+import dev.baton.server.tracing.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -55,6 +60,7 @@ public final class Orchestrator implements AutoCloseable {
     private final OrchestratorMetrics metrics;
     private KafkaStreams streams;
     private KafkaProducer<String, byte[]> producer;
+    private Tracing tracing = Tracing.off();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
 
     public Orchestrator(OrchestratorSettings settings) {
@@ -86,7 +92,8 @@ public final class Orchestrator implements AutoCloseable {
         createOwnTopics();
         producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
         awaitTopicMetadata();
-        streams = new KafkaStreams(OrchestratorTopology.build(settings, definitions, metrics), streamsProperties());
+        tracing = Tracing.start(settings.tracing());
+        streams = new KafkaStreams(OrchestratorTopology.build(settings, definitions, metrics, tracing), streamsProperties());
         var running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             state = now;
@@ -152,8 +159,9 @@ public final class Orchestrator implements AutoCloseable {
         int next = definitions.latest(definition.name()).map(WorkflowDefinition::version).orElse(0) + 1;
         WorkflowDefinition versioned = definition.withVersion(next);
         createTopics(topicsOf(versioned), settings.partitions(), Map.of());
-        send(settings.topics().definitions(), DefinitionRegistry.key(versioned.name(), next),
-                DefinitionWriter.toJson(versioned).getBytes(StandardCharsets.UTF_8));
+        String key = DefinitionRegistry.key(versioned.name(), next);
+        send(settings.topics().definitions(), key, DefinitionWriter.toJson(versioned).getBytes(StandardCharsets.UTF_8),
+                CloudEventRecords.headers(CloudEvents.DEFINITION, key, versioned.name(), settings.clock().instant()));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (definitions.find(versioned.name(), next).isEmpty()) {
             if (System.nanoTime() > deadline) {
@@ -166,16 +174,28 @@ public final class Orchestrator implements AutoCloseable {
 
     /** Writes a start request; the instance exists once the orchestrator has processed it. */
     public void start(String instanceId, StartRequest request) {
-        send(settings.topics().requests(), instanceId, request.toJson());
+        start(instanceId, request, TraceContext.NONE);
+    }
+
+    /** Writes a start request whose instance joins the caller's trace. */
+    public void start(String instanceId, StartRequest request, TraceContext trace) {
+        Headers headers = requestHeaders(instanceId);
+        trace.addTo(headers);
+        send(settings.topics().requests(), instanceId, request.toJson(), headers);
     }
 
     public void operate(String instanceId, OperatorRequest request) {
-        send(settings.topics().requests(), instanceId, request.toJson());
+        send(settings.topics().requests(), instanceId, request.toJson(), requestHeaders(instanceId));
     }
 
     /** Delivers a signal to an instance; steps waiting for it complete once the orchestrator has processed it. */
     public void signal(String instanceId, dev.baton.protocol.SignalRequest signal) {
-        send(settings.topics().requests(), instanceId, signal.toJson());
+        send(settings.topics().requests(), instanceId, signal.toJson(), requestHeaders(instanceId));
+    }
+
+    /** A request written here is an event of its own: it has an id of its own, unlike the engine's, which replay. */
+    private Headers requestHeaders(String instanceId) {
+        return CloudEventRecords.headers(CloudEvents.REQUEST, UUID.randomUUID().toString(), instanceId, settings.clock().instant());
     }
 
     /** The instance as stored by this process, if this process owns its partition. */
@@ -241,9 +261,9 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
-    private void send(String topic, String key, byte[] value) {
+    private void send(String topic, String key, byte[] value, Headers headers) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, null, key, value, headers)).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing to " + topic, e);
@@ -370,5 +390,7 @@ public final class Orchestrator implements AutoCloseable {
             producer.close(Duration.ofSeconds(5));
             producer = null;
         }
+        tracing.close(); // after the streams: their last decisions' spans are queued by then
+        tracing = Tracing.off();
     }
 }

@@ -26,6 +26,7 @@ public final class OrchestratorSettings {
     private java.util.regex.Pattern outcomeTopics = OrchestratorTopology.DEFAULT_OUTCOME_TOPICS;
     private String advertisedHttp;
     private Duration retention = Duration.ofDays(7);
+    private dev.baton.server.tracing.TracingSettings tracing = dev.baton.server.tracing.TracingSettings.off();
 
     public String bootstrapServers() { return bootstrapServers; }
     public String applicationId() { return applicationId; }
@@ -59,6 +60,8 @@ public final class OrchestratorSettings {
     /** How long a finished instance stays queryable in the store; its result stays on the result topic regardless. */
     public Duration retention() { return retention; }
     public java.util.Optional<String> advertisedHttp() { return java.util.Optional.ofNullable(advertisedHttp); }
+    /** Where spans go (OpenTelemetry); off by default. */
+    public dev.baton.server.tracing.TracingSettings tracing() { return tracing; }
 
     public OrchestratorSettings bootstrapServers(String v) { this.bootstrapServers = Objects.requireNonNull(v); return this; }
     public OrchestratorSettings applicationId(String v) { this.applicationId = Objects.requireNonNull(v); return this; }
@@ -82,6 +85,7 @@ public final class OrchestratorSettings {
         return this;
     }
     public OrchestratorSettings advertisedHttp(String hostAndPort) { this.advertisedHttp = hostAndPort; return this; }
+    public OrchestratorSettings tracing(dev.baton.server.tracing.TracingSettings v) { this.tracing = Objects.requireNonNull(v); return this; }
     public OrchestratorSettings outcomeTopics(java.util.regex.Pattern v) { this.outcomeTopics = Objects.requireNonNull(v); return this; }
 
     private static int positive(int v, String name) {

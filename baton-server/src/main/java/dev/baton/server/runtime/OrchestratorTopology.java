@@ -1,5 +1,6 @@
 package dev.baton.server.runtime;
 
+import dev.baton.server.tracing.Tracing;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -11,7 +12,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   requests ──┐
- *              ├─► instances (InstanceProcessor + instance store + timer store) ─► out (topic chosen per record)
+ *              ├─► instances (InstanceProcessor + instance, timer and trace stores) ─► out (topic chosen per record)
  *  callbacks ──┘
  *  outcome topics (pattern) ─► merge-outcomes ─► callbacks
  *  definitions ─► global definitions store
@@ -27,6 +28,8 @@ public final class OrchestratorTopology {
     public static final String OUT_SINK = "out";
     public static final String INSTANCE_STORE = "baton-instances";
     public static final String TIMER_STORE = "baton-timers";
+    /** The trace context each instance was started with (see TraceContexts). */
+    public static final String TRACE_STORE = "baton-traces";
     public static final String DEFINITIONS_STORE = "baton-definitions";
     public static final String OUTCOMES_SOURCE = "worker-outcomes";
     public static final String OUTCOMES_MERGER = "merge-outcomes";
@@ -37,16 +40,23 @@ public final class OrchestratorTopology {
     private OrchestratorTopology() {}
 
     public static Topology build(OrchestratorSettings settings, DefinitionRegistry registry, OrchestratorMetrics metrics) {
+        return build(settings, registry, metrics, Tracing.off());
+    }
+
+    public static Topology build(OrchestratorSettings settings, DefinitionRegistry registry, OrchestratorMetrics metrics,
+            Tracing tracing) {
         BatonTopics topics = settings.topics();
         Topology t = new Topology();
         var bytes = Serdes.ByteArray();
         t.addSource(REQUESTS_SOURCE, bytes.deserializer(), bytes.deserializer(), topics.requests());
         t.addSource(CALLBACKS_SOURCE, bytes.deserializer(), bytes.deserializer(), topics.callbacks());
-        t.addProcessor(INSTANCES_PROCESSOR, () -> new InstanceProcessor(registry, settings, metrics), REQUESTS_SOURCE, CALLBACKS_SOURCE);
+        t.addProcessor(INSTANCES_PROCESSOR, () -> new InstanceProcessor(registry, settings, metrics, tracing), REQUESTS_SOURCE, CALLBACKS_SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(INSTANCE_STORE), Serdes.String(), Serdes.ByteArray()), INSTANCES_PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.ByteArray()), INSTANCES_PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TRACE_STORE), Serdes.String(), Serdes.ByteArray()), INSTANCES_PROCESSOR);
         Serializer<Routed> routed = (topic, value) -> value.value();
         t.addSink(OUT_SINK, (key, value, context) -> value.topic(), bytes.serializer(), routed, INSTANCES_PROCESSOR);
 

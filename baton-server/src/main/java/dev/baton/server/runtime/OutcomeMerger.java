@@ -24,7 +24,7 @@ final class OutcomeMerger implements Processor<byte[], byte[], byte[], byte[]> {
     public void process(Record<byte[], byte[]> record) {
         WorkerOutcome outcome;
         try {
-            outcome = WorkerOutcome.parse(record.value());
+            outcome = WorkerOutcome.parse(CloudEventRecords.message(record.headers(), record.value()));
         } catch (MalformedMessageException e) {
             return;
         }

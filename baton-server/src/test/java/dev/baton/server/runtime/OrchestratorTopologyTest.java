@@ -170,6 +170,14 @@ class OrchestratorTopologyTest {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
+    static JsonNode json(byte[] value) {
+        try {
+            return Json.mapper().readTree(value);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
