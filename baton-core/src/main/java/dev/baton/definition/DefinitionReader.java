@@ -30,7 +30,7 @@ import java.util.Set;
 public final class DefinitionReader {
     private static final Set<String> WORKFLOW_FIELDS = Set.of("name", "version", "resultTopic", "steps", "description");
     private static final Set<String> STEP_FIELDS = Set.of(
-            "id", "topic", "signal", "after", "timeout", "when", "compensate", "input", "outcomeTopic", "onFailure", "description");
+            "id", "topic", "signal", "workflow", "version", "after", "timeout", "when", "compensate", "input", "outcomeTopic", "onFailure", "description");
     private static final JsonFactory JSON = new JsonFactory();
     private static final YAMLFactory YAML = new YAMLFactory();
     /** Deeply nested documents are hostile input, not workflows. */
@@ -153,15 +153,9 @@ public final class DefinitionReader {
         }
         checkFields(root, "", WORKFLOW_FIELDS);
         var b = WorkflowDefinition.builder(string(root, "name", ""));
-        Object version = root.get("version");
+        Integer version = wholeNumber(root, "version", "");
         if (version != null) {
-            if (version instanceof Integer v) {
-                b.version(v);
-            } else if (version instanceof Long || version instanceof java.math.BigInteger) {
-                problem("version", "is too large");
-            } else {
-                problem("version", "must be a whole number");
-            }
+            b.version(version);
         }
         b.resultTopic(string(root, "resultTopic", ""));
         Object steps = root.get("steps");
@@ -187,6 +181,7 @@ public final class DefinitionReader {
         b.step(id, s -> {
             s.topic(string(step, "topic", at));
             s.signal(string(step, "signal", at));
+            s.workflow(string(step, "workflow", at), wholeNumber(step, "version", at));
             s.after(stringList(step.get("after"), at + ".after"));
             s.outcomeTopic(string(step, "outcomeTopic", at));
             String timeout = string(step, "timeout", at);
@@ -258,6 +253,16 @@ public final class DefinitionReader {
             return String.valueOf(value);
         }
         problem(at.isEmpty() ? key : at + "." + key, "must be a string");
+        return null;
+    }
+
+    private Integer wholeNumber(Map<?, ?> map, String key, String at) {
+        Object value = map.get(key);
+        String field = at.isEmpty() ? key : at + "." + key;
+        if (value == null || value instanceof Integer) {
+            return (Integer) value;
+        }
+        problem(field, value instanceof Long || value instanceof java.math.BigInteger ? "is too large" : "must be a whole number");
         return null;
     }
 

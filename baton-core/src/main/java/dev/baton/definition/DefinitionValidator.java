@@ -71,21 +71,39 @@ final class DefinitionValidator {
     }
 
     private void checkStep(WorkflowDefinition d, StepDefinition s, String at) {
+        List<String> kinds = new ArrayList<>();
+        if (s.topic() != null) {
+            kinds.add("topic");
+        }
         if (s.signal().isPresent()) {
-            if (s.topic() != null) {
-                problem(at + ".signal", "a step either commands a worker (topic) or waits for a signal, not both");
+            kinds.add("signal");
+        }
+        if (s.workflow().map(SubWorkflow::name).isPresent()) {
+            kinds.add("workflow");
+        }
+        if (kinds.isEmpty()) {
+            problem(at + ".topic", "is required: the worker's command topic (or 'signal' for a step that waits for one, "
+                    + "or 'workflow' for a step that runs another workflow)");
+        } else if (kinds.size() > 1) {
+            problem(at + "." + kinds.get(1), "a step does one thing: command a worker (topic), wait for a signal (signal) "
+                    + "or run a workflow (workflow); this one has " + String.join(" and ", kinds));
+        }
+        if (s.topic() != null) {
+            if (s.topic().isBlank()) {
+                problem(at + ".topic", "is required: the worker's command topic");
+            } else {
+                checkTopic(at + ".topic", s.topic());
             }
-            if (!NAME.matcher(s.signal().get()).matches()) {
-                problem(at + ".signal", "'" + s.signal().get() + "' may hold only letters, digits, '.', '_' and '-'");
+        }
+        s.signal().ifPresent(signal -> {
+            if (!NAME.matcher(signal).matches()) {
+                problem(at + ".signal", "'" + signal + "' may hold only letters, digits, '.', '_' and '-'");
             }
             if (s.compensate().isPresent()) {
                 problem(at + ".compensate", "a step that waits for a signal has no work to undo");
             }
-        } else if (s.topic() == null || s.topic().isBlank()) {
-            problem(at + ".topic", "is required: the worker's command topic (or 'signal' for a step that waits for one)");
-        } else {
-            checkTopic(at + ".topic", s.topic());
-        }
+        });
+        s.workflow().ifPresent(w -> checkSubWorkflow(s, w, at));
         for (int j = 0; j < s.after().size(); j++) {
             String p = s.after().get(j);
             if (p.equals(s.id())) {
@@ -116,6 +134,26 @@ final class DefinitionValidator {
             Set<String> upstream = d.ancestors(s.id());
             s.when().ifPresent(c -> checkPaths(at + ".when", c.paths(), s, upstream));
             s.input().ifPresent(m -> checkPaths(at + ".input", m.paths(), s, upstream));
+        }
+    }
+
+    private void checkSubWorkflow(StepDefinition s, SubWorkflow w, String at) {
+        if (w.name() == null) {
+            problem(at + ".version", "belongs to a step that runs a workflow: add 'workflow: <name>'");
+            return;
+        }
+        if (!NAME.matcher(w.name()).matches()) {
+            problem(at + ".workflow", "'" + w.name() + "' is not a workflow name (letters, digits, '.', '_' and '-')");
+        }
+        if (w.version() != null && w.version() < 1) {
+            problem(at + ".version", "must be 1 or more (leave it out for the newest deployed version)");
+        }
+        if (s.compensate().isPresent()) {
+            problem(at + ".compensate", "a step that runs a workflow is undone by that workflow's own compensations "
+                    + "(the child instance undoes its completed steps); it takes no 'compensate'");
+        }
+        if (s.outcomeTopic().isPresent()) {
+            problem(at + ".outcomeTopic", "a step that runs a workflow gets its outcome from the child instance; it takes no 'outcomeTopic'");
         }
     }
 

@@ -40,6 +40,12 @@ public final class DefinitionWriter {
             m.put("topic", s.topic());
         }
         s.signal().ifPresent(n -> m.put("signal", n));
+        s.workflow().ifPresent(w -> {
+            m.put("workflow", w.name());
+            if (w.version() != null) {
+                m.put("version", w.version());
+            }
+        });
         if (!s.after().isEmpty()) {
             m.put("after", s.after());
         }

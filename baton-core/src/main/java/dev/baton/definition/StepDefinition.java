@@ -20,6 +20,7 @@ public final class StepDefinition {
     private final String outcomeTopic;
     private final FailurePolicy onFailure;
     private final String signal;
+    private final SubWorkflow workflow;
 
     private StepDefinition(Builder b) {
         this.id = b.id;
@@ -32,13 +33,14 @@ public final class StepDefinition {
         this.outcomeTopic = b.outcomeTopic;
         this.onFailure = b.onFailure;
         this.signal = b.signal;
+        this.workflow = b.workflow;
     }
 
     public String id() {
         return id;
     }
 
-    /** The worker's command topic; {@code null} for a step that waits for a signal. */
+    /** The worker's command topic; {@code null} for a step that waits for a signal or runs a workflow. */
     public String topic() {
         return topic;
     }
@@ -49,6 +51,22 @@ public final class StepDefinition {
      */
     public Optional<String> signal() {
         return Optional.ofNullable(signal);
+    }
+
+    /**
+     * The workflow a step runs as a child instance, instead of commanding a worker: the step succeeds with the child's
+     * output when the child succeeds, and fails when it fails or is cancelled.
+     */
+    public Optional<SubWorkflow> workflow() {
+        return Optional.ofNullable(workflow);
+    }
+
+    /**
+     * Whether a succeeded run of the step can be undone: by a compensate command, or, for a step that runs a
+     * workflow, by asking the child instance to undo its own completed steps.
+     */
+    public boolean undoable() {
+        return compensate != null || workflow != null;
     }
 
     /** Steps that must be done (succeeded or skipped) before this one starts; several make a join. */
@@ -99,7 +117,8 @@ public final class StepDefinition {
                 && Objects.equals(input, s.input)
                 && Objects.equals(outcomeTopic, s.outcomeTopic)
                 && onFailure == s.onFailure
-                && Objects.equals(signal, s.signal);
+                && Objects.equals(signal, s.signal)
+                && Objects.equals(workflow, s.workflow);
     }
 
     @Override
@@ -109,10 +128,11 @@ public final class StepDefinition {
 
     @Override
     public String toString() {
-        return "Step[" + id + " -> " + topic + (after.isEmpty() ? "" : " after " + after) + "]";
+        String target = workflow != null ? "workflow " + workflow.name() : signal != null ? "signal " + signal : topic;
+        return "Step[" + id + " -> " + target + (after.isEmpty() ? "" : " after " + after) + "]";
     }
 
-    /** Fluent builder for a step; {@link #topic(String)} is required. */
+    /** Fluent builder for a step; one of {@link #topic(String)}, {@link #signal(String)} and {@link #workflow(String)} is required. */
     public static final class Builder {
         private final String id;
         private String topic;
@@ -124,6 +144,7 @@ public final class StepDefinition {
         private String outcomeTopic;
         private FailurePolicy onFailure = FailurePolicy.COMPENSATE;
         private String signal;
+        private SubWorkflow workflow;
 
         Builder(String id) {
             this.id = id;
@@ -178,6 +199,17 @@ public final class StepDefinition {
         /** Makes this a step that waits for the named signal instead of commanding a worker. */
         public Builder signal(String name) {
             this.signal = name;
+            return this;
+        }
+
+        /** Makes this a step that runs the newest deployed version of the named workflow as a child instance. */
+        public Builder workflow(String name) {
+            return workflow(name, null);
+        }
+
+        /** Makes this a step that runs the named workflow as a child instance; {@code version} null means the newest. */
+        public Builder workflow(String name, Integer version) {
+            this.workflow = name == null && version == null ? null : new SubWorkflow(name, version);
             return this;
         }
 

@@ -125,6 +125,7 @@ public final class WorkflowDefinition {
                 s.input().ifPresent(i -> sb.input(i.template()));
                 s.outcomeTopic().ifPresent(sb::outcomeTopic);
                 s.signal().ifPresent(sb::signal);
+                s.workflow().ifPresent(w -> sb.workflow(w.name(), w.version()));
             });
         }
         return b;

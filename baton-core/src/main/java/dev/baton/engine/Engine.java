@@ -2,7 +2,9 @@ package dev.baton.engine;
 
 import dev.baton.definition.StepDefinition;
 import dev.baton.definition.WorkflowDefinition;
+import dev.baton.definition.SubWorkflow;
 import dev.baton.engine.Inbound.CancelInstance;
+import dev.baton.engine.Inbound.CompensateInstance;
 import dev.baton.engine.Inbound.DeliverSignal;
 import dev.baton.engine.Inbound.FireTimeout;
 import dev.baton.engine.Inbound.ReportOutcome;
@@ -23,6 +25,10 @@ import dev.baton.engine.Notification.StepFailed;
 import dev.baton.engine.Notification.StepSkipped;
 import dev.baton.engine.Notification.StepStarted;
 import dev.baton.engine.Notification.StepTimedOut;
+import dev.baton.engine.Outbound.CancelChild;
+import dev.baton.engine.Outbound.CompensateChild;
+import dev.baton.engine.Outbound.ParentOutcome;
+import dev.baton.engine.Outbound.StartChild;
 import dev.baton.engine.Outbound.StepCommand;
 import dev.baton.engine.Outbound.WorkflowResult;
 import dev.baton.engine.TimerRequest.CancelTimeout;
@@ -32,6 +38,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The workflow rules: a pure function from (definition, instance state, inbound event) to a {@link Decision}.
@@ -57,6 +64,11 @@ import java.util.Map;
  *   <li><b>Signals.</b> A step with {@code signal: name} sends no command: it waits until a signal of that name
  *       is delivered to the instance, and succeeds with the signal's payload as its output (or times out). A
  *       signal no step waits for at that moment changes nothing. When the item fails, waiting steps stop waiting.
+ *   <li><b>Sub-workflows.</b> A step with {@code workflow: name} starts a child instance of that workflow instead of
+ *       commanding a worker, and takes the child's result as its outcome (succeeded with the child's output, or
+ *       failed naming the child and its failed step). When the parent stops wanting that outcome (cancel, timeout, or
+ *       the item failing elsewhere) the child is cancelled, so it undoes its own work. A succeeded sub-workflow step is
+ *       undone by asking the completed child to undo its steps; the child answers like a compensation worker.
  *   <li><b>End.</b> When nothing is running or left to undo, the process completes and exactly one result is
  *       published with the item's outcome: succeeded, failed or cancelled.
  * </ol>
@@ -99,6 +111,8 @@ public final class Engine {
             engine.retry(retry);
         } else if (event instanceof DeliverSignal signal) {
             engine.signal(signal);
+        } else if (event instanceof CompensateInstance undo) {
+            engine.undoForParent(undo);
         }
         return engine.decision(current);
     }
@@ -106,6 +120,16 @@ public final class Engine {
     /** The id of a step's command for an attempt; deterministic, so a replayed decision sends the same id. */
     public static String commandId(String instanceId, String stepId, int attempt) {
         return instanceId + "/" + stepId + "/" + attempt;
+    }
+
+    /**
+     * The id of the child instance that an attempt of a sub-workflow step starts; deterministic like a command id.
+     * Empty when it would be longer than an instance id may be ({@link Instance#MAX_ID_LENGTH}): nesting that deep
+     * fails the step rather than grow ids without end.
+     */
+    public static Optional<String> childInstanceId(String instanceId, String stepId, int attempt) {
+        String id = instanceId + ":" + stepId + ":" + attempt;
+        return id.length() <= Instance.MAX_ID_LENGTH ? Optional.of(id) : Optional.empty();
     }
 
     static String compensationCommandId(String executeCommandId, int compensationAttempt) {
@@ -128,11 +152,17 @@ public final class Engine {
     private void start(StartInstance start, Instance current) {
         if (current != null) {
             notifications.add(new RequestIgnored(start.instanceId(), "StartInstance", "an instance with this id exists already", at));
+            if (start.parent() != null && !start.parent().equals(current.parent())) {
+                // A parent waits for this id's outcome, which another instance's will never be: it must learn at once.
+                outbound.add(new ParentOutcome(start.instanceId(), start.parent(), false, null, new Failure(start.parent().stepId(),
+                        "InstanceIdTaken", "cannot start the sub-workflow: an instance '" + start.instanceId() + "' exists already")));
+            }
             return;
         }
         instance = Instance.builder(start.instanceId(), definition.name(), definition.version())
                 .input(start.input())
                 .businessKey(start.businessKey())
+                .parent(start.parent())
                 .startedAt(at);
         for (StepDefinition step : definition.steps()) {
             instance.step(StepExecution.pending(step.id()));
@@ -184,6 +214,7 @@ public final class Engine {
         Failure error = new Failure(step.stepId(), "Timeout", "no outcome within " + after);
         put(step.toBuilder().state(StepState.TIMED_OUT).error(error).finishedAt(at));
         notifications.add(new StepTimedOut(instance.instanceId(), step.stepId(), step.commandId(), at));
+        cancelChild(step, "its parent step '" + step.stepId() + "' of instance '" + instance.instanceId() + "' timed out");
         itemFails(step, error);
         advance();
     }
@@ -205,6 +236,7 @@ public final class Engine {
             if (step.state() == StepState.RUNNING) {
                 cancelTimer(step);
                 put(step.toBuilder().state(StepState.ABANDONED).finishedAt(at));
+                cancelChild(step, "its parent instance '" + instance.instanceId() + "' was cancelled");
             }
         }
         advance();
@@ -284,10 +316,14 @@ public final class Engine {
         instance.outcome(Outcome.FAILED).failure(error);
         notifications.add(new InstanceFailing(instance.instanceId(), Outcome.FAILED, error, at));
         // In-flight work is waited for, but a step waiting for a signal has done no work: it stops waiting.
+        // A running sub-workflow is cancelled rather than run to its end only to be undone; the parent still waits
+        // for its outcome, which tells when the child's own undo is done.
         for (StepExecution other : List.copyOf(instance.steps())) {
             if (other.state() == StepState.RUNNING && stepDef(other).signal().isPresent()) {
                 cancelTimer(other);
                 put(other.toBuilder().state(StepState.ABANDONED).finishedAt(at));
+            } else if (other.state() == StepState.RUNNING) {
+                cancelChild(other, "its parent instance '" + instance.instanceId() + "' failed at step '" + step.stepId() + "'");
             }
         }
     }
@@ -301,7 +337,7 @@ public final class Engine {
             return;
         }
         succeed(step, outcome);
-        if (instance.status() == ProcessStatus.COMPLETED && stepDef(step).compensate().isPresent()) {
+        if (instance.status() == ProcessStatus.COMPLETED && stepDef(step).undoable()) {
             // The result is out and stays as it is; the late work is still undone.
             startCompensation(instance.step(step.stepId()));
         }
@@ -318,7 +354,7 @@ public final class Engine {
             Failure error = outcome.error() == null ? defaultError(step) : withStep(outcome.error(), step);
             put(step.toBuilder().state(StepState.COMPENSATION_FAILED).compensationFinishedAt(at).compensationError(error));
             notifications.add(new CompensationFailed(instance.instanceId(), step.stepId(), outcome.commandId(), error, at));
-            if (instance.status() == ProcessStatus.COMPLETED) {
+            if (instance.status() == ProcessStatus.COMPLETED && instance.undoCommandId() == null) {
                 // Late work undone after the result: the process stays completed, but an operator must still retry.
                 notifications.add(new IncidentRaised(instance.instanceId(), step.stepId(),
                         "compensation of '" + step.stepId() + "' (late work, after the result) failed; retry it", at));
@@ -332,11 +368,18 @@ public final class Engine {
      */
     private void advance() {
         if (instance.status() == ProcessStatus.COMPLETED) {
+            if (instance.undoCommandId() != null) {
+                settleUndoForParent();
+            }
             return;
         }
         ProcessStatus next;
         if (instance.outcome() == null) {
             startReadySteps();
+            if (instance.outcome() != null) {
+                advance(); // a step failed as it started: the item is failing now
+                return;
+            }
             boolean allDone = true;
             boolean anyFailed = false;
             for (StepExecution s : instance.steps()) {
@@ -379,6 +422,9 @@ public final class Engine {
         while (changed) { // a skip can make further steps ready in the same decision
             changed = false;
             for (StepDefinition def : definition.steps()) {
+                if (instance.outcome() != null) {
+                    return; // a step failed as it started (a sub-workflow nested too deep): nothing more starts
+                }
                 StepExecution step = instance.step(def.id());
                 if (step.state() != StepState.PENDING || !predecessorsDone(def)) {
                     continue;
@@ -410,11 +456,23 @@ public final class Engine {
         Object mapped = def.input().map(m -> m.apply(instance.build().data())).orElse(null);
         put(step.toBuilder().state(StepState.RUNNING).attempt(attempt).commandId(commandId).input(mapped)
                 .output(null).error(null).workerAttempts(0).startedAt(at).finishedAt(null));
-        if (def.signal().isEmpty()) {
-            outbound.add(new StepCommand(def.topic(), instance.instanceId(), instance.workflow(), step.stepId(), commandId,
-                    CommandKind.EXECUTE, attempt, mapped != null ? mapped : instance.input()));
-        }
+        Object input = mapped != null ? mapped : instance.input();
         notifications.add(new StepStarted(instance.instanceId(), step.stepId(), commandId, attempt, at));
+        if (def.workflow().isPresent()) {
+            SubWorkflow w = def.workflow().get();
+            Optional<String> child = childInstanceId(instance.instanceId(), step.stepId(), attempt);
+            if (child.isEmpty()) {
+                fail(instance.step(step.stepId()), new Failure(step.stepId(), "NestingTooDeep", "the child instance's id '"
+                        + instance.instanceId() + ":" + step.stepId() + ":" + attempt + "' would be longer than "
+                        + Instance.MAX_ID_LENGTH + " characters: sub-workflows are nested too deep"), 0);
+                return;
+            }
+            outbound.add(new StartChild(instance.instanceId(), child.get(), w.name(), w.version(), input,
+                    instance.businessKey(), new ParentRef(instance.instanceId(), step.stepId(), commandId)));
+        } else if (def.signal().isEmpty()) {
+            outbound.add(new StepCommand(def.topic(), instance.instanceId(), instance.workflow(), step.stepId(), commandId,
+                    CommandKind.EXECUTE, attempt, input));
+        }
         def.timeout().ifPresent(t -> timers.add(new ScheduleTimeout(instance.instanceId(), step.stepId(), commandId, at.plus(t))));
     }
 
@@ -425,7 +483,7 @@ public final class Engine {
             if (step.state() != StepState.SUCCEEDED) {
                 continue;
             }
-            if (def.compensate().isEmpty()) {
+            if (!def.undoable()) {
                 continue;
             }
             boolean downstreamUndone = definition.descendants(def.id()).stream()
@@ -439,7 +497,7 @@ public final class Engine {
 
     private boolean awaitsUndo(StepExecution step) {
         return switch (step.state()) {
-            case SUCCEEDED -> stepDef(step).compensate().isPresent();
+            case SUCCEEDED -> stepDef(step).undoable();
             case COMPENSATING, COMPENSATION_FAILED -> true;
             default -> false;
         };
@@ -451,12 +509,18 @@ public final class Engine {
         String commandId = compensationCommandId(step.commandId(), attempt);
         put(step.toBuilder().state(StepState.COMPENSATING).compensationAttempt(attempt).compensationCommandId(commandId)
                 .compensationStartedAt(at).compensationFinishedAt(null).compensationError(null));
+        notifications.add(new CompensationStarted(instance.instanceId(), step.stepId(), commandId, at));
+        if (def.workflow().isPresent()) {
+            outbound.add(new CompensateChild(instance.instanceId(),
+                    childInstanceId(instance.instanceId(), step.stepId(), step.attempt()).orElseThrow(),
+                    new ParentRef(instance.instanceId(), step.stepId(), commandId)));
+            return;
+        }
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("input", step.input() != null ? step.input() : instance.input());
         input.put("output", step.output());
         outbound.add(new StepCommand(def.compensate().orElseThrow().topic(), instance.instanceId(), instance.workflow(),
                 step.stepId(), commandId, CommandKind.COMPENSATE, step.attempt(), input));
-        notifications.add(new CompensationStarted(instance.instanceId(), step.stepId(), commandId, at));
     }
 
     private void complete(Outcome outcome) {
@@ -473,9 +537,72 @@ public final class Engine {
                 instance.version(), outcome, output, outcome == Outcome.SUCCEEDED ? null : instance.failure(),
                 List.copyOf(instance.compensatedSoFar())));
         notifications.add(new InstanceCompleted(instance.instanceId(), outcome, at));
+        if (instance.parent() != null) {
+            outbound.add(new ParentOutcome(instance.instanceId(), instance.parent(), outcome == Outcome.SUCCEEDED, output,
+                    outcome == Outcome.SUCCEEDED ? null : failureForParent(outcome)));
+        }
+    }
+
+    /** The child's failure as its parent's step reports it: the child's error type, naming the child and its step. */
+    private Failure failureForParent(Outcome outcome) {
+        Failure f = instance.failure();
+        String what = outcome == Outcome.CANCELLED ? "was cancelled"
+                : "failed" + (f != null && f.stepId() != null ? " at step '" + f.stepId() + "'" : "");
+        return new Failure(instance.parent().stepId(), f == null ? "Failed" : f.type(), "sub-workflow " + instance.workflow()
+                + " instance '" + instance.instanceId() + "' " + what + (f == null ? "" : ": " + f.message()));
+    }
+
+    // --- undo on a parent's request -------------------------------------------------------------------------------
+
+    /** A parent undoes its succeeded sub-workflow step: this completed instance undoes its steps and answers. */
+    private void undoForParent(CompensateInstance request) {
+        ParentRef parent = instance.parent();
+        if (parent == null || !parent.instanceId().equals(request.requester().instanceId())
+                || !parent.stepId().equals(request.requester().stepId())) {
+            notifications.add(new RequestIgnored(instance.instanceId(), "CompensateInstance",
+                    "only the parent step that started an instance can ask it to undo its work", at));
+            return;
+        }
+        if (instance.status() != ProcessStatus.COMPLETED) {
+            notifications.add(new RequestIgnored(instance.instanceId(), "CompensateInstance",
+                    "the instance has not completed: there is no finished work to undo yet", at));
+            return;
+        }
+        instance.undoCommandId(request.requester().commandId());
+        for (StepExecution step : List.copyOf(instance.steps())) {
+            if (step.state() == StepState.COMPENSATION_FAILED) {
+                startCompensation(step); // the parent's retry of its own failed compensation lands here
+            }
+        }
+        advance();
+    }
+
+    /** Undoes what is ready; once nothing is left in flight, answers the parent's compensate command. */
+    private void settleUndoForParent() {
+        startReadyCompensations();
+        if (any(StepState.COMPENSATING)) {
+            return;
+        }
+        ParentRef answer = instance.parent().forCommand(instance.undoCommandId());
+        StepExecution failed = instance.steps().stream()
+                .filter(s -> s.state() == StepState.COMPENSATION_FAILED).findFirst().orElse(null);
+        Failure error = failed == null ? null : new Failure(answer.stepId(), "CompensationFailed", "sub-workflow "
+                + instance.workflow() + " instance '" + instance.instanceId() + "' could not undo its step '" + failed.stepId()
+                + "'" + (failed.compensationError() == null ? "" : ": " + failed.compensationError().message()));
+        outbound.add(new ParentOutcome(instance.instanceId(), answer, failed == null,
+                failed == null ? Map.of("compensated", List.copyOf(instance.compensatedSoFar())) : null, error));
+        instance.undoCommandId(null);
     }
 
     // --- small pieces -------------------------------------------------------------------------------------------
+
+    /** Cancels the child instance of a sub-workflow step whose outcome the parent no longer waits for as it was. */
+    private void cancelChild(StepExecution step, String reason) {
+        if (stepDef(step).workflow().isPresent()) {
+            childInstanceId(instance.instanceId(), step.stepId(), step.attempt())
+                    .ifPresent(child -> outbound.add(new CancelChild(instance.instanceId(), child, reason)));
+        }
+    }
 
     private void cancelTimer(StepExecution step) {
         stepDef(step).timeout().ifPresent(t -> timers.add(

@@ -11,8 +11,17 @@ public sealed interface Inbound {
 
     Instant at();
 
-    /** A start request: create the instance and start its first steps. */
-    record StartInstance(String instanceId, Object input, String businessKey, Instant at) implements Inbound {}
+    /**
+     * A start request: create the instance and start its first steps.
+     *
+     * @param parent the parent step when a workflow starts this one as a sub-workflow; {@code null} otherwise
+     */
+    record StartInstance(String instanceId, Object input, String businessKey, ParentRef parent, Instant at) implements Inbound {
+
+        public StartInstance(String instanceId, Object input, String businessKey, Instant at) {
+            this(instanceId, input, businessKey, null, at);
+        }
+    }
 
     /**
      * A worker's absolute outcome for a command, execute or compensate: the engine tells which by the command id.
@@ -55,6 +64,13 @@ public sealed interface Inbound {
      * @param stepId the step to retry, or {@code null} for every step the incident is about
      */
     record RetryInstance(String instanceId, String stepId, Instant at) implements Inbound {}
+
+    /**
+     * A parent asks the completed sub-workflow it started to undo its work: every succeeded step with a compensation
+     * is undone (in reverse dependency order, as after a failure), and the outcome goes back to the parent as the
+     * outcome of {@code requester.commandId()}, the parent step's compensate command.
+     */
+    record CompensateInstance(String instanceId, ParentRef requester, Instant at) implements Inbound {}
 
     /**
      * An external event for a running instance: every step waiting for a signal of this name succeeds, with the

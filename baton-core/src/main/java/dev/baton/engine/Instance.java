@@ -15,6 +15,9 @@ import java.util.Objects;
  * {@link Decision}.
  */
 public final class Instance {
+    /** The longest instance id, in characters; ids also hold no control characters. */
+    public static final int MAX_ID_LENGTH = 200;
+
     private final String instanceId;
     private final String workflow;
     private final int version;
@@ -29,6 +32,8 @@ public final class Instance {
     private final Instant startedAt;
     private final Instant updatedAt;
     private final Instant completedAt;
+    private final ParentRef parent;
+    private final String undoCommandId;
 
     private Instance(Builder b) {
         this.instanceId = Objects.requireNonNull(b.instanceId);
@@ -45,6 +50,8 @@ public final class Instance {
         this.startedAt = b.startedAt;
         this.updatedAt = b.updatedAt;
         this.completedAt = b.completedAt;
+        this.parent = b.parent;
+        this.undoCommandId = b.undoCommandId;
     }
 
     public static Builder builder(String instanceId, String workflow, int version) {
@@ -122,6 +129,19 @@ public final class Instance {
         return completedAt;
     }
 
+    /** The parent step that started this instance as a sub-workflow; {@code null} for an instance started by a request. */
+    public ParentRef parent() {
+        return parent;
+    }
+
+    /**
+     * The parent's compensate command while the parent has asked this (completed) instance to undo its steps and
+     * the answer is not out yet; {@code null} otherwise.
+     */
+    public String undoCommandId() {
+        return undoCommandId;
+    }
+
     public boolean isCompleted() {
         return status == ProcessStatus.COMPLETED;
     }
@@ -166,7 +186,9 @@ public final class Instance {
                 && compensated.equals(i.compensated)
                 && completions == i.completions
                 && Objects.equals(startedAt, i.startedAt)
-                && Objects.equals(completedAt, i.completedAt);
+                && Objects.equals(completedAt, i.completedAt)
+                && Objects.equals(parent, i.parent)
+                && Objects.equals(undoCommandId, i.undoCommandId);
     }
 
     @Override
@@ -196,6 +218,8 @@ public final class Instance {
         private Instant startedAt;
         private Instant updatedAt;
         private Instant completedAt;
+        private ParentRef parent;
+        private String undoCommandId;
 
         private Builder(String instanceId, String workflow, int version) {
             this.instanceId = instanceId;
@@ -216,6 +240,8 @@ public final class Instance {
             this.startedAt = i.startedAt;
             this.updatedAt = i.updatedAt;
             this.completedAt = i.completedAt;
+            this.parent = i.parent;
+            this.undoCommandId = i.undoCommandId;
         }
 
         public Builder businessKey(String v) { this.businessKey = v; return this; }
@@ -227,6 +253,8 @@ public final class Instance {
         public Builder startedAt(Instant v) { this.startedAt = v; return this; }
         public Builder updatedAt(Instant v) { this.updatedAt = v; return this; }
         public Builder completedAt(Instant v) { this.completedAt = v; return this; }
+        public Builder parent(ParentRef v) { this.parent = v; return this; }
+        public Builder undoCommandId(String v) { this.undoCommandId = v; return this; }
 
         public Builder step(StepExecution step) {
             steps.put(step.stepId(), step);
@@ -251,6 +279,9 @@ public final class Instance {
         String workflow() { return workflow; }
         int version() { return version; }
         Object input() { return input; }
+        String businessKey() { return businessKey; }
+        ParentRef parent() { return parent; }
+        String undoCommandId() { return undoCommandId; }
 
         public Instance build() {
             return new Instance(this);

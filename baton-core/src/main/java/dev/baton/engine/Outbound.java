@@ -2,10 +2,9 @@ package dev.baton.engine;
 
 import java.util.List;
 
-/** A message the engine decided to publish. The runtime adds transport details (callback topic, headers). */
+/** A message the engine decided to publish. The runtime adds transport details (topics, callback topic, headers). */
 public sealed interface Outbound {
-    String topic();
-
+    /** The instance whose decision this is. */
     String instanceId();
 
     /** A command to a worker: do a step, or undo it. */
@@ -37,5 +36,34 @@ public sealed interface Outbound {
             Object output,
             Failure error,
             List<String> compensated)
+            implements Outbound {}
+
+    /**
+     * Starts a sub-workflow: a start request for {@code childInstanceId}, which the runtime writes to the requests
+     * topic, carrying the parent step the child reports back to.
+     *
+     * @param version the version to start; {@code null} for the newest deployed
+     */
+    record StartChild(
+            String instanceId,
+            String childInstanceId,
+            String workflow,
+            Integer version,
+            Object input,
+            String businessKey,
+            ParentRef parent)
+            implements Outbound {}
+
+    /** Cancels a running sub-workflow whose parent no longer wants its outcome (an operator request to the child). */
+    record CancelChild(String instanceId, String childInstanceId, String reason) implements Outbound {}
+
+    /** Asks a completed sub-workflow to undo its steps and report to {@code parent} (the parent's compensate command). */
+    record CompensateChild(String instanceId, String childInstanceId, ParentRef parent) implements Outbound {}
+
+    /**
+     * A sub-workflow's outcome for its parent: the runtime writes it as a worker outcome of {@code parent.commandId()}
+     * to the callback topic, keyed by the parent's instance id, so the parent takes it like any worker's.
+     */
+    record ParentOutcome(String instanceId, ParentRef parent, boolean succeeded, Object output, Failure error)
             implements Outbound {}
 }

@@ -3,7 +3,10 @@ package dev.baton.protocol;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.engine.ParentRef;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Strict reading of a protocol message's fields, so every malformed record is rejected with a precise reason. */
 final class Fields {
@@ -68,6 +71,27 @@ final class Fields {
             throw new MalformedMessageException(message + ": field '" + field + "' must be a whole number");
         }
         return v.asInt();
+    }
+
+    /** A sub-workflow's parent reference {@code {"instanceId", "stepId", "commandId"}}; {@code null} when absent. */
+    ParentRef optionalParent() {
+        JsonNode v = node.get("parent");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isObject()) {
+            throw error("field 'parent' must be an object {\"instanceId\", \"stepId\", \"commandId\"}");
+        }
+        Fields p = new Fields(message + ": parent", (ObjectNode) v);
+        return new ParentRef(p.requiredText("instanceId"), p.requiredText("stepId"), p.requiredText("commandId"));
+    }
+
+    static Map<String, Object> parent(ParentRef parent) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("instanceId", parent.instanceId());
+        m.put("stepId", parent.stepId());
+        m.put("commandId", parent.commandId());
+        return m;
     }
 
     /** Any JSON value as a plain tree; {@code null} when absent. */

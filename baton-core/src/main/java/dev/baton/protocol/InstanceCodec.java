@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.baton.engine.Failure;
 import dev.baton.engine.Instance;
 import dev.baton.engine.Outcome;
+import dev.baton.engine.ParentRef;
 import dev.baton.engine.ProcessStatus;
 import dev.baton.engine.StepExecution;
 import dev.baton.engine.StepState;
@@ -63,6 +64,9 @@ public final class InstanceCodec {
     private static final SerializedString UPDATED_AT = name("updatedAt");
     private static final SerializedString COMPLETED_AT = name("completedAt");
     private static final SerializedString STEPS = name("steps");
+    private static final SerializedString PARENT = name("parent");
+    private static final SerializedString UNDO_COMMAND_ID = name("undoCommandId");
+    private static final SerializedString INSTANCE_ID = name("instanceId");
     private static final SerializedString STATE = name("state");
     private static final SerializedString ATTEMPT = name("attempt");
     private static final SerializedString COMMAND_ID = name("commandId");
@@ -131,6 +135,15 @@ public final class InstanceCodec {
             time(g, STARTED_AT, i.startedAt());
             time(g, UPDATED_AT, i.updatedAt());
             time(g, COMPLETED_AT, i.completedAt());
+            if (i.parent() != null) {
+                g.writeFieldName(PARENT);
+                g.writeStartObject();
+                text(g, INSTANCE_ID, i.parent().instanceId());
+                text(g, STEP_ID, i.parent().stepId());
+                text(g, COMMAND_ID, i.parent().commandId());
+                g.writeEndObject();
+            }
+            text(g, UNDO_COMMAND_ID, i.undoCommandId());
             g.writeFieldName(STEPS);
             g.writeStartArray();
             for (StepExecution s : i.steps().values()) {
@@ -221,6 +234,8 @@ public final class InstanceCodec {
                     case "startedAt" -> holder.startedAt = readTime(p);
                     case "updatedAt" -> holder.updatedAt = readTime(p);
                     case "completedAt" -> holder.completedAt = readTime(p);
+                    case "parent" -> holder.parent = readParent(p);
+                    case "undoCommandId" -> holder.undoCommandId = p.getText();
                     case "steps" -> {
                         while (p.nextToken() == JsonToken.START_OBJECT) {
                             steps.add(readStep(p, payloads));
@@ -232,7 +247,8 @@ public final class InstanceCodec {
             Instance.Builder b = Instance.builder(id, workflow, version)
                     .businessKey(holder.businessKey).input(holder.input).status(holder.status).outcome(holder.outcome)
                     .failure(holder.failure).completions(holder.completions).compensated(holder.compensated)
-                    .startedAt(holder.startedAt).updatedAt(holder.updatedAt).completedAt(holder.completedAt);
+                    .startedAt(holder.startedAt).updatedAt(holder.updatedAt).completedAt(holder.completedAt)
+                    .parent(holder.parent).undoCommandId(holder.undoCommandId);
             steps.forEach(b::step);
             return b.build();
         } catch (IOException e) {
@@ -251,6 +267,8 @@ public final class InstanceCodec {
         Instant startedAt;
         Instant updatedAt;
         Instant completedAt;
+        ParentRef parent;
+        String undoCommandId;
     }
 
     private static Object skip(JsonParser p) throws IOException {
@@ -428,6 +446,23 @@ public final class InstanceCodec {
     private static Instant readTime(JsonParser p) throws IOException {
         long nanos = p.getLongValue();
         return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    }
+
+    private static ParentRef readParent(JsonParser p) throws IOException {
+        String instanceId = null;
+        String stepId = null;
+        String commandId = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "instanceId" -> instanceId = p.getText();
+                case "stepId" -> stepId = p.getText();
+                case "commandId" -> commandId = p.getText();
+                default -> p.skipChildren();
+            }
+        }
+        return new ParentRef(instanceId, stepId, commandId);
     }
 
     private static Failure readFailure(JsonParser p) throws IOException {

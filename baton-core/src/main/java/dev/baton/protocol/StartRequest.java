@@ -1,14 +1,21 @@
 package dev.baton.protocol;
 
 import dev.baton.engine.Inbound.StartInstance;
+import dev.baton.engine.ParentRef;
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * A start request from {@code baton.requests}: {@code {"workflow", "input", "version"?, "businessKey"?}}, keyed by
- * the new instance's id.
+ * A start request from {@code baton.requests}: {@code {"workflow", "input", "version"?, "businessKey"?, "parent"?}},
+ * keyed by the new instance's id. {@code parent} ({@code {"instanceId", "stepId", "commandId"}}) is set when a
+ * workflow starts this one as a sub-workflow: the new instance reports its outcome to that step.
  */
-public record StartRequest(String workflow, Integer version, Object input, String businessKey) implements RequestMessage {
+public record StartRequest(String workflow, Integer version, Object input, String businessKey, ParentRef parent)
+        implements RequestMessage {
+
+    public StartRequest(String workflow, Integer version, Object input, String businessKey) {
+        this(workflow, version, input, businessKey, null);
+    }
 
     /** Parses a record value; throws {@link MalformedMessageException} with the reason. */
     public static StartRequest parse(byte[] json) {
@@ -22,11 +29,11 @@ public record StartRequest(String workflow, Integer version, Object input, Strin
             throw f.error("field 'version' must be 1 or more");
         }
         Object input = f.value("input");
-        return new StartRequest(workflow, version, input == null ? Map.of() : input, f.optionalText("businessKey"));
+        return new StartRequest(workflow, version, input == null ? Map.of() : input, f.optionalText("businessKey"), f.optionalParent());
     }
 
     public StartInstance toInbound(String instanceId, Instant at) {
-        return new StartInstance(instanceId, input, businessKey, at);
+        return new StartInstance(instanceId, input, businessKey, parent, at);
     }
 
     public byte[] toJson() {
@@ -38,6 +45,9 @@ public record StartRequest(String workflow, Integer version, Object input, Strin
         m.put("input", input);
         if (businessKey != null) {
             m.put("businessKey", businessKey);
+        }
+        if (parent != null) {
+            m.put("parent", Fields.parent(parent));
         }
         return Writing.bytes(m);
     }

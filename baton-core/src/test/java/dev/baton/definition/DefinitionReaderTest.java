@@ -123,6 +123,58 @@ class DefinitionReaderTest {
     }
 
     @Test
+    void shouldReadAStepThatRunsAnotherWorkflow() throws Exception {
+        WorkflowDefinition order = DefinitionReader.read(Path.of("../docs/examples/order-with-payment.yaml"));
+        StepDefinition pay = order.step("pay").orElseThrow();
+        assertThat(pay.workflow()).contains(new SubWorkflow("payment", null));
+        assertThat(pay.topic()).isNull();
+        assertThat(pay.undoable()).as("undone through the child's own compensations").isTrue();
+        assertThat(DefinitionReader.read(Path.of("../docs/examples/payment.yaml")).steps()).hasSize(2);
+
+        WorkflowDefinition pinned = DefinitionReader.read("""
+                name: p
+                steps:
+                  - id: pay
+                    workflow: payment
+                    version: 3
+                """, "p.yaml");
+        assertThat(pinned.step("pay").orElseThrow().workflow()).contains(new SubWorkflow("payment", 3));
+        assertThat(DefinitionReader.read(DefinitionWriter.toJson(pinned), "p.json")).isEqualTo(pinned);
+    }
+
+    @Test
+    void shouldRejectAStepThatDoesMoreThanOneThingOrUndoesAWorkflowByHand() {
+        assertThat(problems("""
+                name: p
+                steps:
+                  - id: pay
+                    topic: payments.commands
+                    workflow: payment
+                    compensate: payments.commands
+                  - id: check
+                    signal: ok
+                    workflow: payment
+                    version: 0
+                  - id: pinned
+                    topic: t
+                    version: 2
+                  - id: named
+                    workflow: "pay ment"
+                """, "p.yaml")).containsExactly(
+                "p.yaml:5: steps[0].workflow: a step does one thing: command a worker (topic), wait for a signal (signal) "
+                        + "or run a workflow (workflow); this one has topic and workflow",
+                "p.yaml:6: steps[0].compensate: a step that runs a workflow is undone by that workflow's own compensations "
+                        + "(the child instance undoes its completed steps); it takes no 'compensate'",
+                "p.yaml:9: steps[1].workflow: a step does one thing: command a worker (topic), wait for a signal (signal) "
+                        + "or run a workflow (workflow); this one has signal and workflow",
+                "p.yaml:10: steps[1].version: must be 1 or more (leave it out for the newest deployed version)",
+                "p.yaml:13: steps[2].version: belongs to a step that runs a workflow: add 'workflow: <name>'",
+                "p.yaml:15: steps[3].workflow: 'pay ment' is not a workflow name (letters, digits, '.', '_' and '-')");
+        assertThat(problems("name: p\nsteps:\n  - id: a\n    workflow: w\n    version: many\n", "p.yaml"))
+                .containsExactly("p.yaml:5: steps[0].version: must be a whole number");
+    }
+
+    @Test
     void shouldApplyDefaultsAndAcceptShorthands() {
         WorkflowDefinition d = DefinitionReader.read("""
                 name: minimal
@@ -298,7 +350,7 @@ class DefinitionReaderTest {
         // the allowed fields are listed in alphabetical order; the list grows with the format, so only its start is fixed here
         assertThat(problems(text, "order.yaml")).singleElement().asString()
                 .startsWith("order.yaml:18: steps[3].afer: unknown field (did you mean 'after'?); allowed: after, compensate, description, id, input, ")
-                .contains(", topic, when");
+                .contains(", topic, version, when, workflow");
         assertThat(problems(ORDER.replace("resultTopic:", "resulttopic:"), "order.yaml")).singleElement().asString()
                 .startsWith("order.yaml:3: resulttopic: unknown field (did you mean 'resultTopic'?); allowed: description, name, resultTopic, steps");
         assertThat(problems(ORDER.replace("compensate: { topic: stock.commands }", "compensate: { topik: stock.commands }"), "order.yaml"))

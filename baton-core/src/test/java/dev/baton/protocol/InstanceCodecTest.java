@@ -43,4 +43,15 @@ class InstanceCodecTest {
         assertThat(state.compensated()).containsExactly("B");
         assertThat(state.failure()).isEqualTo(new Failure("D", "X", "boom"));
     }
+
+    @Test
+    void shouldRestoreASubWorkflowsParentAndItsOpenUndo() {
+        Instant t = Instant.parse("2026-05-01T10:00:00Z");
+        var parent = new dev.baton.engine.ParentRef("o-1", "pay", "o-1/pay/1");
+        Instance state = Engine.decide(ARTICLE, null, new Inbound.StartInstance("o-1:pay:1", Map.of(), null, parent, t)).instance();
+        Instance undoing = state.toBuilder().undoCommandId("o-1/pay/1/compensate/1").build();
+        assertThat(InstanceCodec.read(InstanceCodec.write(undoing))).isEqualTo(undoing);
+        assertThat(InstanceCodec.read(InstanceCodec.write(undoing)).parent()).isEqualTo(parent);
+        assertThat(InstanceCodec.readSummary(InstanceCodec.write(undoing)).undoCommandId()).isEqualTo("o-1/pay/1/compensate/1");
+    }
 }

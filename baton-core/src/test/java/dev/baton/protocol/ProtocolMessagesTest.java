@@ -81,6 +81,20 @@ class ProtocolMessagesTest {
     }
 
     @Test
+    void shouldCarryASubWorkflowsParentInItsStartAndUndoRequests() {
+        var parent = new dev.baton.engine.ParentRef("o-1", "pay", "o-1/pay/1");
+        var start = new StartRequest("payment", 2, Map.of("amount", 5), "bk", parent);
+        assertThat(RequestMessage.parse(start.toJson())).isEqualTo(start);
+        assertThat(start.toInbound("o-1:pay:1", java.time.Instant.EPOCH).parent()).isEqualTo(parent);
+        var undo = OperatorRequest.compensate(parent.forCommand("o-1/pay/1/compensate/1"));
+        assertThat(RequestMessage.parse(undo.toJson())).isEqualTo(undo);
+        assertThatThrownBy(() -> RequestMessage.parse("{\"operation\":\"compensate\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .hasMessageContaining("field 'parent'");
+        assertThatThrownBy(() -> RequestMessage.parse("{\"workflow\":\"w\",\"parent\":{\"instanceId\":\"o\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .hasMessageContaining("field 'stepId' is required");
+    }
+
+    @Test
     void shouldRoundTripAnOutcome() {
         var o = new WorkerOutcome("i/A/1", "i", "A", false, null, new Failure("A", "T", "m"), 3);
         assertThat(WorkerOutcome.parse(o.toJson())).isEqualTo(o);

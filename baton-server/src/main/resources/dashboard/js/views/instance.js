@@ -95,7 +95,7 @@ export function mount(root, params) {
     const box = root.querySelector('#steps');
     box.innerHTML = String(html`${(instance.steps || []).map(s => html`<button type="button" class="step-chip${s.id === selected ? ' selected' : ''}"
         data-step-id="${s.id}" data-state="${s.state}" style="--c:${s.state === 'SKIPPED' ? '#cbd5e1' : `var(--st-${s.state})`}"
-        title="${s.topic || ''}">
+        title="${s.topic || (s.workflow ? `workflow ${s.workflow}` : '')}">
         <span class="sw"></span><span class="sid">${s.id}</span><span class="sst">${words(s.state)}</span>
         ${s.compensable ? html`<span class="undo" title="can be undone">↺</span>` : ''}</button>`)}`);
     for (const b of box.querySelectorAll('[data-step-id]')) b.addEventListener('click', () => select(b.dataset.stepId));
@@ -247,6 +247,7 @@ function header(i) {
       <span><b>workflow</b><a href="#/instances?workflow=${encodeURIComponent(i.workflow)}">${i.workflow}</a> v${i.version}
         <a class="muted" href="api/workflows/${encodeURIComponent(i.workflow)}/asyncapi" target="_blank" title="AsyncAPI 3 document of this workflow's topics and messages">AsyncAPI</a></span>
       ${i.businessKey ? html`<span><b>business key</b><span class="mono">${i.businessKey}</span></span>` : ''}
+      ${i.parent ? html`<span id="parent-link"><b>sub-workflow of</b><a class="mono" href="#/instance/${encodeURIComponent(i.parent.instanceId)}">${i.parent.instanceId}</a> step <span class="mono">${i.parent.stepId}</span></span>` : ''}
       <span><b>started</b><span title="${dateTime(i.startedAt)}">${dateTime(i.startedAt)}</span></span>
       ${i.completedAt ? html`<span><b>completed</b>${dateTime(i.completedAt)}</span><span><b>took</b>${duration(took)}</span>`
         : html`<span><b>updated</b>${since(i.updatedAt)}</span>`}
@@ -286,7 +287,8 @@ function stepDetails(s, instance) {
   return html`
     <dl class="kv">
       <dt>State</dt><dd>${stateBadge(s.state)} ${canRetry ? html`<button class="btn btn-ghost" data-retry="${s.id}" type="button">Retry…</button>` : ''}</dd>
-      <dt>Topic</dt><dd class="mono">${s.topic || '–'}</dd>
+      ${s.workflow ? html`<dt>Workflow</dt><dd><span class="mono">${s.workflow}</span>${s.childInstanceId ? html` · child <a class="mono child-link" href="#/instance/${encodeURIComponent(s.childInstanceId)}">${s.childInstanceId}</a>` : ''}</dd>`
+        : html`<dt>Topic</dt><dd class="mono">${s.topic || '–'}</dd>`}
       <dt>After</dt><dd>${(s.after || []).length ? s.after.map(a => html`<span class="chip">${a}</span>`) : html`<span class="muted">starts with the instance</span>`}</dd>
       <dt>Attempt</dt><dd>${s.attempt || 0}${s.workerAttempts ? html` <span class="muted">· worker tried ${s.workerAttempts}×</span>` : ''}</dd>
       <dt>Command</dt><dd class="mono small">${s.commandId || '–'}</dd>

@@ -38,6 +38,12 @@ final class AsyncApiDocument {
                         "Step '" + s.id() + "' waits for a signal {\"signal\": \"" + s.signal().get() + "\", \"payload\": ...} keyed by the instance id."));
                 continue;
             }
+            if (s.workflow().isPresent()) {
+                operations.put("send" + capitalize(s.id()) + "ChildStart", operation("send", "requests",
+                        "Step '" + s.id() + "' starts a child instance of workflow '" + s.workflow().get().name()
+                                + "' (a start request keyed <instance id>:" + s.id() + ":<attempt>); the child's outcome arrives on the callbacks."));
+                continue;
+            }
             String id = "step-" + s.id();
             channels.putIfAbsent(id, channel(s.topic(), "Commands for step '" + s.id() + "'"
                     + (s.compensate().isPresent() ? " (kind execute; compensations may share the topic)" : ""), "Command"));

@@ -2,6 +2,7 @@ package dev.baton.server.api;
 
 import dev.baton.definition.StepDefinition;
 import dev.baton.definition.WorkflowDefinition;
+import dev.baton.engine.Engine;
 import dev.baton.engine.Failure;
 import dev.baton.engine.Instance;
 import dev.baton.engine.StepExecution;
@@ -31,6 +32,9 @@ final class InstanceView {
         m.put("updatedAt", text(i.updatedAt()));
         m.put("completedAt", text(i.completedAt()));
         m.put("failure", failure(i.failure()));
+        if (i.parent() != null) {
+            m.put("parent", Map.of("instanceId", i.parent().instanceId(), "stepId", i.parent().stepId()));
+        }
         m.put("waitingOn", i.steps().values().stream().filter(s -> s.state() == StepState.RUNNING || s.state() == StepState.COMPENSATING)
                 .map(StepExecution::stepId).toList());
         return m;
@@ -40,18 +44,19 @@ final class InstanceView {
         var m = summary(i);
         m.put("input", i.input());
         m.put("compensated", i.compensated());
-        m.put("steps", i.steps().values().stream().map(s -> step(s, definition == null ? null : definition.step(s.stepId()).orElse(null))).toList());
+        m.put("steps", i.steps().values().stream().map(s -> step(i, s, definition == null ? null : definition.step(s.stepId()).orElse(null))).toList());
         return m;
     }
 
-    private static Map<String, Object> step(StepExecution s, StepDefinition def) {
+    private static Map<String, Object> step(Instance i, StepExecution s, StepDefinition def) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", s.stepId());
         if (def != null) {
             m.put("topic", def.topic());
             def.signal().ifPresent(name -> m.put("signal", name));
+            def.workflow().ifPresent(w -> m.put("workflow", w.name()));
             m.put("after", def.after());
-            m.put("compensable", def.compensate().isPresent());
+            m.put("compensable", def.undoable());
         }
         m.put("state", s.state().name());
         m.put("attempt", s.attempt());
@@ -63,6 +68,9 @@ final class InstanceView {
         m.put("input", s.input());
         m.put("output", s.output());
         m.put("error", failure(s.error()));
+        if (def != null && def.workflow().isPresent() && s.attempt() > 0) {
+            Engine.childInstanceId(i.instanceId(), s.stepId(), s.attempt()).ifPresent(child -> m.put("childInstanceId", child));
+        }
         if (s.compensationCommandId() != null) {
             var c = new LinkedHashMap<String, Object>();
             c.put("commandId", s.compensationCommandId());

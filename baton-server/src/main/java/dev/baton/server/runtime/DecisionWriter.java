@@ -4,47 +4,81 @@ import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Decision;
 import dev.baton.engine.Notification;
 import dev.baton.engine.Outbound;
+import dev.baton.engine.Outbound.CancelChild;
+import dev.baton.engine.Outbound.CompensateChild;
+import dev.baton.engine.Outbound.ParentOutcome;
+import dev.baton.engine.Outbound.StartChild;
 import dev.baton.engine.Outbound.StepCommand;
 import dev.baton.engine.Outbound.WorkflowResult;
 import dev.baton.protocol.CloudEvents;
 import dev.baton.protocol.CommandMessage;
+import dev.baton.protocol.OperatorRequest;
 import dev.baton.protocol.ResultMessage;
+import dev.baton.protocol.StartRequest;
 import dev.baton.protocol.StatusMessage;
+import dev.baton.protocol.WorkerOutcome;
 import dev.baton.server.tracing.InstanceTrace;
 import dev.baton.server.tracing.TraceContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.streams.KeyValue;
 
 /** Turns a decision into the records to publish, each with its CloudEvents headers and its trace context. */
 final class DecisionWriter {
+    /**
+     * One record to publish. Most are keyed by the deciding instance's id; a sub-workflow's start, cancel and undo
+     * requests are keyed by the child's id and its outcome by the parent's, so each lands on its instance's partition.
+     */
+    record Outgoing(String key, Routed routed, Headers headers) {}
+
     private final OrchestratorSettings settings;
 
     DecisionWriter(OrchestratorSettings settings) {
         this.settings = settings;
     }
 
-    List<KeyValue<Routed, Headers>> records(Decision decision, WorkflowDefinition definition, Instant at, InstanceTrace instanceTrace) {
+    List<Outgoing> records(Decision decision, WorkflowDefinition definition, Instant at, InstanceTrace instanceTrace) {
         TraceContext trace = instanceTrace.instance();
-        var out = new ArrayList<KeyValue<Routed, Headers>>();
+        BatonTopics topics = settings.topics();
+        var out = new ArrayList<Outgoing>();
         for (Outbound o : decision.outbound()) {
             if (o instanceof StepCommand c) {
-                out.add(KeyValue.pair(new Routed(c.topic(), CommandMessage.toJson(c, settings.topics().callbacks())),
+                out.add(new Outgoing(c.instanceId(), new Routed(c.topic(), CommandMessage.toJson(c, topics.callbacks())),
                         headers(CloudEvents.COMMAND, c.commandId(), c.instanceId(), at, instanceTrace.command(c.commandId()))));
             } else if (o instanceof WorkflowResult r) {
-                out.add(KeyValue.pair(new Routed(r.topic(), ResultMessage.toJson(r)),
+                out.add(new Outgoing(r.instanceId(), new Routed(r.topic(), ResultMessage.toJson(r)),
                         headers(CloudEvents.RESULT, r.instanceId() + "/result", r.instanceId(), at, trace)));
+            } else if (o instanceof StartChild c) {
+                var start = new StartRequest(c.workflow(), c.version(), c.input(), c.businessKey(), c.parent());
+                out.add(new Outgoing(c.childInstanceId(), new Routed(topics.requests(), start.toJson()),
+                        headers(CloudEvents.REQUEST, c.parent().commandId(), c.childInstanceId(), at, instanceTrace.command(c.parent().commandId()))));
+            } else if (o instanceof CancelChild c) {
+                var cancel = new OperatorRequest(OperatorRequest.Operation.CANCEL, null, c.reason());
+                out.add(new Outgoing(c.childInstanceId(), new Routed(topics.requests(), cancel.toJson()),
+                        headers(CloudEvents.REQUEST, c.childInstanceId() + "/cancel", c.childInstanceId(), at, trace)));
+            } else if (o instanceof CompensateChild c) {
+                out.add(new Outgoing(c.childInstanceId(), new Routed(topics.requests(), OperatorRequest.compensate(c.parent()).toJson()),
+                        headers(CloudEvents.REQUEST, c.parent().commandId(), c.childInstanceId(), at, instanceTrace.command(c.parent().commandId()))));
+            } else if (o instanceof ParentOutcome p) {
+                out.add(parentOutcome(p, at, trace));
             }
         }
         int n = 0;
         for (Notification note : decision.notifications()) {
             String id = note.instanceId() + "/" + at.toEpochMilli() + "/" + note.type() + "/" + n++;
-            out.add(KeyValue.pair(new Routed(settings.topics().status(), StatusMessage.toJson(note, definition.name())),
+            out.add(new Outgoing(note.instanceId(), new Routed(topics.status(), StatusMessage.toJson(note, definition.name())),
                     headers(CloudEvents.STATUS, id, note.instanceId(), at, trace)));
         }
         return out;
+    }
+
+    /** A sub-workflow's outcome, written as its parent's worker outcome on the callback topic. */
+    Outgoing parentOutcome(ParentOutcome p, Instant at, TraceContext trace) {
+        var outcome = new WorkerOutcome(p.parent().commandId(), p.parent().instanceId(), p.parent().stepId(), p.succeeded(),
+                p.output(), p.error(), 1);
+        return new Outgoing(p.parent().instanceId(), new Routed(settings.topics().callbacks(), outcome.toJson()),
+                headers(CloudEvents.OUTCOME, p.parent().commandId() + "/outcome", p.parent().instanceId(), at, trace));
     }
 
     private static Headers headers(String type, String id, String subject, Instant at, TraceContext trace) {

@@ -8,6 +8,8 @@ import dev.baton.engine.Inbound;
 import dev.baton.engine.Inbound.FireTimeout;
 import dev.baton.engine.Inbound.ReportOutcome;
 import dev.baton.engine.Instance;
+import dev.baton.engine.Outbound.ParentOutcome;
+import dev.baton.engine.ParentRef;
 import dev.baton.protocol.InstanceCodec;
 import dev.baton.protocol.MalformedMessageException;
 import dev.baton.protocol.OperatorRequest;
@@ -16,6 +18,7 @@ import dev.baton.protocol.SignalRequest;
 import dev.baton.protocol.StartRequest;
 import dev.baton.protocol.WorkerOutcome;
 import dev.baton.server.tracing.InstanceTrace;
+import dev.baton.server.tracing.TraceContext;
 import dev.baton.server.tracing.Tracing;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -29,7 +32,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -111,13 +113,28 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             WorkflowDefinition definition = (start.version() == null
                     ? definitions.latest(start.workflow())
                     : definitions.find(start.workflow(), start.version()))
-                    .orElseThrow(() -> new MalformedMessageException("unknown workflow '" + start.workflow() + "'"
-                            + (start.version() == null ? "" : " version " + start.version()) + ": deploy it first"));
+                    .orElse(null);
+            if (definition == null) {
+                String reason = "unknown workflow '" + start.workflow() + "'"
+                        + (start.version() == null ? "" : " version " + start.version()) + ": deploy it first";
+                if (start.parent() == null) {
+                    throw new MalformedMessageException(reason);
+                }
+                // A parent waits for this child: it fails its step instead of waiting for a start that cannot happen.
+                failParentStep(start.parent(), "UnknownWorkflow", "cannot start sub-workflow instance '" + instanceId + "': " + reason, now, record.headers());
+                return;
+            }
             if (current != null) {
                 definition = definitionOf(current);
             }
             decideAndApply(definition, current, start.toInbound(instanceId, now), record.headers());
         } else {
+            if (current == null && request instanceof OperatorRequest undo && undo.parent() != null) {
+                // A parent undoes a child that is no longer stored (its retention ran out): the parent's undo fails, visibly.
+                failParentStep(undo.parent(), "CompensationFailed", "sub-workflow instance '" + instanceId
+                        + "' is no longer stored (its retention ran out), so its work cannot be undone", now, record.headers());
+                return;
+            }
             if (current == null) {
                 throw new MalformedMessageException("unknown instance '" + instanceId + "'");
             }
@@ -138,6 +155,11 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             throw new MalformedMessageException("unknown instance '" + instanceId + "'");
         }
         decideAndApply(definitionOf(current), current, outcome.toInbound(now), record.headers());
+    }
+
+    private void failParentStep(ParentRef parent, String type, String message, Instant now, Headers inbound) {
+        var failed = new ParentOutcome(parent.instanceId(), parent, false, null, new Failure(parent.stepId(), type, message));
+        forward(writer.parentOutcome(failed, now, TraceContext.of(inbound)), now);
     }
 
     private void fireDueTimers() {
@@ -187,12 +209,12 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                     + " bytes, more than the limit of " + recordLimit);
         }
         InstanceTrace trace = traces.of(current, decision.instance(), inbound);
-        List<KeyValue<Routed, Headers>> out = writer.records(decision, definition, event.at(), trace);
-        for (KeyValue<Routed, Headers> r : out) {
-            int size = r.key.value().length + headersSize(r.value);
+        List<DecisionWriter.Outgoing> out = writer.records(decision, definition, event.at(), trace);
+        for (DecisionWriter.Outgoing r : out) {
+            int size = r.routed().value().length + headersSize(r.headers());
             if (size > recordLimit) {
                 throw new MalformedMessageException("handling it would publish a record of " + size + " bytes to "
-                        + r.key.topic() + ", more than the limit of " + recordLimit);
+                        + r.routed().topic() + ", more than the limit of " + recordLimit);
             }
         }
         // Nothing is stored or sent before every record is known to fit: a record Kafka refuses would fail the task,
@@ -208,10 +230,13 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         }
         metrics.decided(definition.name(), decision);
         tracing.record(current, decision.instance(), event.at(), trace);
-        long timestamp = event.at().toEpochMilli();
-        for (KeyValue<Routed, Headers> r : out) {
-            context.forward(new Record<>(event.instanceId().getBytes(StandardCharsets.UTF_8), r.key, timestamp, r.value));
+        for (DecisionWriter.Outgoing r : out) {
+            forward(r, event.at());
         }
+    }
+
+    private void forward(DecisionWriter.Outgoing r, Instant at) {
+        context.forward(new Record<>(r.key().getBytes(StandardCharsets.UTF_8), r.routed(), at.toEpochMilli(), r.headers()));
     }
 
     private static byte[] stateOf(Decision decision, Instance current) {
@@ -264,7 +289,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(record.key()))
                     .toString();
-            if (id.isBlank() || id.length() > 200 || id.chars().anyMatch(Character::isISOControl)) {
+            if (id.isBlank() || id.length() > Instance.MAX_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
                 throw new MalformedMessageException(
                         "the instance id (the record key) must be 1 to 200 characters with no control characters");
             }
