@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
  * rate and at half the measured throughput, plus each orchestrator's CPU and heap.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        subcommands = {ApiBench.class},
+        subcommands = {ApiBench.class, TransactionBench.class},
         description = {
             "Benchmark Baton end to end: the A -> (B || C) -> D workflow with no-op SDK workers, against the ceiling of",
             "plain Kafka request-reply round trips on the same broker. Orchestrators run as separate processes."})

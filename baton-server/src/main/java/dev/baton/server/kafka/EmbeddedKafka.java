@@ -259,6 +259,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     // The cleaner's dedupe buffer defaults to 128 MiB; 4 MiB is plenty for a local node and cuts the
     // heap the broker needs from about 192 MiB to about 48 MiB.
     p.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
+    // A transaction that starts right after the previous one committed finds the coordinator still writing the
+    // previous commit's markers (CONCURRENT_TRANSACTIONS) and waits this backoff before its first record is
+    // accepted. The default of 20 ms made the first flush of every orchestrator transaction cost ~20 ms; 1 ms
+    // cuts it to ~8 ms (`./baton bench transactions`). Production clusters: see docs/operations.md.
+    p.put("add.partitions.to.txn.retry.backoff.ms", "1");
     return p;
   }
 
