@@ -30,7 +30,9 @@ import java.util.Set;
 public final class DefinitionReader {
     private static final Set<String> WORKFLOW_FIELDS = Set.of("name", "version", "resultTopic", "steps", "description");
     private static final Set<String> STEP_FIELDS = Set.of(
-            "id", "topic", "signal", "workflow", "version", "after", "timeout", "when", "compensate", "input", "outcomeTopic", "onFailure", "description");
+            "id", "topic", "signal", "workflow", "version", "http", "after", "timeout", "when", "compensate", "input", "outcomeTopic", "onFailure", "description");
+    private static final Set<String> HTTP_FIELDS = Set.of("method", "url", "headers", "timeout", "retry");
+    private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "initialBackoff", "multiplier", "maxBackoff", "retryOn");
     private static final JsonFactory JSON = new JsonFactory();
     private static final YAMLFactory YAML = new YAMLFactory();
     /** Deeply nested documents are hostile input, not workflows. */
@@ -184,13 +186,15 @@ public final class DefinitionReader {
             s.workflow(string(step, "workflow", at), wholeNumber(step, "version", at));
             s.after(stringList(step.get("after"), at + ".after"));
             s.outcomeTopic(string(step, "outcomeTopic", at));
-            String timeout = string(step, "timeout", at);
+            Duration timeout = duration(step, "timeout", at);
             if (timeout != null) {
-                try {
-                    s.timeout(Duration.parse(timeout));
-                } catch (DateTimeParseException e) {
-                    problem(at + ".timeout", "'" + timeout + "' is not an ISO-8601 duration such as PT30S, PT5M or PT2H");
-                }
+                s.timeout(timeout);
+            }
+            Object http = step.get("http");
+            if (http instanceof Map<?, ?> h) {
+                s.http(readHttp(h, at + ".http"));
+            } else if (http != null) {
+                problem(at + ".http", "must be an object such as { method: POST, url: https://... }");
             }
             String when = string(step, "when", at);
             if (when != null) {
@@ -225,6 +229,88 @@ public final class DefinitionReader {
                 }
             }
         });
+    }
+
+    private HttpStep readHttp(Map<?, ?> h, String at) {
+        checkFields(h, at, HTTP_FIELDS);
+        String method = string(h, "method", at);
+        String url = string(h, "url", at);
+        UrlTemplate template = null;
+        if (url == null) {
+            problem(at + ".url", "is required: the endpoint's absolute http:// or https:// URL");
+        } else {
+            try {
+                template = UrlTemplate.parse(url);
+            } catch (ExpressionException e) {
+                problem(at + ".url", "bad placeholder: " + e.getMessage());
+            }
+        }
+        var headers = new java.util.TreeMap<String, String>();
+        Object hs = h.get("headers");
+        if (hs instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> {
+                if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                    headers.put(String.valueOf(k), String.valueOf(v));
+                } else {
+                    problem(at + ".headers." + k, "must be a string");
+                }
+            });
+        } else if (hs != null) {
+            problem(at + ".headers", "must be an object of header names and values");
+        }
+        Duration timeout = duration(h, "timeout", at);
+        HttpRetry retry = null;
+        Object r = h.get("retry");
+        if (r instanceof Map<?, ?> rm) {
+            retry = readRetry(rm, at + ".retry");
+        } else if (r != null) {
+            problem(at + ".retry", "must be an object such as { maxAttempts: 3, initialBackoff: PT1S }");
+        }
+        return template == null ? null
+                : new HttpStep(method == null ? null : method.toUpperCase(Locale.ROOT), template, headers, timeout, retry);
+    }
+
+    private HttpRetry readRetry(Map<?, ?> r, String at) {
+        checkFields(r, at, RETRY_FIELDS);
+        HttpRetry d = HttpRetry.defaults();
+        Integer maxAttempts = wholeNumber(r, "maxAttempts", at);
+        Duration initial = duration(r, "initialBackoff", at);
+        Duration max = duration(r, "maxBackoff", at);
+        double multiplier = d.multiplier();
+        Object m = r.get("multiplier");
+        if (m instanceof Number n) {
+            multiplier = n.doubleValue();
+        } else if (m != null) {
+            problem(at + ".multiplier", "must be a number such as 2 or 1.5");
+        }
+        var retryOn = new java.util.LinkedHashSet<Integer>();
+        Object codes = r.get("retryOn");
+        if (codes instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) instanceof Integer code) {
+                    retryOn.add(code);
+                } else {
+                    problem(at + ".retryOn[" + i + "]", "must be an HTTP status code such as 503");
+                }
+            }
+        } else if (codes != null) {
+            problem(at + ".retryOn", "must be a list of HTTP status codes such as [429, 503]");
+        }
+        return new HttpRetry(maxAttempts == null ? d.maxAttempts() : maxAttempts, initial == null ? d.initialBackoff() : initial,
+                multiplier, max == null ? d.maxBackoff() : max, codes == null ? d.retryOn() : retryOn);
+    }
+
+    private Duration duration(Map<?, ?> map, String key, String at) {
+        String text = string(map, key, at);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            problem(at + "." + key, "'" + text + "' is not an ISO-8601 duration such as PT30S, PT5M or PT2H");
+            return null;
+        }
     }
 
     private void checkFields(Map<?, ?> map, String at, Set<String> allowed) {

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 final class DefinitionValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    /** RFC 9110 token characters. */
+    private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
     private static final Set<String> DATA_ROOTS = Set.of("request", "steps", "instanceId", "businessKey");
     /** Longer timeouts are mistakes, and a huge one would overflow the time at which it is due. */
     static final java.time.Duration MAX_TIMEOUT = java.time.Duration.ofDays(3650);
@@ -81,12 +83,15 @@ final class DefinitionValidator {
         if (s.workflow().map(SubWorkflow::name).isPresent()) {
             kinds.add("workflow");
         }
+        if (s.http().isPresent()) {
+            kinds.add("http");
+        }
         if (kinds.isEmpty()) {
             problem(at + ".topic", "is required: the worker's command topic (or 'signal' for a step that waits for one, "
-                    + "or 'workflow' for a step that runs another workflow)");
+                    + "'workflow' for a step that runs another workflow, 'http' for a step that calls an endpoint)");
         } else if (kinds.size() > 1) {
-            problem(at + "." + kinds.get(1), "a step does one thing: command a worker (topic), wait for a signal (signal) "
-                    + "or run a workflow (workflow); this one has " + String.join(" and ", kinds));
+            problem(at + "." + kinds.get(1), "a step does one thing: command a worker (topic), wait for a signal (signal), "
+                    + "run a workflow (workflow) or call an endpoint (http); this one has " + String.join(" and ", kinds));
         }
         if (s.topic() != null) {
             if (s.topic().isBlank()) {
@@ -104,6 +109,7 @@ final class DefinitionValidator {
             }
         });
         s.workflow().ifPresent(w -> checkSubWorkflow(s, w, at));
+        s.http().ifPresent(h -> checkHttp(d, s, h, at));
         for (int j = 0; j < s.after().size(); j++) {
             String p = s.after().get(j);
             if (p.equals(s.id())) {
@@ -154,6 +160,62 @@ final class DefinitionValidator {
         }
         if (s.outcomeTopic().isPresent()) {
             problem(at + ".outcomeTopic", "a step that runs a workflow gets its outcome from the child instance; it takes no 'outcomeTopic'");
+        }
+    }
+
+    private void checkHttp(WorkflowDefinition d, StepDefinition s, HttpStep h, String stepAt) {
+        String at = stepAt + ".http";
+        if (!HttpStep.METHODS.contains(h.method())) {
+            problem(at + ".method", "'" + h.method() + "' is not one of: " + String.join(", ", HttpStep.METHODS.stream().sorted().toList()));
+        }
+        String start = h.url().literalPrefix();
+        if (!(start.startsWith("http://") || start.startsWith("https://")) || start.length() <= start.indexOf("//") + 2) {
+            problem(at + ".url", "'" + h.url() + "' must be an absolute URL starting with http:// or https:// and a host");
+        } else {
+            try {
+                java.net.URI.create(h.url().render(Map.of())).toURL();
+            } catch (IllegalArgumentException | java.net.MalformedURLException e) {
+                problem(at + ".url", "'" + h.url() + "' is not a valid URL: " + e.getMessage());
+            }
+        }
+        if (s.id() != null) {
+            checkPaths(at + ".url", h.url().paths(), s, d.ancestors(s.id()));
+        }
+        for (String name : h.headers().keySet()) {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (Set.of("host", "connection", "content-length", "expect", "upgrade").contains(lower)) {
+                problem(at + ".headers." + name, "is set by the HTTP client and cannot be given");
+            } else if (Set.of("idempotency-key", "traceparent", "tracestate").contains(lower)) {
+                problem(at + ".headers." + name, "is set by Baton on every call and cannot be given");
+            } else if (!HEADER.matcher(name).matches()) {
+                problem(at + ".headers." + name, "is not a valid header name");
+            }
+        }
+        if (h.timeout().isZero() || h.timeout().isNegative() || h.timeout().compareTo(HttpStep.MAX_TIMEOUT) > 0) {
+            problem(at + ".timeout", "must be a positive duration of at most " + HttpStep.MAX_TIMEOUT + ", e.g. PT10S");
+        }
+        HttpRetry r = h.retry();
+        if (r.maxAttempts() < 1 || r.maxAttempts() > 100) {
+            problem(at + ".retry.maxAttempts", "must be 1 to 100 (1 means no retry)");
+        }
+        if (r.initialBackoff().isZero() || r.initialBackoff().isNegative()) {
+            problem(at + ".retry.initialBackoff", "must be a positive duration, e.g. PT1S");
+        }
+        if (r.maxBackoff().compareTo(r.initialBackoff()) < 0 || r.maxBackoff().compareTo(MAX_TIMEOUT) > 0) {
+            problem(at + ".retry.maxBackoff", "must be at least initialBackoff (" + r.initialBackoff() + ") and at most P" + MAX_TIMEOUT.toDays() + "D");
+        }
+        if (!(r.multiplier() >= 1.0 && r.multiplier() <= 100.0)) {
+            problem(at + ".retry.multiplier", "must be between 1 and 100");
+        }
+        for (int code : r.retryOnSorted()) {
+            if (code < 100 || code > 599) {
+                problem(at + ".retry.retryOn", code + " is not an HTTP status code (100 to 599)");
+            } else if (code >= 200 && code < 300) {
+                problem(at + ".retry.retryOn", code + " is a success: it is never retried");
+            }
+        }
+        if (s.outcomeTopic().isPresent()) {
+            problem(stepAt + ".outcomeTopic", "a step that calls an endpoint gets its outcome from Baton's HTTP executor; it takes no 'outcomeTopic'");
         }
     }
 

@@ -33,6 +33,24 @@ public final class DefinitionWriter {
         return root;
     }
 
+    private static Map<String, Object> http(HttpStep h) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("method", h.method());
+        m.put("url", h.url().toString());
+        if (!h.headers().isEmpty()) {
+            m.put("headers", new java.util.TreeMap<>(h.headers()));
+        }
+        m.put("timeout", h.timeout().toString());
+        var r = new LinkedHashMap<String, Object>();
+        r.put("maxAttempts", h.retry().maxAttempts());
+        r.put("initialBackoff", h.retry().initialBackoff().toString());
+        r.put("multiplier", h.retry().multiplier());
+        r.put("maxBackoff", h.retry().maxBackoff().toString());
+        r.put("retryOn", h.retry().retryOnSorted());
+        m.put("retry", r);
+        return m;
+    }
+
     private static Map<String, Object> step(StepDefinition s) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", s.id());
@@ -49,6 +67,7 @@ public final class DefinitionWriter {
         if (!s.after().isEmpty()) {
             m.put("after", s.after());
         }
+        s.http().ifPresent(h -> m.put("http", http(h)));
         s.timeout().ifPresent(t -> m.put("timeout", t.toString()));
         s.when().ifPresent(c -> m.put("when", c.toString()));
         s.compensate().ifPresent(c -> m.put("compensate", Map.of("topic", c.topic())));

@@ -21,6 +21,7 @@ public final class StepDefinition {
     private final FailurePolicy onFailure;
     private final String signal;
     private final SubWorkflow workflow;
+    private final HttpStep http;
 
     private StepDefinition(Builder b) {
         this.id = b.id;
@@ -34,13 +35,14 @@ public final class StepDefinition {
         this.onFailure = b.onFailure;
         this.signal = b.signal;
         this.workflow = b.workflow;
+        this.http = b.http;
     }
 
     public String id() {
         return id;
     }
 
-    /** The worker's command topic; {@code null} for a step that waits for a signal or runs a workflow. */
+    /** The worker's command topic; {@code null} for a step that waits for a signal, runs a workflow or calls HTTP. */
     public String topic() {
         return topic;
     }
@@ -59,6 +61,11 @@ public final class StepDefinition {
      */
     public Optional<SubWorkflow> workflow() {
         return Optional.ofNullable(workflow);
+    }
+
+    /** The endpoint a step calls itself, with Baton's retries, instead of commanding a worker. */
+    public Optional<HttpStep> http() {
+        return Optional.ofNullable(http);
     }
 
     /**
@@ -118,7 +125,8 @@ public final class StepDefinition {
                 && Objects.equals(outcomeTopic, s.outcomeTopic)
                 && onFailure == s.onFailure
                 && Objects.equals(signal, s.signal)
-                && Objects.equals(workflow, s.workflow);
+                && Objects.equals(workflow, s.workflow)
+                && Objects.equals(http, s.http);
     }
 
     @Override
@@ -128,7 +136,8 @@ public final class StepDefinition {
 
     @Override
     public String toString() {
-        String target = workflow != null ? "workflow " + workflow.name() : signal != null ? "signal " + signal : topic;
+        String target = workflow != null ? "workflow " + workflow.name() : signal != null ? "signal " + signal
+                : http != null ? http.method() + " " + http.url() : topic;
         return "Step[" + id + " -> " + target + (after.isEmpty() ? "" : " after " + after) + "]";
     }
 
@@ -145,6 +154,7 @@ public final class StepDefinition {
         private FailurePolicy onFailure = FailurePolicy.COMPENSATE;
         private String signal;
         private SubWorkflow workflow;
+        private HttpStep http;
 
         Builder(String id) {
             this.id = id;
@@ -210,6 +220,12 @@ public final class StepDefinition {
         /** Makes this a step that runs the named workflow as a child instance; {@code version} null means the newest. */
         public Builder workflow(String name, Integer version) {
             this.workflow = name == null && version == null ? null : new SubWorkflow(name, version);
+            return this;
+        }
+
+        /** Makes this a step that calls an HTTP endpoint itself, with Baton's retries. */
+        public Builder http(HttpStep http) {
+            this.http = http;
             return this;
         }
 

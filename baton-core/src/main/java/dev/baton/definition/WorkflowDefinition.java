@@ -126,6 +126,7 @@ public final class WorkflowDefinition {
                 s.outcomeTopic().ifPresent(sb::outcomeTopic);
                 s.signal().ifPresent(sb::signal);
                 s.workflow().ifPresent(w -> sb.workflow(w.name(), w.version()));
+                s.http().ifPresent(sb::http);
             });
         }
         return b;

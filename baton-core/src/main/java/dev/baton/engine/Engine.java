@@ -1,11 +1,14 @@
 package dev.baton.engine;
 
+import dev.baton.definition.HttpRetry;
+import dev.baton.definition.HttpStep;
 import dev.baton.definition.StepDefinition;
-import dev.baton.definition.WorkflowDefinition;
 import dev.baton.definition.SubWorkflow;
+import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Inbound.CancelInstance;
 import dev.baton.engine.Inbound.CompensateInstance;
 import dev.baton.engine.Inbound.DeliverSignal;
+import dev.baton.engine.Inbound.FireRetry;
 import dev.baton.engine.Inbound.FireTimeout;
 import dev.baton.engine.Inbound.ReportOutcome;
 import dev.baton.engine.Inbound.RetryInstance;
@@ -22,16 +25,20 @@ import dev.baton.engine.Notification.OutcomeIgnored;
 import dev.baton.engine.Notification.RequestIgnored;
 import dev.baton.engine.Notification.StepCompleted;
 import dev.baton.engine.Notification.StepFailed;
+import dev.baton.engine.Notification.StepRetryScheduled;
 import dev.baton.engine.Notification.StepSkipped;
 import dev.baton.engine.Notification.StepStarted;
 import dev.baton.engine.Notification.StepTimedOut;
 import dev.baton.engine.Outbound.CancelChild;
 import dev.baton.engine.Outbound.CompensateChild;
+import dev.baton.engine.Outbound.HttpCall;
 import dev.baton.engine.Outbound.ParentOutcome;
 import dev.baton.engine.Outbound.StartChild;
 import dev.baton.engine.Outbound.StepCommand;
 import dev.baton.engine.Outbound.WorkflowResult;
+import dev.baton.engine.TimerRequest.CancelRetry;
 import dev.baton.engine.TimerRequest.CancelTimeout;
+import dev.baton.engine.TimerRequest.ScheduleRetry;
 import dev.baton.engine.TimerRequest.ScheduleTimeout;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,6 +76,10 @@ import java.util.Optional;
  *       failed naming the child and its failed step). When the parent stops wanting that outcome (cancel, timeout, or
  *       the item failing elsewhere) the child is cancelled, so it undoes its own work. A succeeded sub-workflow step is
  *       undone by asking the completed child to undo its steps; the child answers like a compensation worker.
+ *   <li><b>HTTP steps.</b> A step with {@code http} is a call Baton makes itself; Baton owns its retries. A failed
+ *       call marked retryable, with calls left in the step's policy, is not a failure yet: the step keeps running and
+ *       waits out its backoff on a timer ({@link StepRetryScheduled}), then the next call goes out under the next
+ *       attempt's command id and the run's one idempotency key. Otherwise the step fails as any step does.
  *   <li><b>End.</b> When nothing is running or left to undo, the process completes and exactly one result is
  *       published with the item's outcome: succeeded, failed or cancelled.
  * </ol>
@@ -105,6 +116,8 @@ public final class Engine {
             engine.report(outcome);
         } else if (event instanceof FireTimeout timeout) {
             engine.timeOut(timeout);
+        } else if (event instanceof FireRetry retry) {
+            engine.callAgain(retry);
         } else if (event instanceof CancelInstance cancel) {
             engine.cancel(cancel);
         } else if (event instanceof RetryInstance retry) {
@@ -130,6 +143,17 @@ public final class Engine {
     public static Optional<String> childInstanceId(String instanceId, String stepId, int attempt) {
         String id = instanceId + ":" + stepId + ":" + attempt;
         return id.length() <= Instance.MAX_ID_LENGTH ? Optional.of(id) : Optional.empty();
+    }
+
+    /**
+     * When an HTTP step that waits out a retry's backoff makes its next call: its last call's end plus the backoff
+     * after that many failed calls. Empty for a step that does not wait to call again.
+     */
+    public static Optional<Instant> nextCallAt(StepDefinition def, StepExecution step) {
+        if (!step.awaitsRetry() || def.http().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(step.finishedAt().plus(def.http().get().retry().backoffAfter(step.workerAttempts())));
     }
 
     static String compensationCommandId(String executeCommandId, int compensationAttempt) {
@@ -181,11 +205,25 @@ public final class Engine {
         if (commandId != null && commandId.equals(step.commandId())) {
             switch (step.state()) {
                 case RUNNING -> {
+                    if (step.awaitsRetry()) {
+                        // The call was answered twice (the executor called again after a crash). A failure is already
+                        // taken; a success means the work is done after all.
+                        if (outcome.succeeded()) {
+                            cancelRetry(step);
+                            succeed(step, outcome);
+                        } else {
+                            ignore(outcome, IgnoredBecause.DUPLICATE);
+                        }
+                        break;
+                    }
                     cancelTimer(step);
+                    Failure error = outcome.error() == null ? defaultError(step) : withStep(outcome.error(), step);
                     if (outcome.succeeded()) {
                         succeed(step, outcome);
+                    } else if (retries(step, outcome)) {
+                        scheduleRetry(step, error);
                     } else {
-                        fail(step, outcome.error() == null ? defaultError(step) : withStep(outcome.error(), step), outcome.workerAttempts());
+                        fail(step, error, callsOf(step, outcome));
                     }
                 }
                 case TIMED_OUT, ABANDONED -> lateOutcome(step, outcome);
@@ -219,6 +257,16 @@ public final class Engine {
         advance();
     }
 
+    /** The backoff is over: the step's next call goes out, unless the step stopped waiting for it. */
+    private void callAgain(FireRetry retry) {
+        StepExecution step = instance.step(retry.stepId());
+        if (step == null || !step.awaitsRetry() || !retry.commandId().equals(step.commandId())) {
+            return; // the step succeeded after all, or was abandoned; its timer was cleared, this is a late firing
+        }
+        startStep(step, step.workerAttempts());
+        advance();
+    }
+
     private void cancel(CancelInstance cancel) {
         if (instance.status() == ProcessStatus.COMPLETED) {
             notifications.add(new RequestIgnored(cancel.instanceId(), "CancelInstance", "the instance has completed", at));
@@ -234,8 +282,7 @@ public final class Engine {
         notifications.add(new InstanceFailing(instance.instanceId(), Outcome.CANCELLED, reason, at));
         for (StepExecution step : List.copyOf(instance.steps())) {
             if (step.state() == StepState.RUNNING) {
-                cancelTimer(step);
-                put(step.toBuilder().state(StepState.ABANDONED).finishedAt(at));
+                stopWaiting(step);
                 cancelChild(step, "its parent instance '" + instance.instanceId() + "' was cancelled");
             }
         }
@@ -295,7 +342,7 @@ public final class Engine {
         int order = instance.completions() + 1;
         instance.completions(order);
         put(step.toBuilder().state(StepState.SUCCEEDED).output(outcome.output()).error(null)
-                .workerAttempts(outcome.workerAttempts()).finishedAt(at).completionOrder(order));
+                .workerAttempts(callsOf(step, outcome)).finishedAt(at).completionOrder(order));
         notifications.add(new StepCompleted(instance.instanceId(), step.stepId(), step.commandId(), at));
     }
 
@@ -318,10 +365,10 @@ public final class Engine {
         // In-flight work is waited for, but a step waiting for a signal has done no work: it stops waiting.
         // A running sub-workflow is cancelled rather than run to its end only to be undone; the parent still waits
         // for its outcome, which tells when the child's own undo is done.
+        // So does an HTTP step between two calls: nothing of it is in flight.
         for (StepExecution other : List.copyOf(instance.steps())) {
-            if (other.state() == StepState.RUNNING && stepDef(other).signal().isPresent()) {
-                cancelTimer(other);
-                put(other.toBuilder().state(StepState.ABANDONED).finishedAt(at));
+            if (other.state() == StepState.RUNNING && (stepDef(other).signal().isPresent() || other.awaitsRetry())) {
+                stopWaiting(other);
             } else if (other.state() == StepState.RUNNING) {
                 cancelChild(other, "its parent instance '" + instance.instanceId() + "' failed at step '" + step.stepId() + "'");
             }
@@ -450,12 +497,22 @@ public final class Engine {
     }
 
     private void startStep(StepExecution step) {
+        startStep(step, 0);
+    }
+
+    /**
+     * Starts the step's next attempt.
+     *
+     * @param callsSoFar failed calls of this run of an HTTP step (0 for a fresh run; the retry policy counts them)
+     */
+    private void startStep(StepExecution step, int callsSoFar) {
         StepDefinition def = stepDef(step);
         int attempt = step.attempt() + 1;
         String commandId = commandId(instance.instanceId(), step.stepId(), attempt);
-        Object mapped = def.input().map(m -> m.apply(instance.build().data())).orElse(null);
+        Map<String, Object> data = def.input().isPresent() || def.http().isPresent() ? instance.build().data() : null;
+        Object mapped = def.input().map(m -> m.apply(data)).orElse(null);
         put(step.toBuilder().state(StepState.RUNNING).attempt(attempt).commandId(commandId).input(mapped)
-                .output(null).error(null).workerAttempts(0).startedAt(at).finishedAt(null));
+                .output(null).error(null).workerAttempts(callsSoFar).startedAt(at).finishedAt(null));
         Object input = mapped != null ? mapped : instance.input();
         notifications.add(new StepStarted(instance.instanceId(), step.stepId(), commandId, attempt, at));
         if (def.workflow().isPresent()) {
@@ -469,6 +526,10 @@ public final class Engine {
             }
             outbound.add(new StartChild(instance.instanceId(), child.get(), w.name(), w.version(), input,
                     instance.businessKey(), new ParentRef(instance.instanceId(), step.stepId(), commandId)));
+        } else if (def.http().isPresent()) {
+            String idempotencyKey = commandId(instance.instanceId(), step.stepId(), attempt - callsSoFar);
+            outbound.add(new HttpCall(instance.instanceId(), instance.workflow(), step.stepId(), commandId, attempt,
+                    idempotencyKey, def.http().get(), def.http().get().url().render(data), input));
         } else if (def.signal().isEmpty()) {
             outbound.add(new StepCommand(def.topic(), instance.instanceId(), instance.workflow(), step.stepId(), commandId,
                     CommandKind.EXECUTE, attempt, input));
@@ -602,6 +663,46 @@ public final class Engine {
             childInstanceId(instance.instanceId(), step.stepId(), step.attempt())
                     .ifPresent(child -> outbound.add(new CancelChild(instance.instanceId(), child, reason)));
         }
+    }
+
+    // --- retries of HTTP steps ------------------------------------------------------------------------------------
+
+    /** Whether a failed call is tried again: the step has a retry policy with calls left, and the item still stands. */
+    private boolean retries(StepExecution step, ReportOutcome outcome) {
+        HttpRetry retry = stepDef(step).http().map(HttpStep::retry).orElse(null);
+        return retry != null && outcome.retryable() && instance.outcome() == null
+                && callsOf(step, outcome) < retry.maxAttempts();
+    }
+
+    private void scheduleRetry(StepExecution step, Failure error) {
+        int calls = step.workerAttempts() + 1;
+        StepExecution waiting = step.toBuilder().error(error).workerAttempts(calls).finishedAt(at).build();
+        instance.step(waiting);
+        Instant retryAt = nextCallAt(stepDef(step), waiting).orElseThrow();
+        timers.add(new ScheduleRetry(instance.instanceId(), step.stepId(), step.commandId(), retryAt));
+        notifications.add(new StepRetryScheduled(instance.instanceId(), step.stepId(), step.commandId(), error, calls, retryAt, at));
+    }
+
+    private void cancelRetry(StepExecution step) {
+        Instant retryAt = nextCallAt(stepDef(step), step).orElseThrow();
+        timers.add(new CancelRetry(instance.instanceId(), step.stepId(), step.commandId(), retryAt));
+    }
+
+    /**
+     * The calls an HTTP step has made in this run, this one included; for other steps, the tries the worker reported.
+     */
+    private int callsOf(StepExecution step, ReportOutcome outcome) {
+        return stepDef(step).http().isPresent() ? step.workerAttempts() + 1 : outcome.workerAttempts();
+    }
+
+    /** A running step the instance no longer waits for: its timers are cleared and it shows as abandoned. */
+    private void stopWaiting(StepExecution step) {
+        if (step.awaitsRetry()) {
+            cancelRetry(step);
+        } else {
+            cancelTimer(step);
+        }
+        put(step.toBuilder().state(StepState.ABANDONED).finishedAt(at));
     }
 
     private void cancelTimer(StepExecution step) {

@@ -30,6 +30,8 @@ public sealed interface Inbound {
      * @param output the worker's output on success
      * @param error the worker's error on failure
      * @param workerAttempts how many tries the worker made
+     * @param retryable the failure may pass if the call is made again (HTTP steps: a status in the step's
+     *     {@code retryOn}, or no answer); only steps with a retry policy act on it
      */
     record ReportOutcome(
             String instanceId,
@@ -39,8 +41,14 @@ public sealed interface Inbound {
             Object output,
             Failure error,
             int workerAttempts,
+            boolean retryable,
             Instant at)
             implements Inbound {
+
+        public ReportOutcome(String instanceId, String stepId, String commandId, boolean succeeded, Object output,
+                Failure error, int workerAttempts, Instant at) {
+            this(instanceId, stepId, commandId, succeeded, output, error, workerAttempts, false, at);
+        }
 
         public static ReportOutcome success(String instanceId, String stepId, String commandId, Object output, Instant at) {
             return new ReportOutcome(instanceId, stepId, commandId, true, output, null, 1, at);
@@ -53,6 +61,12 @@ public sealed interface Inbound {
 
     /** A step's timeout came due; ignored unless that command is still running. */
     record FireTimeout(String instanceId, String stepId, String commandId, Instant at) implements Inbound {}
+
+    /**
+     * The backoff after a retryable failure of {@code commandId} is over: the step's next call goes out. Ignored unless
+     * the step still waits to call again after that command.
+     */
+    record FireRetry(String instanceId, String stepId, String commandId, Instant at) implements Inbound {}
 
     /** An operator cancels the instance: nothing new starts and completed steps are compensated. */
     record CancelInstance(String instanceId, String reason, Instant at) implements Inbound {}

@@ -26,6 +26,10 @@ public sealed interface Notification {
 
     record StepFailed(String instanceId, String stepId, String commandId, Failure error, Instant at) implements Notification {}
 
+    /** A call of an HTTP step failed in a way worth trying again: the next call goes out at {@code retryAt}. */
+    record StepRetryScheduled(String instanceId, String stepId, String commandId, Failure error, int calls, Instant retryAt, Instant at)
+            implements Notification {}
+
     record StepTimedOut(String instanceId, String stepId, String commandId, Instant at) implements Notification {}
 
     /** The item has failed or was cancelled; published at once, before compensation runs. */

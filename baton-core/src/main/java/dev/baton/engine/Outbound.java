@@ -1,5 +1,6 @@
 package dev.baton.engine;
 
+import dev.baton.definition.HttpStep;
 import java.util.List;
 
 /** A message the engine decided to publish. The runtime adds transport details (topics, callback topic, headers). */
@@ -36,6 +37,26 @@ public sealed interface Outbound {
             Object output,
             Failure error,
             List<String> compensated)
+            implements Outbound {}
+
+    /**
+     * A call of an HTTP step, which the runtime hands to its HTTP executor; the executor reports the outcome of
+     * {@code commandId} on the callback topic like a worker.
+     *
+     * @param idempotencyKey the same for every call of one run of the step (the run's first command id)
+     * @param url the step's URL with its placeholders filled in
+     * @param body the step's input, sent as the JSON body for POST, PUT and PATCH
+     */
+    record HttpCall(
+            String instanceId,
+            String workflow,
+            String stepId,
+            String commandId,
+            int attempt,
+            String idempotencyKey,
+            HttpStep http,
+            String url,
+            Object body)
             implements Outbound {}
 
     /**

@@ -88,6 +88,14 @@ public final class StepExecution {
         return error;
     }
 
+    /**
+     * Whether the step waits out a retry's backoff: an HTTP step whose last call failed in a way worth trying again.
+     * Such a step is {@link StepState#RUNNING} with its last call's error and {@link #finishedAt()}; no call is in flight.
+     */
+    public boolean awaitsRetry() {
+        return state == StepState.RUNNING && error != null;
+    }
+
     /** How many tries the worker reported making (its own retries), for reports. */
     public int workerAttempts() {
         return workerAttempts;

@@ -8,10 +8,17 @@ import java.util.LinkedHashMap;
 
 /**
  * A worker's absolute outcome from the callback topic:
- * {@code {"commandId", "instanceId", "stepId", "status", "output"|"error", "attempts"}}.
+ * {@code {"commandId", "instanceId", "stepId", "status", "output"|"error", "attempts", "retryable"?}}.
+ * {@code retryable} (default false) is written by Baton's HTTP executor for a failed call worth making again; the
+ * engine acts on it only for steps with a retry policy.
  */
 public record WorkerOutcome(
-        String commandId, String instanceId, String stepId, boolean succeeded, Object output, Failure error, int attempts) {
+        String commandId, String instanceId, String stepId, boolean succeeded, Object output, Failure error, int attempts,
+        boolean retryable) {
+
+    public WorkerOutcome(String commandId, String instanceId, String stepId, boolean succeeded, Object output, Failure error, int attempts) {
+        this(commandId, instanceId, stepId, succeeded, output, error, attempts, false);
+    }
 
     /** Parses a record value; throws {@link MalformedMessageException} with the reason. */
     public static WorkerOutcome parse(byte[] json) {
@@ -33,8 +40,12 @@ public record WorkerOutcome(
             throw f.error("field 'attempts' must not be negative");
         }
         Failure error = succeeded ? null : error(f, stepId);
+        JsonNode retryable = f.node("retryable");
+        if (retryable != null && !retryable.isNull() && !retryable.isBoolean()) {
+            throw f.error("field 'retryable' must be true or false");
+        }
         return new WorkerOutcome(commandId, instanceId, stepId, succeeded, succeeded ? f.value("output") : null, error,
-                attempts == null ? 1 : attempts);
+                attempts == null ? 1 : attempts, !succeeded && retryable != null && retryable.asBoolean(false));
     }
 
     private static Failure error(Fields f, String stepId) {
@@ -54,7 +65,7 @@ public record WorkerOutcome(
     }
 
     public ReportOutcome toInbound(Instant at) {
-        return new ReportOutcome(instanceId, stepId, commandId, succeeded, output, error, attempts, at);
+        return new ReportOutcome(instanceId, stepId, commandId, succeeded, output, error, attempts, retryable, at);
     }
 
     public byte[] toJson() {
@@ -72,6 +83,9 @@ public record WorkerOutcome(
             m.put("error", e);
         }
         m.put("attempts", attempts);
+        if (retryable) {
+            m.put("retryable", true);
+        }
         return Writing.bytes(m);
     }
 }

@@ -161,17 +161,73 @@ class DefinitionReaderTest {
                   - id: named
                     workflow: "pay ment"
                 """, "p.yaml")).containsExactly(
-                "p.yaml:5: steps[0].workflow: a step does one thing: command a worker (topic), wait for a signal (signal) "
-                        + "or run a workflow (workflow); this one has topic and workflow",
+                "p.yaml:5: steps[0].workflow: a step does one thing: command a worker (topic), wait for a signal (signal), "
+                        + "run a workflow (workflow) or call an endpoint (http); this one has topic and workflow",
                 "p.yaml:6: steps[0].compensate: a step that runs a workflow is undone by that workflow's own compensations "
                         + "(the child instance undoes its completed steps); it takes no 'compensate'",
-                "p.yaml:9: steps[1].workflow: a step does one thing: command a worker (topic), wait for a signal (signal) "
-                        + "or run a workflow (workflow); this one has signal and workflow",
+                "p.yaml:9: steps[1].workflow: a step does one thing: command a worker (topic), wait for a signal (signal), "
+                        + "run a workflow (workflow) or call an endpoint (http); this one has signal and workflow",
                 "p.yaml:10: steps[1].version: must be 1 or more (leave it out for the newest deployed version)",
                 "p.yaml:13: steps[2].version: belongs to a step that runs a workflow: add 'workflow: <name>'",
                 "p.yaml:15: steps[3].workflow: 'pay ment' is not a workflow name (letters, digits, '.', '_' and '-')");
         assertThat(problems("name: p\nsteps:\n  - id: a\n    workflow: w\n    version: many\n", "p.yaml"))
                 .containsExactly("p.yaml:5: steps[0].version: must be a whole number");
+    }
+
+    @Test
+    void shouldReadAnHttpStepWithItsRetryPolicy() throws Exception {
+        WorkflowDefinition d = DefinitionReader.read(Path.of("../docs/examples/http-order.yaml"));
+        HttpStep http = d.step("notify-crm").orElseThrow().http().orElseThrow();
+        assertThat(http.method()).isEqualTo("POST");
+        assertThat(http.url().render(Map.of("request", Map.of("orderId", "o 1")))).isEqualTo("http://127.0.0.1:8000/orders/o%201");
+        assertThat(http.timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(http.retry()).isEqualTo(new HttpRetry(4, Duration.ofMillis(500), 2.0, Duration.ofSeconds(10), java.util.Set.of(429, 502, 503, 504)));
+        assertThat(DefinitionReader.read(DefinitionWriter.toJson(d), "back.json")).isEqualTo(d);
+
+        HttpStep defaults = DefinitionReader.read("name: h\nsteps:\n  - id: a\n    http: { url: 'https://x.example/a' }\n", "h.yaml")
+                .step("a").orElseThrow().http().orElseThrow();
+        assertThat(defaults).isEqualTo(new HttpStep("POST", UrlTemplate.parse("https://x.example/a"), Map.of(), HttpStep.DEFAULT_TIMEOUT, HttpRetry.defaults()));
+    }
+
+    @Test
+    void shouldRejectEveryBadFieldOfAnHttpStepWithItsLine() {
+        assertThat(problems("""
+                name: h
+                steps:
+                  - id: a
+                    topic: t
+                    http:
+                      method: FETCH
+                      url: ftp://x.example/{$.order.id}
+                      headers: { Host: x, Idempotency-Key: k, "bad name": v }
+                      timeout: PT10M
+                      retry:
+                        maxAttempts: 0
+                        initialBackoff: PT0S
+                        multiplier: 0.5
+                        maxBackoff: P9999D
+                        retryOn: [200, 700]
+                """, "h.yaml")).containsExactly(
+                "h.yaml:5: steps[0].http: a step does one thing: command a worker (topic), wait for a signal (signal), "
+                        + "run a workflow (workflow) or call an endpoint (http); this one has topic and http",
+                "h.yaml:6: steps[0].http.method: 'FETCH' is not one of: DELETE, GET, PATCH, POST, PUT",
+                "h.yaml:7: steps[0].http.url: 'ftp://x.example/{$.order.id}' must be an absolute URL starting with http:// or https:// and a host",
+                "h.yaml:7: steps[0].http.url: path $.order.id must start with $.request, $.steps.<id>, $.instanceId or $.businessKey",
+                "h.yaml:8: steps[0].http.headers.Host: is set by the HTTP client and cannot be given",
+                "h.yaml:8: steps[0].http.headers.Idempotency-Key: is set by Baton on every call and cannot be given",
+                "h.yaml:8: steps[0].http.headers.bad name: is not a valid header name",
+                "h.yaml:9: steps[0].http.timeout: must be a positive duration of at most PT2M, e.g. PT10S",
+                "h.yaml:11: steps[0].http.retry.maxAttempts: must be 1 to 100 (1 means no retry)",
+                "h.yaml:12: steps[0].http.retry.initialBackoff: must be a positive duration, e.g. PT1S",
+                "h.yaml:14: steps[0].http.retry.maxBackoff: must be at least initialBackoff (PT0S) and at most P3650D",
+                "h.yaml:13: steps[0].http.retry.multiplier: must be between 1 and 100",
+                "h.yaml:15: steps[0].http.retry.retryOn: 200 is a success: it is never retried",
+                "h.yaml:15: steps[0].http.retry.retryOn: 700 is not an HTTP status code (100 to 599)");
+        assertThat(problems("name: h\nsteps:\n  - id: a\n    http: { method: GET, retry: { tries: 3 } }\n", "h.yaml")).containsExactly(
+                "h.yaml:4: steps[0].http.url: is required: the endpoint's absolute http:// or https:// URL",
+                "h.yaml:4: steps[0].http.retry.tries: unknown field; allowed: initialBackoff, maxAttempts, maxBackoff, multiplier, retryOn");
+        assertThat(problems("name: h\nsteps:\n  - id: a\n    http: { url: 'http://x/{$.request.id' }\n", "h.yaml"))
+                .singleElement().asString().startsWith("h.yaml:4: steps[0].http.url: bad placeholder: the placeholder has no closing '}'");
     }
 
     @Test
@@ -349,7 +405,7 @@ class DefinitionReaderTest {
         String text = ORDER.replace("    after: [charge, ship]", "    afer: [charge, ship]");
         // the allowed fields are listed in alphabetical order; the list grows with the format, so only its start is fixed here
         assertThat(problems(text, "order.yaml")).singleElement().asString()
-                .startsWith("order.yaml:18: steps[3].afer: unknown field (did you mean 'after'?); allowed: after, compensate, description, id, input, ")
+                .startsWith("order.yaml:18: steps[3].afer: unknown field (did you mean 'after'?); allowed: after, compensate, description, http, id, input, ")
                 .contains(", topic, version, when, workflow");
         assertThat(problems(ORDER.replace("resultTopic:", "resulttopic:"), "order.yaml")).singleElement().asString()
                 .startsWith("order.yaml:3: resulttopic: unknown field (did you mean 'resultTopic'?); allowed: description, name, resultTopic, steps");

@@ -68,6 +68,17 @@ final class EngineStory {
                 new Failure(stepId, errorType, stepId + " gave up"), now));
     }
 
+    /** The HTTP executor reports a failed call of an HTTP step with this status. */
+    EngineStory httpCallFailed(String stepId, int status, boolean retryable) {
+        return feed(new ReportOutcome(instanceId, stepId, currentCommand(stepId), false, null,
+                new Failure(stepId, "HTTP_" + status, "answered " + status), 1, retryable, now));
+    }
+
+    /** The backoff of an HTTP step's retry is over. */
+    EngineStory retryFires(String stepId) {
+        return feed(new Inbound.FireRetry(instanceId, stepId, currentCommand(stepId), now));
+    }
+
     EngineStory compensationSucceeded(String stepId) {
         return feed(ReportOutcome.success(instanceId, stepId, instance.step(stepId).compensationCommandId(), null, now));
     }
@@ -191,6 +202,19 @@ final class EngineStory {
 
     Instance instance() {
         return instance;
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    List<Outbound.HttpCall> httpCallsSoFar() {
+        return all.stream().flatMap(d -> d.outbound().stream())
+                .filter(Outbound.HttpCall.class::isInstance).map(Outbound.HttpCall.class::cast).toList();
+    }
+
+    List<TimerRequest> recentTimers() {
+        return recent.stream().flatMap(d -> d.timers().stream()).toList();
     }
 
     WorkflowResult result() {

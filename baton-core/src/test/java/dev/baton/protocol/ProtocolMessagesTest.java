@@ -95,6 +95,30 @@ class ProtocolMessagesTest {
     }
 
     @Test
+    void shouldCarryWhetherAFailedCallIsWorthMakingAgain() {
+        var retryable = new WorkerOutcome("i/A/1", "i", "A", false, null, new Failure("A", "HTTP_503", "busy"), 1, true);
+        assertThat(WorkerOutcome.parse(retryable.toJson())).isEqualTo(retryable);
+        assertThat(WorkerOutcome.parse(retryable.toJson()).toInbound(java.time.Instant.EPOCH).retryable()).isTrue();
+        assertThat(new String(new WorkerOutcome("i/A/1", "i", "A", true, 1, null, 1).toJson(), StandardCharsets.UTF_8))
+                .doesNotContain("retryable");
+        assertThatThrownBy(() -> WorkerOutcome.parse(("{\"commandId\":\"c\",\"instanceId\":\"i\",\"stepId\":\"A\","
+                + "\"status\":\"FAILED\",\"retryable\":\"yes\"}").getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("field 'retryable' must be true or false");
+    }
+
+    @Test
+    void shouldWriteAndReadAnHttpCall() {
+        var http = new dev.baton.definition.HttpStep("PUT", dev.baton.definition.UrlTemplate.parse("http://x.local/{$.request.id}"),
+                Map.of("X-A", "1"), java.time.Duration.ofSeconds(3), dev.baton.definition.HttpRetry.defaults());
+        var call = new dev.baton.engine.Outbound.HttpCall("i", "w", "s", "i/s/2", 2, "i/s/1", http, "http://x.local/7", Map.of("id", 7));
+        HttpCallMessage m = HttpCallMessage.parse(HttpCallMessage.toJson(call, "baton.callbacks"));
+        assertThat(m).isEqualTo(new HttpCallMessage("i", "w", "s", "i/s/2", 2, "i/s/1", "PUT", "http://x.local/7", Map.of("X-A", "1"),
+                java.time.Duration.ofSeconds(3), java.util.Set.of(429, 502, 503, 504), Map.of("id", 7), "baton.callbacks"));
+        assertThat(m.sendsBody()).isTrue();
+        assertThat(new String(m.bodyJson(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":7}");
+    }
+
+    @Test
     void shouldRoundTripAnOutcome() {
         var o = new WorkerOutcome("i/A/1", "i", "A", false, null, new Failure("A", "T", "m"), 3);
         assertThat(WorkerOutcome.parse(o.toJson())).isEqualTo(o);

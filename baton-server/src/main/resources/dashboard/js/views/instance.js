@@ -95,7 +95,7 @@ export function mount(root, params) {
     const box = root.querySelector('#steps');
     box.innerHTML = String(html`${(instance.steps || []).map(s => html`<button type="button" class="step-chip${s.id === selected ? ' selected' : ''}"
         data-step-id="${s.id}" data-state="${s.state}" style="--c:${s.state === 'SKIPPED' ? '#cbd5e1' : `var(--st-${s.state})`}"
-        title="${s.topic || (s.workflow ? `workflow ${s.workflow}` : '')}">
+        title="${s.topic || (s.workflow ? `workflow ${s.workflow}` : s.http ? `${s.http.method} ${s.http.url}` : '')}">
         <span class="sw"></span><span class="sid">${s.id}</span><span class="sst">${words(s.state)}</span>
         ${s.compensable ? html`<span class="undo" title="can be undone">↺</span>` : ''}</button>`)}`);
     for (const b of box.querySelectorAll('[data-step-id]')) b.addEventListener('click', () => select(b.dataset.stepId));
@@ -288,6 +288,7 @@ function stepDetails(s, instance) {
     <dl class="kv">
       <dt>State</dt><dd>${stateBadge(s.state)} ${canRetry ? html`<button class="btn btn-ghost" data-retry="${s.id}" type="button">Retry…</button>` : ''}</dd>
       ${s.workflow ? html`<dt>Workflow</dt><dd><span class="mono">${s.workflow}</span>${s.childInstanceId ? html` · child <a class="mono child-link" href="#/instance/${encodeURIComponent(s.childInstanceId)}">${s.childInstanceId}</a>` : ''}</dd>`
+        : s.http ? html`<dt>HTTP</dt><dd class="mono">${s.http.method} ${s.http.url}${s.nextCallAt ? html` <span class="muted">· next call ${dateTime(s.nextCallAt)}</span>` : ''}</dd>`
         : html`<dt>Topic</dt><dd class="mono">${s.topic || '–'}</dd>`}
       <dt>After</dt><dd>${(s.after || []).length ? s.after.map(a => html`<span class="chip">${a}</span>`) : html`<span class="muted">starts with the instance</span>`}</dd>
       <dt>Attempt</dt><dd>${s.attempt || 0}${s.workerAttempts ? html` <span class="muted">· worker tried ${s.workerAttempts}×</span>` : ''}</dd>

@@ -38,6 +38,9 @@ final class AsyncApiDocument {
                         "Step '" + s.id() + "' waits for a signal {\"signal\": \"" + s.signal().get() + "\", \"payload\": ...} keyed by the instance id."));
                 continue;
             }
+            if (s.http().isPresent()) {
+                continue; // an HTTP call Baton makes itself: no topic of the workflow carries it
+            }
             if (s.workflow().isPresent()) {
                 operations.put("send" + capitalize(s.id()) + "ChildStart", operation("send", "requests",
                         "Step '" + s.id() + "' starts a child instance of workflow '" + s.workflow().get().name()

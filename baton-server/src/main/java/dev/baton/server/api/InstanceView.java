@@ -55,6 +55,8 @@ final class InstanceView {
             m.put("topic", def.topic());
             def.signal().ifPresent(name -> m.put("signal", name));
             def.workflow().ifPresent(w -> m.put("workflow", w.name()));
+            def.http().ifPresent(h -> m.put("http", Map.of("method", h.method(), "url", h.url().toString(),
+                    "maxAttempts", h.retry().maxAttempts())));
             m.put("after", def.after());
             m.put("compensable", def.undoable());
         }
@@ -68,6 +70,9 @@ final class InstanceView {
         m.put("input", s.input());
         m.put("output", s.output());
         m.put("error", failure(s.error()));
+        if (def != null) {
+            Engine.nextCallAt(def, s).ifPresent(t -> m.put("nextCallAt", text(t)));
+        }
         if (def != null && def.workflow().isPresent() && s.attempt() > 0) {
             Engine.childInstanceId(i.instanceId(), s.stepId(), s.attempt()).ifPresent(child -> m.put("childInstanceId", child));
         }

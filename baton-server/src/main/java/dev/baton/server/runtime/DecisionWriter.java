@@ -6,12 +6,14 @@ import dev.baton.engine.Notification;
 import dev.baton.engine.Outbound;
 import dev.baton.engine.Outbound.CancelChild;
 import dev.baton.engine.Outbound.CompensateChild;
+import dev.baton.engine.Outbound.HttpCall;
 import dev.baton.engine.Outbound.ParentOutcome;
 import dev.baton.engine.Outbound.StartChild;
 import dev.baton.engine.Outbound.StepCommand;
 import dev.baton.engine.Outbound.WorkflowResult;
 import dev.baton.protocol.CloudEvents;
 import dev.baton.protocol.CommandMessage;
+import dev.baton.protocol.HttpCallMessage;
 import dev.baton.protocol.OperatorRequest;
 import dev.baton.protocol.ResultMessage;
 import dev.baton.protocol.StartRequest;
@@ -49,6 +51,9 @@ final class DecisionWriter {
             } else if (o instanceof WorkflowResult r) {
                 out.add(new Outgoing(r.instanceId(), new Routed(r.topic(), ResultMessage.toJson(r)),
                         headers(CloudEvents.RESULT, r.instanceId() + "/result", r.instanceId(), at, trace)));
+            } else if (o instanceof HttpCall c) {
+                out.add(new Outgoing(c.instanceId(), new Routed(topics.http(), HttpCallMessage.toJson(c, topics.callbacks())),
+                        headers(CloudEvents.COMMAND, c.commandId(), c.instanceId(), at, instanceTrace.command(c.commandId()))));
             } else if (o instanceof StartChild c) {
                 var start = new StartRequest(c.workflow(), c.version(), c.input(), c.businessKey(), c.parent());
                 out.add(new Outgoing(c.childInstanceId(), new Routed(topics.requests(), start.toJson()),

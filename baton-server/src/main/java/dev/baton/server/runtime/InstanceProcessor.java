@@ -5,6 +5,7 @@ import dev.baton.engine.Decision;
 import dev.baton.engine.Engine;
 import dev.baton.engine.Failure;
 import dev.baton.engine.Inbound;
+import dev.baton.engine.Inbound.FireRetry;
 import dev.baton.engine.Inbound.FireTimeout;
 import dev.baton.engine.Inbound.ReportOutcome;
 import dev.baton.engine.Instance;
@@ -185,10 +186,12 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                 continue;
             }
             try {
-                decideAndApply(definitionOf(current), current,
-                        new FireTimeout(due.instanceId(), due.stepId(), due.commandId(), now), new RecordHeaders());
+                Inbound fired = due.isRetry()
+                        ? new FireRetry(due.instanceId(), due.stepId(), due.commandId(), now)
+                        : new FireTimeout(due.instanceId(), due.stepId(), due.commandId(), now);
+                decideAndApply(definitionOf(current), current, fired, new RecordHeaders());
             } catch (RuntimeException e) {
-                log.error("Could not fire the timeout of {} for instance {}", due.commandId(), due.instanceId(), e);
+                log.error("Could not fire the {} of {} for instance {}", due.isRetry() ? "retry" : "timeout", due.commandId(), due.instanceId(), e);
             }
         }
     }
@@ -338,12 +341,15 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             this.store = store;
         }
 
-        /** A due timer: a step's timeout, or (with no step) the purge of a finished instance. */
-        record Due(String key, String instanceId, String stepId, String commandId) {
+        /** A due timer: a step's timeout, the end of a retry's backoff, or (with no step) the purge of a finished instance. */
+        record Due(String key, String instanceId, String stepId, String commandId, boolean isRetry) {
             boolean isPurge() {
                 return stepId.isEmpty();
             }
         }
+
+        /** Marks a retry's value (instance, step, this); a timeout's value has no third part. */
+        private static final String RETRY = "retry";
 
         /** Purges share the timeout index; their keys start with a control character, which no instance id holds. */
         void schedulePurge(String instanceId, Instant dueAt) {
@@ -355,6 +361,9 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                 String key = key(request.dueAt(), request.commandId());
                 if (request instanceof dev.baton.engine.TimerRequest.ScheduleTimeout schedule) {
                     String value = schedule.instanceId() + '\u0000' + schedule.stepId();
+                    store.put(key, value.getBytes(StandardCharsets.UTF_8));
+                } else if (request instanceof dev.baton.engine.TimerRequest.ScheduleRetry retry) {
+                    String value = retry.instanceId() + '\u0000' + retry.stepId() + '\u0000' + RETRY;
                     store.put(key, value.getBytes(StandardCharsets.UTF_8));
                 } else {
                     store.delete(key);
@@ -370,7 +379,9 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                     String commandId = kv.key.substring(kv.key.indexOf('|') + 1);
                     String value = new String(kv.value, StandardCharsets.UTF_8);
                     int cut = value.indexOf('\u0000');
-                    due.add(new Due(kv.key, value.substring(0, cut), value.substring(cut + 1), commandId));
+                    int kind = value.indexOf('\u0000', cut + 1);
+                    due.add(new Due(kv.key, value.substring(0, cut), value.substring(cut + 1, kind < 0 ? value.length() : kind),
+                            commandId, kind >= 0 && value.substring(kind + 1).equals(RETRY)));
                 }
             }
             return due;

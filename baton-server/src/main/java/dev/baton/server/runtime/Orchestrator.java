@@ -59,6 +59,7 @@ public final class Orchestrator implements AutoCloseable {
     private final DefinitionRegistry definitions = new DefinitionRegistry();
     private final OrchestratorMetrics metrics;
     private KafkaStreams streams;
+    private HttpStepExecutor httpSteps;
     private KafkaProducer<String, byte[]> producer;
     private Tracing tracing = Tracing.off();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
@@ -116,6 +117,8 @@ public final class Orchestrator implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting", e);
         }
+        httpSteps = new HttpStepExecutor(settings, common());
+        httpSteps.start();
         return this;
     }
 
@@ -287,7 +290,7 @@ public final class Orchestrator implements AutoCloseable {
 
     private void createOwnTopics() {
         BatonTopics t = settings.topics();
-        createTopics(List.of(t.requests(), t.callbacks(), t.status(), t.deadLetters(), WorkflowDefinition.DEFAULT_RESULT_TOPIC),
+        createTopics(List.of(t.requests(), t.callbacks(), t.status(), t.deadLetters(), t.http(), WorkflowDefinition.DEFAULT_RESULT_TOPIC),
                 settings.partitions(), Map.of());
         createTopics(List.of(t.definitions()), 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         try (Admin admin = Admin.create(adminProperties())) {
@@ -382,6 +385,10 @@ public final class Orchestrator implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (httpSteps != null) {
+            httpSteps.close(); // calls in flight finish; their outcomes are written before the streams stop
+            httpSteps = null;
+        }
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
             streams = null;

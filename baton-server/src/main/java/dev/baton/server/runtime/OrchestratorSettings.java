@@ -20,6 +20,7 @@ public final class OrchestratorSettings {
     private Duration timerResolution = Duration.ofMillis(100);
     private int maxPayloadBytes = 1024 * 1024;
     private int streamThreads = 1;
+    private int httpConcurrency = 32;
     private boolean exactlyOnce = true;
     private Clock clock = Clock.systemUTC();
     private Map<String, Object> kafkaProperties = new HashMap<>();
@@ -47,6 +48,8 @@ public final class OrchestratorSettings {
     /** Records larger than this go to the dead-letter topic. */
     public int maxPayloadBytes() { return maxPayloadBytes; }
     public int streamThreads() { return streamThreads; }
+    /** How many HTTP steps' calls this process's HTTP executor makes at once (its batch size). */
+    public int httpConcurrency() { return httpConcurrency; }
     public boolean exactlyOnce() { return exactlyOnce; }
     public Clock clock() { return clock; }
     /** Client settings passed through to Kafka (TLS, SASL, tuning). */
@@ -74,6 +77,7 @@ public final class OrchestratorSettings {
     public OrchestratorSettings timerResolution(Duration v) { this.timerResolution = Objects.requireNonNull(v); return this; }
     public OrchestratorSettings maxPayloadBytes(int v) { this.maxPayloadBytes = positive(v, "maxPayloadBytes"); return this; }
     public OrchestratorSettings streamThreads(int v) { this.streamThreads = positive(v, "streamThreads"); return this; }
+    public OrchestratorSettings httpConcurrency(int v) { this.httpConcurrency = positive(v, "httpConcurrency"); return this; }
     public OrchestratorSettings exactlyOnce(boolean v) { this.exactlyOnce = v; return this; }
     public OrchestratorSettings clock(Clock v) { this.clock = Objects.requireNonNull(v); return this; }
     public OrchestratorSettings kafkaProperties(Map<String, Object> v) { this.kafkaProperties = new HashMap<>(v); return this; }

@@ -109,6 +109,36 @@ class OrchestratorTopologyTest {
     }
 
     @Test
+    void shouldSendAnHttpStepsCallToTheHttpTopicAndTheNextCallWhenItsBackoffIsOver() throws Exception {
+        driver.createInputTopic("baton.definitions", new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput(bytes("hook:0000000001"), bytes(DefinitionWriter.toJson(WorkflowDefinition.builder("hook").version(1)
+                        .step("call", s -> s.http(new dev.baton.definition.HttpStep("POST",
+                                dev.baton.definition.UrlTemplate.parse("http://127.0.0.1:9/hooks/{$.request.id}"), null, null,
+                                new dev.baton.definition.HttpRetry(2, Duration.ofSeconds(3), 2.0, Duration.ofSeconds(3), java.util.Set.of(503)))))
+                        .build())));
+        requests.pipeInput(bytes("h-1"), bytes("{\"workflow\":\"hook\",\"input\":{\"id\":\"a b\"}}"));
+        List<TestRecord<byte[], byte[]>> calls = read("baton.http");
+        assertThat(calls).hasSize(1);
+        JsonNode call = Json.mapper().readTree(calls.get(0).value());
+        assertThat(call.path("url").asText()).isEqualTo("http://127.0.0.1:9/hooks/a%20b");
+        assertThat(call.path("idempotencyKey").asText()).isEqualTo("h-1/call/1");
+        assertThat(call.path("callbackTopic").asText()).isEqualTo("baton.callbacks");
+        assertThat(header(calls.get(0), "ce_type")).isEqualTo("dev.baton.command.v1");
+
+        callbacks.pipeInput(bytes("h-1"), bytes("{\"commandId\":\"h-1/call/1\",\"instanceId\":\"h-1\",\"stepId\":\"call\","
+                + "\"status\":\"FAILED\",\"error\":{\"type\":\"HTTP_503\",\"message\":\"busy\"},\"retryable\":true}"));
+        assertThat(types(read("baton.status"))).contains("StepRetryScheduled").doesNotContain("StepFailed");
+        move(Duration.ofMillis(2900));
+        assertThat(read("baton.http")).isEmpty();
+        move(Duration.ofMillis(200));
+        List<TestRecord<byte[], byte[]>> again = read("baton.http");
+        assertThat(again).hasSize(1);
+        JsonNode second = Json.mapper().readTree(again.get(0).value());
+        assertThat(second.path("commandId").asText()).isEqualTo("h-1/call/2");
+        assertThat(second.path("idempotencyKey").asText()).isEqualTo("h-1/call/1");
+    }
+
+    @Test
     void shouldMergeAWorkersOwnOutcomeTopicIntoTheCallbackTopic() {
         var outcomes = driver.createInputTopic("shipping.outcomes", new ByteArraySerializer(), new ByteArraySerializer());
         String outcome = "{\"commandId\":\"i-6/first/1\",\"instanceId\":\"i-6\",\"stepId\":\"first\",\"status\":\"SUCCEEDED\"}";
