@@ -73,6 +73,9 @@ public final class OrchestratorMetrics {
             } else if (n instanceof Notification.CompensationStarted c) {
                 Counter.builder("baton.compensations.started").tag("workflow", workflow).tag("step", c.stepId())
                         .register(registry).increment();
+            } else if (n instanceof Notification.StepRetryScheduled r) {
+                Counter.builder("baton.step.retries").tag("workflow", workflow).tag("step", r.stepId())
+                        .description("Calls of HTTP steps that failed and are made again after a backoff").register(registry).increment();
             } else if (n instanceof Notification.IncidentRaised) {
                 Counter.builder("baton.incidents").tag("workflow", workflow).register(registry).increment();
             } else if (n instanceof Notification.OutcomeIgnored ignored) {
