@@ -95,7 +95,7 @@ export function mount(root, params) {
     const box = root.querySelector('#steps');
     box.innerHTML = String(html`${(instance.steps || []).map(s => html`<button type="button" class="step-chip${s.id === selected ? ' selected' : ''}"
         data-step-id="${s.id}" data-state="${s.state}" style="--c:${s.state === 'SKIPPED' ? '#cbd5e1' : `var(--st-${s.state})`}"
-        title="${s.topic || (s.workflow ? `workflow ${s.workflow}` : s.http ? `${s.http.method} ${s.http.url}` : '')}">
+        title="${target(s)}">
         <span class="sw"></span><span class="sid">${s.id}</span><span class="sst">${words(s.state)}</span>
         ${s.compensable ? html`<span class="undo" title="can be undone">↺</span>` : ''}</button>`)}`);
     for (const b of box.querySelectorAll('[data-step-id]')) b.addEventListener('click', () => select(b.dataset.stepId));
@@ -281,6 +281,16 @@ function callouts(i) {
   return html`${out}`;
 }
 
+/** What a step's command goes to: a worker's topic, a child workflow, or an endpoint Baton calls. */
+function target(s) {
+  return s.topic || (s.workflow ? `workflow ${s.workflow}` : s.http ? `${s.http.method} ${s.http.url}` : '');
+}
+
+/** Tries made: by the worker, or, for an HTTP step, Baton's own calls in this run. */
+function tries(s) {
+  return s.http ? `called ${s.workerAttempts}×` : `worker tried ${s.workerAttempts}×`;
+}
+
 function stepDetails(s, instance) {
   const comp = s.compensation;
   const canRetry = retryCandidates(instance).some(x => x.id === s.id);
@@ -291,7 +301,7 @@ function stepDetails(s, instance) {
         : s.http ? html`<dt>HTTP</dt><dd class="mono">${s.http.method} ${s.http.url}${s.nextCallAt ? html` <span class="muted">· next call ${dateTime(s.nextCallAt)}</span>` : ''}</dd>`
         : html`<dt>Topic</dt><dd class="mono">${s.topic || '–'}</dd>`}
       <dt>After</dt><dd>${(s.after || []).length ? s.after.map(a => html`<span class="chip">${a}</span>`) : html`<span class="muted">starts with the instance</span>`}</dd>
-      <dt>Attempt</dt><dd>${s.attempt || 0}${s.workerAttempts ? html` <span class="muted">· worker tried ${s.workerAttempts}×</span>` : ''}</dd>
+      <dt>Attempt</dt><dd>${s.attempt || 0}${s.workerAttempts ? html` <span class="muted">· ${tries(s)}</span>` : ''}</dd>
       <dt>Command</dt><dd class="mono small">${s.commandId || '–'}</dd>
       <dt>Started</dt><dd>${s.startedAt ? dateTime(s.startedAt) : html`<span class="muted">not yet</span>`}</dd>
       <dt>Finished</dt><dd>${s.finishedAt ? html`${dateTime(s.finishedAt)} <span class="muted">· ${duration(s.durationMs ?? between(s.startedAt, s.finishedAt))}</span>`
@@ -321,7 +331,7 @@ function timeline(i, live) {
       continue;
     }
     if (s.startedAt) {
-      add('StepStarted', s.startedAt, s.id, { title: 'started', sub: `attempt ${s.attempt || 1} · ${s.topic || ''}`, payload: ['input', s.input] });
+      add('StepStarted', s.startedAt, s.id, { title: 'started', sub: `attempt ${s.attempt || 1} · ${target(s)}`, payload: ['input', s.input] });
     }
     if (s.state === 'ABANDONED') {
       // In flight when the item failed or was cancelled: no outcome came (a late success would be compensated).
@@ -335,7 +345,7 @@ function timeline(i, live) {
         add('StepTimedOut', s.finishedAt, s.id, { title: 'timed out', bad: true, sub: 'no outcome within the step timeout' });
       } else {
         add('StepCompleted', s.finishedAt, s.id, { title: 'succeeded',
-          sub: `${duration(s.durationMs ?? between(s.startedAt, s.finishedAt))}${s.workerAttempts > 1 ? ` · worker tried ${s.workerAttempts}×` : ''}`,
+          sub: `${duration(s.durationMs ?? between(s.startedAt, s.finishedAt))}${s.workerAttempts > 1 ? ` · ${tries(s)}` : ''}`,
           payload: ['output', s.output] });
       }
     }
