@@ -59,7 +59,7 @@ final class ApiBench implements Callable<Integer> {
         report.put("instances", instances);
         System.out.println("API listing benchmark; logs in " + dir.resolve("logs"));
         try (Rig rig = Rig.start(bootstrapServers, dir, List.of("-Xmx1g"))) {
-            var options = new Rig.OrchestratorOptions(partitions, null, null, false, null, List.of(),
+            var options = new Rig.OrchestratorOptions(partitions, null, false, null, false, null, List.of(),
                     BenchCli.words(orchestratorJvmOptions), true, false, 4);
             try (Rig.Deployment d = rig.deploy(1, options);
                  RequestReply rr = new RequestReply(rig.bootstrap, d.requests(), d.results(), true,

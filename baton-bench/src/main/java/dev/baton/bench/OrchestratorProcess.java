@@ -40,6 +40,7 @@ public final class OrchestratorProcess implements Callable<Integer> {
     @Option(names = "--no-api", description = "Run without the HTTP API.") boolean noApi;
     @Option(names = "--deploy") Path deploy;
     @Option(names = "--commit-interval-ms") Long commitIntervalMs;
+    @Option(names = "--commit-on-interval-only") boolean commitOnIntervalOnly;
     @Option(names = "--stream-threads") Integer streamThreads;
     @Option(names = "--poll-ms") Long pollMs;
     @Option(names = "--at-least-once") boolean atLeastOnce;
@@ -66,6 +67,9 @@ public final class OrchestratorProcess implements Callable<Integer> {
                 .kafkaProperties(props);
         if (commitIntervalMs != null) {
             settings.commitInterval(Duration.ofMillis(commitIntervalMs));
+        }
+        if (commitOnIntervalOnly) {
+            settings.commitWhenDrained(false);
         }
         if (streamThreads != null) {
             settings.streamThreads(streamThreads);

@@ -74,7 +74,7 @@ final class Rig implements AutoCloseable {
     }
 
     /** How the orchestrator processes of a deployment run. */
-    record OrchestratorOptions(int partitions, Long commitIntervalMs, Long pollMs, boolean atLeastOnce, Integer streamThreads,
+    record OrchestratorOptions(int partitions, Long commitIntervalMs, boolean commitOnIntervalOnly, Long pollMs, boolean atLeastOnce, Integer streamThreads,
                                List<String> kafka, List<String> jvmOptions, boolean api, boolean jfr,
                                int workerConcurrency) {}
 
@@ -113,6 +113,9 @@ final class Rig implements AutoCloseable {
                 }
                 if (o.commitIntervalMs() != null) {
                     args.addAll(List.of("--commit-interval-ms", String.valueOf(o.commitIntervalMs())));
+                }
+                if (o.commitOnIntervalOnly()) {
+                    args.add("--commit-on-interval-only");
                 }
                 if (o.pollMs() != null) {
                     args.addAll(List.of("--poll-ms", String.valueOf(o.pollMs())));

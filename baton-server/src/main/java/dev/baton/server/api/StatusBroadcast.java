@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the status topic from its end and hands each notification (JSON text) to every subscriber: the source of
- * the dashboard's live updates. It reads every partition, so each process sees the whole cluster's activity.
+ * the dashboard's live updates. It reads every partition, so each process sees the whole cluster's activity, and
+ * reads only while someone subscribes.
  */
 final class StatusBroadcast implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusBroadcast.class);
@@ -37,9 +38,21 @@ final class StatusBroadcast implements AutoCloseable {
                 List<TopicPartition> partitions = new ArrayList<>();
                 consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
                 consumer.assign(partitions);
-                consumer.seekToEnd(partitions);
+                // Nobody watching, nothing fetched: under load the status topic carries about ten records per
+                // workflow, which every process would otherwise read and decode for no one.
+                consumer.pause(partitions);
+                boolean following = false;
                 while (running.get()) {
-                    for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    boolean watched = !subscribers.isEmpty();
+                    if (watched && !following) {
+                        consumer.seekToEnd(partitions);
+                        consumer.resume(partitions);
+                    } else if (!watched && following) {
+                        consumer.pause(partitions);
+                    }
+                    following = watched;
+                    // A short wait while paused: a new subscriber's feed starts within it.
+                    for (var record : consumer.poll(Duration.ofMillis(following ? 200 : 20))) {
                         String json = new String(record.value(), StandardCharsets.UTF_8);
                         for (Consumer<String> s : subscribers) {
                             try {

@@ -105,7 +105,14 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             // A bug must not stop every other instance on this partition; the record is kept for inspection.
             log.error("Could not process a record from {}; it goes to the dead-letter topic", topic, e);
             deadLetter(record, "internal error: " + e);
+        } finally {
+            DrainedInput.handled(context);
         }
+    }
+
+    @Override
+    public void close() {
+        DrainedInput.tasksChanged();
     }
 
     private void onRequest(Record<byte[], byte[]> record, String instanceId, Instance current, Instant now) {
@@ -165,7 +172,11 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
 
     private void fireDueTimers() {
         Instant now = settings.clock().instant();
-        for (TimerIndex.Due due : timers.dueAt(now)) {
+        List<TimerIndex.Due> dueTimers = timers.dueAt(now);
+        if (!dueTimers.isEmpty()) {
+            context.commit(); // what the timers decide is not waiting for any input to drain
+        }
+        for (TimerIndex.Due due : dueTimers) {
             timers.remove(due);
             if (due.isPurge()) {
                 Instance finished = load(due.instanceId());

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -360,17 +361,37 @@ public final class Orchestrator implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        if (settings.exactlyOnce() && settings.commitWhenDrained()) {
+            // Kafka Streams takes the most specific of these for its main consumer; the user's interceptors stay.
+            var kafka = settings.kafkaProperties();
+            String interceptors = ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG;
+            Object own = kafka.getOrDefault(StreamsConfig.mainConsumerPrefix(interceptors),
+                    kafka.getOrDefault(StreamsConfig.consumerPrefix(interceptors), kafka.get(interceptors)));
+            p.put(StreamsConfig.mainConsumerPrefix(interceptors), own == null || String.valueOf(own).isBlank()
+                    ? DrainedInput.class.getName() : own + "," + DrainedInput.class.getName());
+        }
         // A commit happens only between polls: a short poll keeps an idle thread from sitting on processed records.
         p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(settings.pollInterval().toMillis(), settings.commitInterval().toMillis())));
+        // A task reads requests and callbacks of its partition together. By default Kafka Streams holds the task back
+        // while one of them has records on the broker it has not fetched yet, to interleave the two by timestamp.
+        // Nothing in Baton depends on that order (an instance's events on each topic keep theirs, and which of an
+        // operator's request and a worker's outcome comes first is a race either way), and the wait is latency.
+        if (!settings.kafkaProperties().containsKey(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)) {
+            p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        }
         p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
         p.put("processing.exception.handler.global.enabled", true);
         settings.advertisedHttp().ifPresent(a -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, a));
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
-        p.put(StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
+        if (!settings.exactlyOnce()) {
+            // At-least-once records are read as soon as they are sent. Under exactly-once the commit flushes the
+            // producer, so Kafka Streams' own linger (100 ms) costs no latency and makes one batch per partition.
+            p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        }
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
         // Pattern sources pick up new outcome topics at the next metadata refresh.
-        p.put(StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.METADATA_MAX_AGE_CONFIG), 10_000);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 10_000);
         return p;
     }
 

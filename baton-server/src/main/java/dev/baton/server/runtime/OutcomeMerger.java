@@ -26,8 +26,15 @@ final class OutcomeMerger implements Processor<byte[], byte[], byte[], byte[]> {
         try {
             outcome = WorkerOutcome.parse(CloudEventRecords.message(record.headers(), record.value()));
         } catch (MalformedMessageException e) {
+            DrainedInput.handled(context);
             return;
         }
         context.forward(record.withKey(outcome.instanceId().getBytes(StandardCharsets.UTF_8)));
+        DrainedInput.handled(context);
+    }
+
+    @Override
+    public void close() {
+        DrainedInput.tasksChanged();
     }
 }

@@ -1,0 +1,92 @@
+package dev.baton.server.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DrainedInputTest {
+    final DrainedInput interceptor = new DrainedInput();
+    final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+
+    @AfterEach
+    void forget() {
+        DrainedInput.tasksChanged();
+    }
+
+    @Test
+    void requestsACommitWhenTheLastRecordOfThePollIsHandledAndNotBefore() {
+        interceptor.onConsume(records(3));
+
+        DrainedInput.handled(context);
+        DrainedInput.handled(context);
+        assertThat(context.committed()).as("two of three handled").isFalse();
+
+        DrainedInput.handled(context);
+        assertThat(context.committed()).as("all three handled").isTrue();
+    }
+
+    @Test
+    void countsRecordsOfEveryPollUntilAllAreHandled() {
+        interceptor.onConsume(records(2));
+        DrainedInput.handled(context);
+        interceptor.onConsume(records(2)); // Kafka Streams polls again before it drained: one record is still buffered
+        DrainedInput.handled(context);
+        DrainedInput.handled(context);
+        assertThat(context.committed()).isFalse();
+
+        DrainedInput.handled(context);
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void anEmptyPollRequestsNothing() {
+        interceptor.onConsume(records(0));
+        assertThat(DrainedInput.unhandled()).isZero();
+        assertThat(context.committed()).isFalse();
+    }
+
+    @Test
+    void aRecordNobodyCountedRequestsNoCommitSoThatAProcessorWithoutTheInterceptorCommitsOnItsInterval() {
+        DrainedInput.handled(context);
+        assertThat(context.committed()).isFalse();
+        assertThat(DrainedInput.unhandled()).isZero();
+    }
+
+    @Test
+    void aClosedTaskRestartsTheCount() {
+        interceptor.onConsume(records(5));
+        DrainedInput.tasksChanged();
+        assertThat(DrainedInput.unhandled()).isZero();
+
+        interceptor.onConsume(records(1));
+        DrainedInput.handled(context);
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void eachStreamThreadCountsItsOwnRecords() throws Exception {
+        interceptor.onConsume(records(1));
+        Thread other = new Thread(() -> interceptor.onConsume(records(7)));
+        other.start();
+        other.join();
+
+        DrainedInput.handled(context);
+        assertThat(context.committed()).isTrue();
+    }
+
+    private static ConsumerRecords<byte[], byte[]> records(int n) {
+        var partition = new TopicPartition("baton.callbacks", 0);
+        List<ConsumerRecord<byte[], byte[]>> list = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(new ConsumerRecord<>(partition.topic(), 0, i, new byte[0], new byte[0]));
+        }
+        return new ConsumerRecords<>(n == 0 ? Map.of() : Map.of(partition, list), Map.of());
+    }
+}
