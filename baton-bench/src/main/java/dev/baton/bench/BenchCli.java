@@ -70,8 +70,8 @@ public final class BenchCli implements Callable<Integer> {
     @Option(names = "--commit-interval-ms", description = "Override the orchestrator's commit interval.")
     Long commitIntervalMs;
 
-    @Option(names = "--commit-on-interval-only", description = "Commit the orchestrators' transactions only when the commit interval runs out, not as soon as their input is handled.")
-    boolean commitOnIntervalOnly;
+    @Option(names = "--commit-when-drained", description = "Have the orchestrators commit as soon as they have handled their input, not only every commit interval (OrchestratorSettings.commitWhenDrained).")
+    boolean commitWhenDrained;
 
     @Option(names = "--poll-ms", description = "Override the orchestrator's poll interval (Kafka Streams poll.ms).")
     Long pollMs;
@@ -199,7 +199,7 @@ public final class BenchCli implements Callable<Integer> {
         s.put("partitions", partitions);
         s.put("worker_concurrency", workerConcurrency);
         s.put("commit_interval_ms", commitIntervalMs);
-        s.put("commit_when_drained", !commitOnIntervalOnly && !atLeastOnce);
+        s.put("commit_when_drained", commitWhenDrained && !atLeastOnce);
         s.put("poll_ms", pollMs);
         s.put("stream_threads", streamThreads);
         s.put("kafka", kafka);
@@ -250,7 +250,7 @@ public final class BenchCli implements Callable<Integer> {
     }
 
     private Map<String, Object> runWith(Rig rig, int processes, double ceiling) throws Exception {
-        var options = new Rig.OrchestratorOptions(partitions, commitIntervalMs, commitOnIntervalOnly, pollMs, atLeastOnce, streamThreads, kafka,
+        var options = new Rig.OrchestratorOptions(partitions, commitIntervalMs, commitWhenDrained, pollMs, atLeastOnce, streamThreads, kafka,
                 words(orchestratorJvmOptions), !noApi, jfr, workerConcurrency);
         System.out.println("--- " + processes + " orchestrator process" + (processes == 1 ? "" : "es") + " ---");
         var r = new LinkedHashMap<String, Object>();

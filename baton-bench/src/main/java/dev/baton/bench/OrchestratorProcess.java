@@ -40,7 +40,7 @@ public final class OrchestratorProcess implements Callable<Integer> {
     @Option(names = "--no-api", description = "Run without the HTTP API.") boolean noApi;
     @Option(names = "--deploy") Path deploy;
     @Option(names = "--commit-interval-ms") Long commitIntervalMs;
-    @Option(names = "--commit-on-interval-only") boolean commitOnIntervalOnly;
+    @Option(names = "--commit-when-drained") boolean commitWhenDrained;
     @Option(names = "--stream-threads") Integer streamThreads;
     @Option(names = "--poll-ms") Long pollMs;
     @Option(names = "--at-least-once") boolean atLeastOnce;
@@ -68,8 +68,8 @@ public final class OrchestratorProcess implements Callable<Integer> {
         if (commitIntervalMs != null) {
             settings.commitInterval(Duration.ofMillis(commitIntervalMs));
         }
-        if (commitOnIntervalOnly) {
-            settings.commitWhenDrained(false);
+        if (commitWhenDrained) {
+            settings.commitWhenDrained(true);
         }
         if (streamThreads != null) {
             settings.streamThreads(streamThreads);

@@ -74,7 +74,7 @@ final class Rig implements AutoCloseable {
     }
 
     /** How the orchestrator processes of a deployment run. */
-    record OrchestratorOptions(int partitions, Long commitIntervalMs, boolean commitOnIntervalOnly, Long pollMs, boolean atLeastOnce, Integer streamThreads,
+    record OrchestratorOptions(int partitions, Long commitIntervalMs, boolean commitWhenDrained, Long pollMs, boolean atLeastOnce, Integer streamThreads,
                                List<String> kafka, List<String> jvmOptions, boolean api, boolean jfr,
                                int workerConcurrency) {}
 
@@ -114,8 +114,8 @@ final class Rig implements AutoCloseable {
                 if (o.commitIntervalMs() != null) {
                     args.addAll(List.of("--commit-interval-ms", String.valueOf(o.commitIntervalMs())));
                 }
-                if (o.commitOnIntervalOnly()) {
-                    args.add("--commit-on-interval-only");
+                if (o.commitWhenDrained()) {
+                    args.add("--commit-when-drained");
                 }
                 if (o.pollMs() != null) {
                     args.addAll(List.of("--poll-ms", String.valueOf(o.pollMs())));

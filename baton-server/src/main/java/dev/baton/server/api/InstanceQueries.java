@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -42,19 +43,36 @@ final class InstanceQueries {
 
     record Page(int total, List<Instance> items) {}
 
-    /** Matching instances, newest first. */
+    private static final Comparator<Instance> NEWEST_FIRST =
+            Comparator.comparing(Instance::startedAt, Comparator.nullsLast(Comparator.reverseOrder()))
+                    .thenComparing(Instance::instanceId);
+
+    /**
+     * Matching instances, newest first. Only the first {@code offset + limit} are held while the store is read (in a
+     * heap whose head is the last of them), so that listing a store of millions of finished instances needs memory
+     * for one page, not for every match.
+     */
     Page page(Filter filter, int offset, int limit) {
-        var matches = new ArrayList<Instance>();
+        int keep = (int) Math.min((long) offset + limit, Integer.MAX_VALUE);
+        var firstOnes = new PriorityQueue<Instance>(Math.min(keep, 1024) + 1, NEWEST_FIRST.reversed());
+        int[] total = {0};
         Predicate<Instance> test = filter.predicate();
         orchestrator.forEachLocalInstance(i -> {
-            if (test.test(i)) {
-                matches.add(i);
+            if (!test.test(i)) {
+                return;
+            }
+            total[0]++;
+            if (firstOnes.size() < keep) {
+                firstOnes.add(i);
+            } else if (keep > 0 && NEWEST_FIRST.compare(i, firstOnes.peek()) < 0) {
+                firstOnes.poll();
+                firstOnes.add(i);
             }
         });
-        matches.sort(Comparator.comparing(Instance::startedAt, Comparator.nullsLast(Comparator.reverseOrder()))
-                .thenComparing(Instance::instanceId));
-        int from = Math.min(offset, matches.size());
-        return new Page(matches.size(), List.copyOf(matches.subList(from, Math.min(from + limit, matches.size()))));
+        var sorted = new ArrayList<>(firstOnes);
+        sorted.sort(NEWEST_FIRST);
+        int from = Math.min(offset, sorted.size());
+        return new Page(total[0], List.copyOf(sorted.subList(from, sorted.size())));
     }
 
     List<String> ids(Filter filter) {

@@ -44,6 +44,7 @@ final class RunningBaton implements AutoCloseable {
                     .advertisedHttp(http.advertised())
                     .retention(retention)
                     .tracing(traces)
+                    .commitWhenDrained(cluster.commitWhenDrained)
                     .kafkaProperties(cluster.kafkaProperties());
             out.println("Starting the orchestrator against " + bootstrap);
             orchestrator = new Orchestrator(settings, OrchestratorMetrics.prometheus()).start(Duration.ofSeconds(120));

@@ -9,14 +9,17 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
  * Tells a stream thread's processors when they have handled every record its consumer handed over, so that the
- * transaction commits then rather than when the commit interval runs out.
+ * transaction commits then rather than when the commit interval runs out ({@link OrchestratorSettings#commitWhenDrained}).
  *
  * <p>Why: under exactly-once nothing an orchestrator writes is visible before its transaction commits, and the
- * workflow crosses the orchestrator four times (request, A's outcome, the join, D's outcome). With a fixed interval
- * every crossing waits for half an interval on average; a short interval makes Kafka Streams commit after every few
- * records, which costs most of the throughput (it also halves its per-task batch after each commit). Committing when
- * the input is drained gives both: at low load each record commits at once; under load a commit covers everything the
- * last poll returned, so batches grow with the load. The commit interval stays as the longest a transaction stays open.
+ * workflow crosses the orchestrator four times (request, A's outcome, the join, D's outcome); with a fixed interval
+ * every crossing waits for half an interval on average. A short interval is no way out: Kafka Streams then commits
+ * after every few records and halves its per-task batch after each commit, which costs most of the throughput.
+ * Committing when the input is drained makes each decision visible a few milliseconds after its input arrived at low
+ * load (about a third of the interval-only latency in the benchmark). Under steady load it commits much more often
+ * than every interval, which cost about a fifth of the throughput and made queues at half load much longer there,
+ * so it is not the default. Rules that tried to commit at once only when the thread was idle (a spacing between
+ * commits, an empty poll, a poll that had to wait) did not keep the gain at low load (docs/benchmarks.md).
  *
  * <p>How: this class is the main consumer's interceptor and counts, per stream thread, the records each poll returns;
  * {@link #handled} counts them off as processors finish them. Kafka Streams polls only after its tasks have processed

@@ -16,7 +16,7 @@ public final class OrchestratorSettings {
     private int partitions = 3;
     private short replicationFactor = 1;
     private Duration commitInterval = Duration.ofMillis(20);
-    private boolean commitWhenDrained = true;
+    private boolean commitWhenDrained = false;
     private Duration pollInterval = Duration.ofMillis(5);
     private Duration timerResolution = Duration.ofMillis(100);
     private int maxPayloadBytes = 1024 * 1024;
@@ -38,14 +38,14 @@ public final class OrchestratorSettings {
     public int partitions() { return partitions; }
     public short replicationFactor() { return replicationFactor; }
     /**
-     * How long a transaction may stay open. With {@link #commitWhenDrained()} (the default) most transactions commit
-     * sooner, as soon as the input is handled; without it, every one lasts this long, which makes half of it the
-     * average wait of each orchestrator hop under exactly-once.
+     * How often a transaction commits: the floor of each orchestrator hop's latency under exactly-once (half of it on
+     * average), unless {@link #commitWhenDrained()} commits sooner.
      */
     public Duration commitInterval() { return commitInterval; }
     /**
-     * Under exactly-once, commit as soon as a stream thread has handled everything its last poll returned (see
-     * {@link DrainedInput}): at low load each decision is visible at once, under load a commit covers a whole poll.
+     * Under exactly-once, also commit as soon as a stream thread has handled everything its last poll returned (see
+     * {@link DrainedInput}). Off by default: it made low-load latency about three times lower, and cost about a fifth
+     * of the throughput and much longer queues at half load (docs/benchmarks.md).
      */
     public boolean commitWhenDrained() { return commitWhenDrained; }
     /**

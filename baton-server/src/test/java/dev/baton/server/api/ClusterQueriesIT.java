@@ -55,6 +55,18 @@ class ClusterQueriesIT {
                 assertThat(json(portA, "/api/waiting").get(0).path("waiting").asInt()).isEqualTo(12);
                 var page = json(portA, "/api/instances?workflow=shared&limit=5&offset=10");
                 assertThat(page.path("items").size()).isEqualTo(2);
+                // Pages are slices of one newest-first order, across processes and within one.
+                for (String scope : List.of("", "&scope=local")) {
+                    List<String> all = json(portA, "/api/instances?workflow=shared" + scope).path("items").findValuesAsText("instanceId");
+                    for (int offset = 0; offset <= all.size(); offset++) {
+                        for (int limit : List.of(1, 3, 12)) {
+                            var slice = json(portA, "/api/instances?workflow=shared&limit=" + limit + "&offset=" + offset + scope);
+                            assertThat(slice.path("items").findValuesAsText("instanceId")).as("offset %d limit %d %s", offset, limit, scope)
+                                    .isEqualTo(all.subList(offset, Math.min(offset + limit, all.size())));
+                            assertThat(slice.path("total").asInt()).isEqualTo(all.size());
+                        }
+                    }
+                }
             }
         }
     }
