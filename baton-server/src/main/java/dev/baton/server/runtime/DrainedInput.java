@@ -17,9 +17,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * after every few records and halves its per-task batch after each commit, which costs most of the throughput.
  * Committing when the input is drained makes each decision visible a few milliseconds after its input arrived at low
  * load (about a third of the interval-only latency in the benchmark). Under steady load it commits much more often
- * than every interval, which cost about a fifth of the throughput and made queues at half load much longer there,
- * so it is not the default. Rules that tried to commit at once only when the thread was idle (a spacing between
- * commits, an empty poll, a poll that had to wait) did not keep the gain at low load (docs/benchmarks.md).
+ * than every interval, which cost about a fifth of the throughput there, so it is not the default. Rules that tried
+ * to commit at once only when the thread was idle (a spacing between commits, an empty poll, a poll that had to
+ * wait) did not keep the gain at low load (docs/benchmarks.md).
  *
  * <p>How: this class is the main consumer's interceptor and counts, per stream thread, the records each poll returns;
  * {@link #handled} counts them off as processors finish them. Kafka Streams polls only after its tasks have processed

@@ -45,7 +45,7 @@ public final class OrchestratorSettings {
     /**
      * Under exactly-once, also commit as soon as a stream thread has handled everything its last poll returned (see
      * {@link DrainedInput}). Off by default: it made low-load latency about three times lower, and cost about a fifth
-     * of the throughput and much longer queues at half load (docs/benchmarks.md).
+     * of the throughput (docs/benchmarks.md).
      */
     public boolean commitWhenDrained() { return commitWhenDrained; }
     /**
