@@ -174,7 +174,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         Instant now = settings.clock().instant();
         List<TimerIndex.Due> dueTimers = timers.dueAt(now);
         if (!dueTimers.isEmpty()) {
-            context.commit(); // what the timers decide is not waiting for any input to drain
+            context.commit(); // what the timers decide is visible at once, not at the next commit interval
         }
         for (TimerIndex.Due due : dueTimers) {
             timers.remove(due);

@@ -22,15 +22,14 @@ final class OutcomeMerger implements Processor<byte[], byte[], byte[], byte[]> {
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        WorkerOutcome outcome;
         try {
-            outcome = WorkerOutcome.parse(CloudEventRecords.message(record.headers(), record.value()));
+            WorkerOutcome outcome = WorkerOutcome.parse(CloudEventRecords.message(record.headers(), record.value()));
+            context.forward(record.withKey(outcome.instanceId().getBytes(StandardCharsets.UTF_8)));
         } catch (MalformedMessageException e) {
+            // not a Baton outcome: skipped
+        } finally {
             DrainedInput.handled(context);
-            return;
         }
-        context.forward(record.withKey(outcome.instanceId().getBytes(StandardCharsets.UTF_8)));
-        DrainedInput.handled(context);
     }
 
     @Override
