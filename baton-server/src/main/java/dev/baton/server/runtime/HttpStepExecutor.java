@@ -31,7 +31,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Headers;
@@ -61,6 +60,7 @@ final class HttpStepExecutor implements AutoCloseable {
 
     private final OrchestratorSettings settings;
     private final Map<String, Object> kafka;
+    private final Map<String, Object> producerProperties;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     private final ExecutorService callbacks = Executors.newCachedThreadPool(r -> {
@@ -76,9 +76,14 @@ final class HttpStepExecutor implements AutoCloseable {
     private Thread thread;
     private volatile KafkaConsumer<String, byte[]> consumer;
 
-    HttpStepExecutor(OrchestratorSettings settings, Map<String, Object> kafka) {
+    /**
+     * @param kafka the client settings every Baton client starts from
+     * @param producerProperties the settings of the orchestrator's own producer, which the outcomes are written with
+     */
+    HttpStepExecutor(OrchestratorSettings settings, Map<String, Object> kafka, Map<String, Object> producerProperties) {
         this.settings = settings;
         this.kafka = kafka;
+        this.producerProperties = producerProperties;
         this.clock = settings.clock();
     }
 
@@ -94,7 +99,7 @@ final class HttpStepExecutor implements AutoCloseable {
     private void run() {
         while (running.get()) {
             try (var c = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
-                    var producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer())) {
+                    var producer = new KafkaProducer<>(producerProperties, new StringSerializer(), new ByteArraySerializer())) {
                 consumer = c;
                 c.subscribe(List.of(settings.topics().http()));
                 while (running.get()) {
@@ -243,14 +248,6 @@ final class HttpStepExecutor implements AutoCloseable {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.httpConcurrency());
         // A batch takes at most the longest call; keep well within the poll interval.
         p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(5).toMillis());
-        return p;
-    }
-
-    private Map<String, Object> producerProperties() {
-        var p = new HashMap<>(kafka);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         return p;
     }
 

@@ -118,7 +118,7 @@ public final class Orchestrator implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting", e);
         }
-        httpSteps = new HttpStepExecutor(settings, common());
+        httpSteps = new HttpStepExecutor(settings, common(), producerProperties());
         httpSteps.start();
         return this;
     }
