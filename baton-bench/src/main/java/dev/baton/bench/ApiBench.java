@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,16 +20,29 @@ import picocli.CommandLine.Option;
  * {@code --instances} workflows to completion (business keys {@code k0}..{@code k99}), then times sequential
  * {@code GET /api/instances} queries: unfiltered first page, filtered by status, filtered by business key.
  */
-@Command(name = "api", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Time GET /api/instances (first page, and filtered) against an orchestrator holding --instances instances.")
+@Command(
+        name = "api",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Time GET /api/instances (first page, and filtered) against an orchestrator holding --instances instances.")
 final class ApiBench implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Use this Kafka cluster instead of starting a broker.")
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster instead of starting a broker.")
     String bootstrapServers;
 
-    @Option(names = "--instances", defaultValue = "10000", description = "Instances the orchestrator holds (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--instances",
+            defaultValue = "10000",
+            description = "Instances the orchestrator holds (default ${DEFAULT-VALUE}).")
     int instances;
 
-    @Option(names = "--requests", defaultValue = "200", description = "Timed requests per query, after 20 untimed ones (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--requests",
+            defaultValue = "200",
+            description = "Timed requests per query, after 20 untimed ones (default ${DEFAULT-VALUE}).")
     int requests;
 
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions (default ${DEFAULT-VALUE}).")
@@ -59,13 +71,28 @@ final class ApiBench implements Callable<Integer> {
         report.put("instances", instances);
         System.out.println("API listing benchmark; logs in " + dir.resolve("logs"));
         try (Rig rig = Rig.start(bootstrapServers, dir, List.of("-Xmx1g"))) {
-            var options = new Rig.OrchestratorOptions(partitions, null, false, null, false, null, List.of(),
-                    BenchCli.words(orchestratorJvmOptions), true, false, 4);
+            var options = new Rig.OrchestratorOptions(
+                    partitions,
+                    null,
+                    false,
+                    null,
+                    false,
+                    null,
+                    List.of(),
+                    BenchCli.words(orchestratorJvmOptions),
+                    true,
+                    false,
+                    4);
             try (Rig.Deployment d = rig.deploy(1, options);
-                 RequestReply rr = new RequestReply(rig.bootstrap, d.requests(), d.results(), true,
-                         id -> RequestReply.utf8("{\"workflow\":\"" + Rig.WORKFLOW + "\",\"input\":{\"n\":1},\"businessKey\":\"k"
-                                 + Math.floorMod(id.hashCode(), 100) + "\"}"),
-                         v -> true)) {
+                    RequestReply rr = new RequestReply(
+                            rig.bootstrap,
+                            d.requests(),
+                            d.results(),
+                            true,
+                            id -> RequestReply.utf8(
+                                    "{\"workflow\":\"" + Rig.WORKFLOW + "\",\"input\":{\"n\":1},\"businessKey\":\"k"
+                                            + Math.floorMod(id.hashCode(), 100) + "\"}"),
+                            v -> true)) {
                 try (var p = new Progress("filling", 0, rr::completed, () -> "of " + instances)) {
                     rr.closedLoop("api-", 500, () -> rr.sent() >= instances);
                     int missing = rr.drain(Duration.ofSeconds(120));
@@ -74,11 +101,16 @@ final class ApiBench implements Callable<Integer> {
                     }
                 }
                 String base = "http://127.0.0.1:" + d.apiPorts.get(0);
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                HttpClient http = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build();
                 String total = get(http, base + "/api/instances?limit=1").body();
-                System.out.println("The orchestrator holds: " + total.substring(0, Math.min(total.length(), 60)) + "...");
+                System.out.println(
+                        "The orchestrator holds: " + total.substring(0, Math.min(total.length(), 60)) + "...");
                 var queries = new LinkedHashMap<String, Object>();
-                for (String q : List.of("/api/instances?limit=100", "/api/instances?status=COMPLETED&limit=100",
+                for (String q : List.of(
+                        "/api/instances?limit=100",
+                        "/api/instances?status=COMPLETED&limit=100",
                         "/api/instances?workflow=" + Rig.WORKFLOW + "&businessKey=k7&limit=100")) {
                     for (int i = 0; i < 20; i++) {
                         get(http, base + q);
@@ -113,10 +145,15 @@ final class ApiBench implements Callable<Integer> {
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
-        var response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
+        var response = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(60))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    "GET " + url + " answered " + response.statusCode() + ": " + response.body());
         }
         return response;
     }

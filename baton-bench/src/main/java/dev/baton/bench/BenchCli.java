@@ -25,52 +25,103 @@ import picocli.CommandLine.Option;
  * {@code --concurrency} workflows in flight, then end-to-end latency (request written → result read) at a low fixed
  * rate and at half the measured throughput, plus each orchestrator's CPU and heap.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         subcommands = {ApiBench.class, TransactionBench.class},
         description = {
             "Benchmark Baton end to end: the A -> (B || C) -> D workflow with no-op SDK workers, against the ceiling of",
-            "plain Kafka request-reply round trips on the same broker. Orchestrators run as separate processes."})
+            "plain Kafka request-reply round trips on the same broker. Orchestrators run as separate processes."
+        })
 public final class BenchCli implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Use this Kafka cluster instead of starting a broker.")
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster instead of starting a broker.")
     String bootstrapServers;
 
-    @Option(names = "--duration", defaultValue = "30", paramLabel = "SECONDS", description = "Throughput measurement time, after the warm-up (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--duration",
+            defaultValue = "30",
+            paramLabel = "SECONDS",
+            description = "Throughput measurement time, after the warm-up (default ${DEFAULT-VALUE}).")
     int duration;
 
-    @Option(names = "--workflows", paramLabel = "N", description = "End the throughput measurement after N completed workflows instead of after --duration.")
+    @Option(
+            names = "--workflows",
+            paramLabel = "N",
+            description = "End the throughput measurement after N completed workflows instead of after --duration.")
     Long workflows;
 
-    @Option(names = "--concurrency", defaultValue = "1000", paramLabel = "N", description = "Workflows in flight while measuring throughput and the ceiling (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "1000",
+            paramLabel = "N",
+            description = "Workflows in flight while measuring throughput and the ceiling (default ${DEFAULT-VALUE}).")
     int concurrency;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures to this file as JSON.")
     Path json;
 
-    @Option(names = "--warmup", defaultValue = "30", paramLabel = "SECONDS", description = "Warm-up before measuring: the load rises to --concurrency in flight over its first half (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "30",
+            paramLabel = "SECONDS",
+            description =
+                    "Warm-up before measuring: the load rises to --concurrency in flight over its first half (default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--latency-duration", defaultValue = "30", paramLabel = "SECONDS", description = "Length of each latency measurement (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--latency-duration",
+            defaultValue = "30",
+            paramLabel = "SECONDS",
+            description = "Length of each latency measurement (default ${DEFAULT-VALUE}).")
     int latencyDuration;
 
-    @Option(names = "--low-rate", defaultValue = "20", paramLabel = "PER_SECOND", description = "Workflows started per second for the low-load latency (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--low-rate",
+            defaultValue = "20",
+            paramLabel = "PER_SECOND",
+            description = "Workflows started per second for the low-load latency (default ${DEFAULT-VALUE}).")
     double lowRate;
 
-    @Option(names = "--ceiling-duration", defaultValue = "15", paramLabel = "SECONDS", description = "Ceiling measurement time, after 10 s of warm-up; 0 skips it (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ceiling-duration",
+            defaultValue = "15",
+            paramLabel = "SECONDS",
+            description = "Ceiling measurement time, after 10 s of warm-up; 0 skips it (default ${DEFAULT-VALUE}).")
     int ceilingDuration;
 
-    @Option(names = "--orchestrators", defaultValue = "1,2", split = ",", paramLabel = "N[,N...]", description = "Orchestrator process counts to measure, each in a run of its own (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--orchestrators",
+            defaultValue = "1,2",
+            split = ",",
+            paramLabel = "N[,N...]",
+            description =
+                    "Orchestrator process counts to measure, each in a run of its own (default ${DEFAULT-VALUE}).")
     List<Integer> orchestrators;
 
-    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the requests, callbacks and command topics (default ${DEFAULT-VALUE}, as `baton server`).")
+    @Option(
+            names = "--partitions",
+            defaultValue = "3",
+            description =
+                    "Partitions of the requests, callbacks and command topics (default ${DEFAULT-VALUE}, as `baton server`).")
     int partitions;
 
-    @Option(names = "--worker-concurrency", defaultValue = "4", description = "Handler threads of each no-op worker (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--worker-concurrency",
+            defaultValue = "4",
+            description = "Handler threads of each no-op worker (default ${DEFAULT-VALUE}).")
     int workerConcurrency;
 
     @Option(names = "--commit-interval-ms", description = "Override the orchestrator's commit interval.")
     Long commitIntervalMs;
 
-    @Option(names = "--commit-when-drained", description = "Have the orchestrators commit as soon as they have handled their input, not only every commit interval (OrchestratorSettings.commitWhenDrained).")
+    @Option(
+            names = "--commit-when-drained",
+            description =
+                    "Have the orchestrators commit as soon as they have handled their input, not only every commit interval (OrchestratorSettings.commitWhenDrained).")
     boolean commitWhenDrained;
 
     @Option(names = "--poll-ms", description = "Override the orchestrator's poll interval (Kafka Streams poll.ms).")
@@ -79,31 +130,55 @@ public final class BenchCli implements Callable<Integer> {
     @Option(names = "--stream-threads", description = "Override the orchestrator's stream threads.")
     Integer streamThreads;
 
-    @Option(names = "--at-least-once", description = "Run the orchestrators with at-least-once processing instead of exactly-once.")
+    @Option(
+            names = "--at-least-once",
+            description = "Run the orchestrators with at-least-once processing instead of exactly-once.")
     boolean atLeastOnce;
 
-    @Option(names = "--kafka", paramLabel = "NAME=VALUE", description = "A Kafka client or Streams property for the orchestrators (e.g. max.task.idle.ms=-1); repeatable. Settings Baton makes itself (commit and poll interval, the Streams producer's linger.ms, ...) override these.")
+    @Option(
+            names = "--kafka",
+            paramLabel = "NAME=VALUE",
+            description =
+                    "A Kafka client or Streams property for the orchestrators (e.g. max.task.idle.ms=-1); repeatable. Settings Baton makes itself (commit and poll interval, the Streams producer's linger.ms, ...) override these.")
     List<String> kafka = new ArrayList<>();
 
     @Option(names = "--no-api", description = "Run the orchestrators without their HTTP API.")
     boolean noApi;
 
-    @Option(names = "--orchestrator-jvm-options", defaultValue = "-Xmx512m", paramLabel = "OPTIONS", description = "JVM options of the orchestrator processes (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--orchestrator-jvm-options",
+            defaultValue = "-Xmx512m",
+            paramLabel = "OPTIONS",
+            description = "JVM options of the orchestrator processes (default ${DEFAULT-VALUE}).")
     String orchestratorJvmOptions;
 
-    @Option(names = "--broker-jvm-options", defaultValue = "-Xmx1g", paramLabel = "OPTIONS", description = "JVM options of the broker process (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--broker-jvm-options",
+            defaultValue = "-Xmx1g",
+            paramLabel = "OPTIONS",
+            description = "JVM options of the broker process (default ${DEFAULT-VALUE}).")
     String brokerJvmOptions;
 
-    @Option(names = "--jfr", description = "Record a JFR profile of each orchestrator process (in the work directory's logs).")
+    @Option(
+            names = "--jfr",
+            description = "Record a JFR profile of each orchestrator process (in the work directory's logs).")
     boolean jfr;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", description = "Where data and logs go (default: a new directory under the temp directory).")
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
+            description = "Where data and logs go (default: a new directory under the temp directory).")
     Path workDir;
 
     @Option(names = "--keep-data", description = "Keep the broker's and orchestrators' data after the run.")
     boolean keepData;
 
-    @Option(names = "--wait-for-quiet", defaultValue = "0", paramLabel = "LOAD", description = "Before starting, wait (up to 10 min) until the 1-minute load average is below LOAD (default: do not wait).")
+    @Option(
+            names = "--wait-for-quiet",
+            defaultValue = "0",
+            paramLabel = "LOAD",
+            description =
+                    "Before starting, wait (up to 10 min) until the 1-minute load average is below LOAD (default: do not wait).")
     double waitForQuiet;
 
     public static void main(String[] args) {
@@ -131,7 +206,8 @@ public final class BenchCli implements Callable<Integer> {
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (Cpu.loadAverage() >= threshold && System.nanoTime() < deadline) {
-            System.err.printf("  waiting for a quiet machine: load average %.2f (want < %.2f)%n", Cpu.loadAverage(), threshold);
+            System.err.printf(
+                    "  waiting for a quiet machine: load average %.2f (want < %.2f)%n", Cpu.loadAverage(), threshold);
             Thread.sleep(15_000);
         }
     }
@@ -150,7 +226,10 @@ public final class BenchCli implements Callable<Integer> {
         report.put("settings", settings());
         System.out.println("Baton benchmark: A -> (B || C) -> D with no-op workers; logs in " + dir.resolve("logs"));
         try (Rig rig = Rig.start(bootstrapServers, dir, words(brokerJvmOptions))) {
-            System.out.println("Kafka at " + rig.bootstrap + (rig.broker() == null ? "" : " (broker process " + rig.broker().pid() + ")"));
+            System.out.println("Kafka at " + rig.bootstrap
+                    + (rig.broker() == null
+                            ? ""
+                            : " (broker process " + rig.broker().pid() + ")"));
             double ceiling = Double.NaN;
             if (ceilingDuration > 0) {
                 ceiling = ceiling(rig);
@@ -175,7 +254,8 @@ public final class BenchCli implements Callable<Integer> {
             report.put("by_orchestrator_processes", byCount);
         } finally {
             if (!keepData) {
-                Files.walk(dir).sorted(java.util.Comparator.reverseOrder())
+                Files.walk(dir)
+                        .sorted(java.util.Comparator.reverseOrder())
                         .filter(p -> !p.startsWith(dir.resolve("logs")) && !p.equals(dir))
                         .forEach(p -> p.toFile().delete());
             }
@@ -224,12 +304,13 @@ public final class BenchCli implements Callable<Integer> {
         rig.createTopics(List.of(ping, pong), partitions);
         byte[] payload = RequestReply.utf8("{\"workflow\":\"bench\",\"input\":{}}");
         try (Echo echo = new Echo(rig.bootstrap, ping, pong, "bench" + n + "-echo");
-             RequestReply rr = new RequestReply(rig.bootstrap, ping, pong, false, id -> payload, v -> true)) {
+                RequestReply rr = new RequestReply(rig.bootstrap, ping, pong, false, id -> payload, v -> true)) {
             echo.awaitAssignment(Duration.ofSeconds(60));
             long warmEnd = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             long[] mark = new long[2];
             long end = warmEnd + Duration.ofSeconds(ceilingDuration).toNanos();
-            try (var p = new Progress("ceiling", 10 + ceilingDuration, rr::completed, () -> "in flight " + rr.inFlight())) {
+            try (var p =
+                    new Progress("ceiling", 10 + ceilingDuration, rr::completed, () -> "in flight " + rr.inFlight())) {
                 rr.closedLoop("c-", concurrency, () -> {
                     long now = System.nanoTime();
                     if (mark[0] == 0 && now >= warmEnd) {
@@ -243,21 +324,37 @@ public final class BenchCli implements Callable<Integer> {
             double seconds = (System.nanoTime() - mark[1]) / 1e9;
             rr.drain(Duration.ofSeconds(30));
             double perSecond = done / seconds;
-            System.out.printf("Ceiling: %,.0f plain request-reply round trips/s (%d in flight) = %,.0f workflows/s at 5 round trips each%n",
+            System.out.printf(
+                    "Ceiling: %,.0f plain request-reply round trips/s (%d in flight) = %,.0f workflows/s at 5 round trips each%n",
                     perSecond, concurrency, perSecond / 5);
             return perSecond;
         }
     }
 
     private Map<String, Object> runWith(Rig rig, int processes, double ceiling) throws Exception {
-        var options = new Rig.OrchestratorOptions(partitions, commitIntervalMs, commitWhenDrained, pollMs, atLeastOnce, streamThreads, kafka,
-                words(orchestratorJvmOptions), !noApi, jfr, workerConcurrency);
+        var options = new Rig.OrchestratorOptions(
+                partitions,
+                commitIntervalMs,
+                commitWhenDrained,
+                pollMs,
+                atLeastOnce,
+                streamThreads,
+                kafka,
+                words(orchestratorJvmOptions),
+                !noApi,
+                jfr,
+                workerConcurrency);
         System.out.println("--- " + processes + " orchestrator process" + (processes == 1 ? "" : "es") + " ---");
         var r = new LinkedHashMap<String, Object>();
         try (Rig.Deployment d = rig.deploy(processes, options);
-             RequestReply rr = new RequestReply(rig.bootstrap, d.requests(), d.results(), true,
-                     id -> RequestReply.utf8("{\"workflow\":\"" + Rig.WORKFLOW + "\",\"input\":{}}"),
-                     v -> new String(v, java.nio.charset.StandardCharsets.UTF_8).contains("\"status\":\"SUCCEEDED\""))) {
+                RequestReply rr = new RequestReply(
+                        rig.bootstrap,
+                        d.requests(),
+                        d.results(),
+                        true,
+                        id -> RequestReply.utf8("{\"workflow\":\"" + Rig.WORKFLOW + "\",\"input\":{}}"),
+                        v -> new String(v, java.nio.charset.StandardCharsets.UTF_8)
+                                .contains("\"status\":\"SUCCEEDED\""))) {
             var pids = new ArrayList<Long>();
             d.orchestrators.forEach(c -> pids.add(c.pid()));
             if (rig.broker() != null) {
@@ -272,7 +369,10 @@ public final class BenchCli implements Callable<Integer> {
             Cpu[] cpu = new Cpu[1];
             Latencies loaded = new Latencies();
             String[] phase = {"warm-up"};
-            try (var p = new Progress("throughput", warmup + (workflows == null ? duration : 0), rr::completed,
+            try (var p = new Progress(
+                    "throughput",
+                    warmup + (workflows == null ? duration : 0),
+                    rr::completed,
                     () -> phase[0] + ", in flight " + rr.inFlight())) {
                 rr.closedLoop("t-", concurrency, Duration.ofSeconds(warmup).dividedBy(2), () -> {
                     long now = System.nanoTime();
@@ -305,7 +405,8 @@ public final class BenchCli implements Callable<Integer> {
             r.put("throughput_workflows", done);
             r.put("throughput_seconds", Cpu.round2(seconds));
             r.put("latency_at_full_load_ms", loaded.summary());
-            System.out.printf("Throughput: %,.0f workflows/s (%,d in %.1f s, %d in flight); latency at that load: %s%n",
+            System.out.printf(
+                    "Throughput: %,.0f workflows/s (%,d in %.1f s, %d in flight); latency at that load: %s%n",
                     throughput, done, seconds, concurrency, Latencies.format(loaded.summary()));
             if (!Double.isNaN(ceiling)) {
                 double ratio = throughput / (ceiling / 5);
@@ -322,8 +423,14 @@ public final class BenchCli implements Callable<Integer> {
                 m.put("gc_count", heaps.get(i).get("gcCount"));
                 m.put("gc_ms", heaps.get(i).get("gcMillis"));
                 processesReport.add(m);
-                System.out.printf("  orchestrator %d: %.2f cores, heap peak %s MB (committed %s MB), GC %s times / %s ms so far%n",
-                        i + 1, cores[i], m.get("heap_peak_mb"), m.get("heap_committed_mb"), m.get("gc_count"), m.get("gc_ms"));
+                System.out.printf(
+                        "  orchestrator %d: %.2f cores, heap peak %s MB (committed %s MB), GC %s times / %s ms so far%n",
+                        i + 1,
+                        cores[i],
+                        m.get("heap_peak_mb"),
+                        m.get("heap_committed_mb"),
+                        m.get("gc_count"),
+                        m.get("gc_ms"));
             }
             int k = d.orchestrators.size();
             var cpuReport = new LinkedHashMap<String, Object>();
@@ -335,7 +442,8 @@ public final class BenchCli implements Callable<Integer> {
             r.put("cpu_during_throughput", cpuReport);
             System.out.printf("  CPU during the measurement: %s (machine busy %.0f%%)%n", cpuReport, machine * 100);
             if (missing > 0 || rr.failed() > 0) {
-                System.out.printf("  WARNING: %d workflows did not finish within 60 s, %d failed%n", missing, rr.failed());
+                System.out.printf(
+                        "  WARNING: %d workflows did not finish within 60 s, %d failed%n", missing, rr.failed());
             }
             r.put("unfinished", missing);
 
@@ -350,8 +458,9 @@ public final class BenchCli implements Callable<Integer> {
                 processesReport.get(i).put("cpu_cores_half_load", halfCores[i]);
                 var after = parseStats(d.orchestrators.get(i).ask("gc", "STATS", Duration.ofSeconds(30)));
                 processesReport.get(i).put("heap_after_gc_mb", mb(after.get("heapUsed")));
-                System.out.printf("  orchestrator %d: %.2f cores at half load; heap after a full GC %s MB%n", i + 1, halfCores[i],
-                        mb(after.get("heapUsed")));
+                System.out.printf(
+                        "  orchestrator %d: %.2f cores at half load; heap after a full GC %s MB%n",
+                        i + 1, halfCores[i], mb(after.get("heapUsed")));
             }
             r.put("orchestrators", processesReport);
             r.put("failed", rr.failed());
@@ -365,7 +474,11 @@ public final class BenchCli implements Callable<Integer> {
         long recordAt = start + Duration.ofSeconds(3).toNanos();
         long end = recordAt + Duration.ofSeconds(latencyDuration).toNanos();
         boolean[] recording = {false};
-        try (var p = new Progress(name, 3 + latencyDuration, rr::completed, () -> String.format("%.0f/s offered, in flight %d", rate, rr.inFlight()))) {
+        try (var p = new Progress(
+                name,
+                3 + latencyDuration,
+                rr::completed,
+                () -> String.format("%.0f/s offered, in flight %d", rate, rr.inFlight()))) {
             rr.openLoop(prefix, rate, () -> {
                 long now = System.nanoTime();
                 if (!recording[0] && now >= recordAt) {

@@ -34,16 +34,19 @@ final class ChildJvm implements AutoCloseable {
         this.process = process;
         this.log = log;
         this.stdin = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
-        Thread reader = new Thread(() -> {
-            try (var r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, name + "-stdout");
+        Thread reader = new Thread(
+                () -> {
+                    try (var r = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        // the process ended
+                    }
+                },
+                name + "-stdout");
         reader.setDaemon(true);
         reader.start();
     }

@@ -25,7 +25,8 @@ final class Echo implements AutoCloseable {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        var producer = new KafkaProducer<>(RequestReply.producerConfig(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+        var producer = new KafkaProducer<>(
+                RequestReply.producerConfig(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
         consumer.subscribe(List.of(from), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {}
@@ -35,19 +36,21 @@ final class Echo implements AutoCloseable {
                 assigned = true;
             }
         });
-        thread = new Thread(() -> {
-            try (producer) {
-                while (running.get()) {
-                    for (var r : consumer.poll(Duration.ofMillis(100))) {
-                        producer.send(new ProducerRecord<>(to, r.key(), r.value()));
+        thread = new Thread(
+                () -> {
+                    try (producer) {
+                        while (running.get()) {
+                            for (var r : consumer.poll(Duration.ofMillis(100))) {
+                                producer.send(new ProducerRecord<>(to, r.key(), r.value()));
+                            }
+                        }
+                    } catch (org.apache.kafka.common.errors.WakeupException e) {
+                        // closing
+                    } finally {
+                        consumer.close();
                     }
-                }
-            } catch (org.apache.kafka.common.errors.WakeupException e) {
-                // closing
-            } finally {
-                consumer.close();
-            }
-        }, "echo-" + from);
+                },
+                "echo-" + from);
         thread.setDaemon(true);
         thread.start();
     }

@@ -56,7 +56,9 @@ import org.openjdk.jmh.infra.Blackhole;
 public class EngineBenchmark {
 
     /** docs/examples/article.yaml. */
-    static final WorkflowDefinition ARTICLE = WorkflowDefinition.builder("article").version(1).resultTopic("article.results")
+    static final WorkflowDefinition ARTICLE = WorkflowDefinition.builder("article")
+            .version(1)
+            .resultTopic("article.results")
             .step("A", s -> s.topic("service-a.commands").compensate("service-a.commands"))
             .step("B", s -> s.topic("service-b.commands").after("A").compensate("service-b.commands"))
             .step("C", s -> s.topic("service-c.commands").after("A").compensate("service-c.commands"))
@@ -74,6 +76,7 @@ public class EngineBenchmark {
 
     /** The stored state each event meets: after the start, after A, after A and B, after A, B and C. */
     private byte[] started;
+
     private byte[] afterA;
     private byte[] afterAB;
     private byte[] afterABC;
@@ -102,7 +105,8 @@ public class EngineBenchmark {
     }
 
     private static byte[] next(byte[] state, Inbound event) {
-        return InstanceCodec.write(Engine.decide(ARTICLE, InstanceCodec.read(state), event).instance());
+        return InstanceCodec.write(
+                Engine.decide(ARTICLE, InstanceCodec.read(state), event).instance());
     }
 
     /** One decision as the runtime makes it: read, decide, write. */

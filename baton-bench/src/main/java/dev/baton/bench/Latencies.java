@@ -47,7 +47,8 @@ final class Latencies {
     }
 
     static String format(Map<String, Object> s) {
-        return String.format("p50 %s ms, p90 %s ms, p99 %s ms, max %s ms (n=%s)",
+        return String.format(
+                "p50 %s ms, p90 %s ms, p99 %s ms, max %s ms (n=%s)",
                 s.get("p50"), s.get("p90"), s.get("p99"), s.get("max"), s.get("count"));
     }
 }

@@ -31,19 +31,45 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "orchestrator-process", mixinStandardHelpOptions = true)
 public final class OrchestratorProcess implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", required = true) String bootstrapServers;
-    @Option(names = "--app-id", required = true) String applicationId;
-    @Option(names = "--topic-prefix", required = true) String topicPrefix;
-    @Option(names = "--state-dir", required = true) Path stateDir;
-    @Option(names = "--partitions", defaultValue = "3") int partitions;
-    @Option(names = "--http-port", defaultValue = "0") int httpPort;
-    @Option(names = "--no-api", description = "Run without the HTTP API.") boolean noApi;
-    @Option(names = "--deploy") Path deploy;
-    @Option(names = "--commit-interval-ms") Long commitIntervalMs;
-    @Option(names = "--commit-when-drained") boolean commitWhenDrained;
-    @Option(names = "--stream-threads") Integer streamThreads;
-    @Option(names = "--poll-ms") Long pollMs;
-    @Option(names = "--at-least-once") boolean atLeastOnce;
+    @Option(names = "--bootstrap-servers", required = true)
+    String bootstrapServers;
+
+    @Option(names = "--app-id", required = true)
+    String applicationId;
+
+    @Option(names = "--topic-prefix", required = true)
+    String topicPrefix;
+
+    @Option(names = "--state-dir", required = true)
+    Path stateDir;
+
+    @Option(names = "--partitions", defaultValue = "3")
+    int partitions;
+
+    @Option(names = "--http-port", defaultValue = "0")
+    int httpPort;
+
+    @Option(names = "--no-api", description = "Run without the HTTP API.")
+    boolean noApi;
+
+    @Option(names = "--deploy")
+    Path deploy;
+
+    @Option(names = "--commit-interval-ms")
+    Long commitIntervalMs;
+
+    @Option(names = "--commit-when-drained")
+    boolean commitWhenDrained;
+
+    @Option(names = "--stream-threads")
+    Integer streamThreads;
+
+    @Option(names = "--poll-ms")
+    Long pollMs;
+
+    @Option(names = "--at-least-once")
+    boolean atLeastOnce;
+
     @Option(names = "--kafka", description = "A Kafka client property name=value, passed to every client; repeatable.")
     List<String> kafka = List.of();
 
@@ -110,16 +136,18 @@ public final class OrchestratorProcess implements Callable<Integer> {
     private static void serve(Orchestrator orchestrator) throws Exception {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         AtomicLong peak = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            while (true) {
-                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    while (true) {
+                        peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
         var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -11,32 +11,35 @@ final class Progress implements AutoCloseable {
     Progress(String phase, long totalSeconds, LongSupplier completed, Supplier<String> extra) {
         boolean tty = System.console() != null;
         long start = System.nanoTime();
-        thread = new Thread(() -> {
-            long lastCount = completed.getAsLong();
-            long lastAt = System.nanoTime();
-            int ticks = 0;
-            while (running) {
-                try {
-                    Thread.sleep(1_000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                long now = System.nanoTime();
-                long count = completed.getAsLong();
-                double rate = (count - lastCount) * 1e9 / (now - lastAt);
-                lastCount = count;
-                lastAt = now;
-                ticks++;
-                String line = String.format("  %-18s %4d/%d s  completed %,9d  %,8.0f/s  %s", phase,
-                        (now - start) / 1_000_000_000L, totalSeconds, count, rate, extra.get());
-                if (tty) {
-                    System.err.print("\r" + line + "   ");
-                    System.err.flush();
-                } else if (ticks % 5 == 0) {
-                    System.err.println(line);
-                }
-            }
-        }, "progress");
+        thread = new Thread(
+                () -> {
+                    long lastCount = completed.getAsLong();
+                    long lastAt = System.nanoTime();
+                    int ticks = 0;
+                    while (running) {
+                        try {
+                            Thread.sleep(1_000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        long now = System.nanoTime();
+                        long count = completed.getAsLong();
+                        double rate = (count - lastCount) * 1e9 / (now - lastAt);
+                        lastCount = count;
+                        lastAt = now;
+                        ticks++;
+                        String line = String.format(
+                                "  %-18s %4d/%d s  completed %,9d  %,8.0f/s  %s",
+                                phase, (now - start) / 1_000_000_000L, totalSeconds, count, rate, extra.get());
+                        if (tty) {
+                            System.err.print("\r" + line + "   ");
+                            System.err.flush();
+                        } else if (ticks % 5 == 0) {
+                            System.err.println(line);
+                        }
+                    }
+                },
+                "progress");
         thread.setDaemon(true);
         thread.start();
     }

@@ -47,12 +47,18 @@ final class RequestReply implements AutoCloseable {
     private volatile long recordFromNanos = Long.MAX_VALUE;
     private long seq;
 
-    RequestReply(String bootstrap, String requestTopic, String replyTopic, boolean readCommitted,
-                 Function<String, byte[]> requestValue, Predicate<byte[]> succeeded) {
+    RequestReply(
+            String bootstrap,
+            String requestTopic,
+            String replyTopic,
+            boolean readCommitted,
+            Function<String, byte[]> requestValue,
+            Predicate<byte[]> succeeded) {
         this.requestTopic = requestTopic;
         this.requestValue = requestValue;
         this.succeeded = succeeded;
-        this.producer = new KafkaProducer<>(producerConfig(bootstrap), new StringSerializer(), new ByteArraySerializer());
+        this.producer =
+                new KafkaProducer<>(producerConfig(bootstrap), new StringSerializer(), new ByteArraySerializer());
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
@@ -60,7 +66,8 @@ final class RequestReply implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(replyTopic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(replyTopic, p.partition())));
+        consumer.partitionsFor(replyTopic, Duration.ofSeconds(30))
+                .forEach(p -> partitions.add(new TopicPartition(replyTopic, p.partition())));
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(30))); // fix the start before any request goes
@@ -147,7 +154,8 @@ final class RequestReply implements AutoCloseable {
      * Keeps {@code concurrency} requests in flight until {@code until} says stop (checked after every send and every
      * 10 ms); then stops sending.
      */
-    void closedLoop(String prefix, int concurrency, java.util.function.BooleanSupplier until) throws InterruptedException {
+    void closedLoop(String prefix, int concurrency, java.util.function.BooleanSupplier until)
+            throws InterruptedException {
         closedLoop(prefix, concurrency, Duration.ZERO, until);
     }
 

@@ -44,8 +44,16 @@ final class Rig implements AutoCloseable {
             return new Rig(workDir, null, bootstrapServers);
         }
         int port = freePort();
-        ChildJvm broker = ChildJvm.start("broker", brokerJvmOptions, "dev.baton.server.cli.BatonCli",
-                List.of("kafka", "--kafka-port", String.valueOf(port), "--data-dir", workDir.resolve("broker").toString()),
+        ChildJvm broker = ChildJvm.start(
+                "broker",
+                brokerJvmOptions,
+                "dev.baton.server.cli.BatonCli",
+                List.of(
+                        "kafka",
+                        "--kafka-port",
+                        String.valueOf(port),
+                        "--data-dir",
+                        workDir.resolve("broker").toString()),
                 workDir.resolve("logs"));
         broker.await(l -> l.startsWith("Kafka is running"), Duration.ofSeconds(120));
         return new Rig(workDir, broker, "127.0.0.1:" + port);
@@ -66,7 +74,9 @@ final class Rig implements AutoCloseable {
 
     void createTopics(Collection<String> names, int partitions) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            var topics = names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+            var topics = names.stream()
+                    .map(n -> new NewTopic(n, partitions, (short) 1))
+                    .toList();
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics " + names + ": " + e, e);
@@ -74,9 +84,18 @@ final class Rig implements AutoCloseable {
     }
 
     /** How the orchestrator processes of a deployment run. */
-    record OrchestratorOptions(int partitions, Long commitIntervalMs, boolean commitWhenDrained, Long pollMs, boolean atLeastOnce, Integer streamThreads,
-                               List<String> kafka, List<String> jvmOptions, boolean api, boolean jfr,
-                               int workerConcurrency) {}
+    record OrchestratorOptions(
+            int partitions,
+            Long commitIntervalMs,
+            boolean commitWhenDrained,
+            Long pollMs,
+            boolean atLeastOnce,
+            Integer streamThreads,
+            List<String> kafka,
+            List<String> jvmOptions,
+            boolean api,
+            boolean jfr,
+            int workerConcurrency) {}
 
     Deployment deploy(int processes, OrchestratorOptions o) throws IOException {
         int n = nextRunNumber();
@@ -98,11 +117,16 @@ final class Rig implements AutoCloseable {
         try {
             for (int i = 1; i <= processes; i++) {
                 var args = new ArrayList<>(List.of(
-                        "--bootstrap-servers", bootstrap,
-                        "--app-id", prefix + "orchestrator",
-                        "--topic-prefix", prefix,
-                        "--state-dir", dir.resolve("state-" + i).toString(),
-                        "--partitions", String.valueOf(o.partitions())));
+                        "--bootstrap-servers",
+                        bootstrap,
+                        "--app-id",
+                        prefix + "orchestrator",
+                        "--topic-prefix",
+                        prefix,
+                        "--state-dir",
+                        dir.resolve("state-" + i).toString(),
+                        "--partitions",
+                        String.valueOf(o.partitions())));
                 if (i == 1) {
                     args.addAll(List.of("--deploy", definition.toString()));
                 }
@@ -131,22 +155,30 @@ final class Rig implements AutoCloseable {
                 }
                 var jvm = new ArrayList<>(o.jvmOptions());
                 if (o.jfr()) {
-                    jvm.add("-XX:StartFlightRecording=filename=" + workDir.resolve("logs").resolve("run" + n + "-orchestrator-" + i + ".jfr")
+                    jvm.add("-XX:StartFlightRecording=filename="
+                            + workDir.resolve("logs").resolve("run" + n + "-orchestrator-" + i + ".jfr")
                             + ",settings=profile,dumponexit=true");
                 }
-                ChildJvm child = ChildJvm.start("run" + n + "-orchestrator-" + i, jvm, OrchestratorProcess.class.getName(), args,
+                ChildJvm child = ChildJvm.start(
+                        "run" + n + "-orchestrator-" + i,
+                        jvm,
+                        OrchestratorProcess.class.getName(),
+                        args,
                         workDir.resolve("logs"));
                 children.add(child);
                 String ready = child.await(l -> l.startsWith("READY"), Duration.ofSeconds(180));
-                d.apiPorts.add(Integer.parseInt(ready.substring("READY ".length()).trim()));
+                d.apiPorts.add(
+                        Integer.parseInt(ready.substring("READY ".length()).trim()));
             }
             for (String step : List.of("a", "b", "c", "d")) {
-                Worker w = Worker.create(WorkerOptions.newBuilder()
-                        .bootstrapServers(bootstrap)
-                        .commandTopic(prefix + step + ".commands")
-                        .concurrency(o.workerConcurrency())
-                        .retryPolicy(RetryPolicy.none())
-                        .build(), ctx -> Map.of());
+                Worker w = Worker.create(
+                        WorkerOptions.newBuilder()
+                                .bootstrapServers(bootstrap)
+                                .commandTopic(prefix + step + ".commands")
+                                .concurrency(o.workerConcurrency())
+                                .retryPolicy(RetryPolicy.none())
+                                .build(),
+                        ctx -> Map.of());
                 w.start();
                 workers.add(w);
             }
@@ -203,9 +235,11 @@ final class Rig implements AutoCloseable {
     /** Deletes the broker's and the orchestrators' data under the work directory, keeping the logs. */
     void deleteData() {
         try (Stream<Path> top = Files.list(workDir)) {
-            for (Path p : top.filter(p -> !p.getFileName().toString().equals("logs")).toList()) {
+            for (Path p :
+                    top.filter(p -> !p.getFileName().toString().equals("logs")).toList()) {
                 try (Stream<Path> all = Files.walk(p)) {
-                    all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    all.sorted(Comparator.reverseOrder())
+                            .forEach(f -> f.toFile().delete());
                 }
             }
         } catch (IOException e) {

@@ -23,29 +23,46 @@ import picocli.CommandLine.Option;
  * broker's {@code add.partitions.to.txn.retry.backoff.ms}: a transaction that starts while the coordinator still
  * completes the previous one is told CONCURRENT_TRANSACTIONS and waits that backoff before its first record counts.
  */
-@Command(name = "transactions", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "transactions",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Time back-to-back Kafka transactions on an embedded broker, with the broker's default "
                 + "add-partitions backoff (20 ms) and with Baton's embedded setting (1 ms).")
 final class TransactionBench implements Callable<Integer> {
-    @Option(names = "--transactions", defaultValue = "500", description = "Timed transactions per setting, after as many untimed (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--transactions",
+            defaultValue = "500",
+            description = "Timed transactions per setting, after as many untimed (default ${DEFAULT-VALUE}).")
     int transactions;
 
-    @Option(names = "--topics", defaultValue = "1", description = "Topics each transaction writes to (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topics",
+            defaultValue = "1",
+            description = "Topics each transaction writes to (default ${DEFAULT-VALUE}).")
     int topics;
 
-    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of each topic; each transaction writes to all (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--partitions",
+            defaultValue = "1",
+            description = "Partitions of each topic; each transaction writes to all (default ${DEFAULT-VALUE}).")
     int partitions;
 
     @Override
     public Integer call() throws Exception {
-        System.out.printf("Back-to-back transactions, %d topic(s) x %d partition(s), one 300-byte record per partition, "
-                + "%d timed per setting%n", topics, partitions, transactions);
+        System.out.printf(
+                "Back-to-back transactions, %d topic(s) x %d partition(s), one 300-byte record per partition, "
+                        + "%d timed per setting%n",
+                topics, partitions, transactions);
         for (String backoff : List.of("20", "1")) {
             Path dir = Files.createTempDirectory("baton-txn-bench");
-            try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0, Map.of("add.partitions.to.txn.retry.backoff.ms", backoff), Map.of())) {
+            try (EmbeddedKafka kafka =
+                    EmbeddedKafka.start(dir, 0, Map.of("add.partitions.to.txn.retry.backoff.ms", backoff), Map.of())) {
                 Timing t = run(kafka.bootstrapServers());
-                System.out.printf("add.partitions.to.txn.retry.backoff.ms=%-3s %6.2f ms per transaction: first flush %.2f ms, "
-                        + "commit %.2f ms%n", backoff, t.totalMs(), t.firstFlushMs(), t.commitMs());
+                System.out.printf(
+                        "add.partitions.to.txn.retry.backoff.ms=%-3s %6.2f ms per transaction: first flush %.2f ms, "
+                                + "commit %.2f ms%n",
+                        backoff, t.totalMs(), t.firstFlushMs(), t.commitMs());
             }
         }
         return 0;

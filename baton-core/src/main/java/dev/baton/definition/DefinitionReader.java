@@ -30,9 +30,23 @@ import java.util.Set;
 public final class DefinitionReader {
     private static final Set<String> WORKFLOW_FIELDS = Set.of("name", "version", "resultTopic", "steps", "description");
     private static final Set<String> STEP_FIELDS = Set.of(
-            "id", "topic", "signal", "workflow", "version", "http", "after", "timeout", "when", "compensate", "input", "outcomeTopic", "onFailure", "description");
+            "id",
+            "topic",
+            "signal",
+            "workflow",
+            "version",
+            "http",
+            "after",
+            "timeout",
+            "when",
+            "compensate",
+            "input",
+            "outcomeTopic",
+            "onFailure",
+            "description");
     private static final Set<String> HTTP_FIELDS = Set.of("method", "url", "headers", "timeout", "retry");
-    private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "initialBackoff", "multiplier", "maxBackoff", "retryOn");
+    private static final Set<String> RETRY_FIELDS =
+            Set.of("maxAttempts", "initialBackoff", "multiplier", "maxBackoff", "retryOn");
     private static final JsonFactory JSON = new JsonFactory();
     private static final YAMLFactory YAML = new YAMLFactory();
     /** Deeply nested documents are hostile input, not workflows. */
@@ -48,7 +62,9 @@ public final class DefinitionReader {
 
     /** Reads a {@code .yaml}, {@code .yml} or {@code .json} file; problems name the file. */
     public static WorkflowDefinition read(Path file) throws IOException {
-        return read(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
+        return read(
+                Files.readString(file, StandardCharsets.UTF_8),
+                file.getFileName().toString());
     }
 
     /** Reads definition text (YAML, or JSON, which is detected by its leading brace). */
@@ -61,15 +77,18 @@ public final class DefinitionReader {
         try (JsonParser parser = (text.stripLeading().startsWith("{") ? JSON : YAML).createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                throw new InvalidDefinitionException(List.of(new DefinitionProblem(source, 1, "", "the definition is empty")));
+                throw new InvalidDefinitionException(
+                        List.of(new DefinitionProblem(source, 1, "", "the definition is empty")));
             }
             tree = readValue(parser, "", 0);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             int line = at == null ? 0 : Math.max(at.getLineNr(), 0);
-            throw new InvalidDefinitionException(List.of(new DefinitionProblem(source, line, "", "not valid YAML/JSON: " + e.getOriginalMessage())));
+            throw new InvalidDefinitionException(
+                    List.of(new DefinitionProblem(source, line, "", "not valid YAML/JSON: " + e.getOriginalMessage())));
         } catch (IOException e) {
-            throw new InvalidDefinitionException(List.of(new DefinitionProblem(source, 0, "", "cannot be read: " + e.getMessage())));
+            throw new InvalidDefinitionException(
+                    List.of(new DefinitionProblem(source, 0, "", "cannot be read: " + e.getMessage())));
         }
         WorkflowDefinition.Builder builder = toBuilder(tree);
         if (problems.isEmpty()) {
@@ -86,7 +105,8 @@ public final class DefinitionReader {
 
     private Object readValue(JsonParser p, String field, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
-            throw new InvalidDefinitionException(List.of(new DefinitionProblem(source, p.currentLocation().getLineNr(), field, "nested more than " + MAX_DEPTH + " levels deep")));
+            throw new InvalidDefinitionException(List.of(new DefinitionProblem(
+                    source, p.currentLocation().getLineNr(), field, "nested more than " + MAX_DEPTH + " levels deep")));
         }
         lines.putIfAbsent(field, p.currentTokenLocation().getLineNr());
         JsonToken token = p.currentToken();
@@ -266,8 +286,10 @@ public final class DefinitionReader {
         } else if (r != null) {
             problem(at + ".retry", "must be an object such as { maxAttempts: 3, initialBackoff: PT1S }");
         }
-        return template == null ? null
-                : new HttpStep(method == null ? null : method.toUpperCase(Locale.ROOT), template, headers, timeout, retry);
+        return template == null
+                ? null
+                : new HttpStep(
+                        method == null ? null : method.toUpperCase(Locale.ROOT), template, headers, timeout, retry);
     }
 
     private HttpRetry readRetry(Map<?, ?> r, String at) {
@@ -296,8 +318,12 @@ public final class DefinitionReader {
         } else if (codes != null) {
             problem(at + ".retryOn", "must be a list of HTTP status codes such as [429, 503]");
         }
-        return new HttpRetry(maxAttempts == null ? d.maxAttempts() : maxAttempts, initial == null ? d.initialBackoff() : initial,
-                multiplier, max == null ? d.maxBackoff() : max, codes == null ? d.retryOn() : retryOn);
+        return new HttpRetry(
+                maxAttempts == null ? d.maxAttempts() : maxAttempts,
+                initial == null ? d.initialBackoff() : initial,
+                multiplier,
+                max == null ? d.maxBackoff() : max,
+                codes == null ? d.retryOn() : retryOn);
     }
 
     private Duration duration(Map<?, ?> map, String key, String at) {
@@ -319,15 +345,21 @@ public final class DefinitionReader {
                 String field = at.isEmpty() ? String.valueOf(key) : at + "." + key;
                 String hint = allowed.stream()
                         .filter(a -> a.equalsIgnoreCase(String.valueOf(key)) || closeTo(a, String.valueOf(key)))
-                        .findFirst().map(a -> " (did you mean '" + a + "'?)").orElse("");
-                problem(field, "unknown field" + hint + "; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+                        .findFirst()
+                        .map(a -> " (did you mean '" + a + "'?)")
+                        .orElse("");
+                problem(
+                        field,
+                        "unknown field" + hint + "; allowed: "
+                                + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
     }
 
     private static boolean closeTo(String a, String b) {
         // Edit distance, so that a dropped or doubled letter ('afer', 'afterr') is recognised too.
-        return Math.abs(a.length() - b.length()) <= 2 && DefinitionValidator.editDistance(a, b) <= Math.min(2, a.length() / 2);
+        return Math.abs(a.length() - b.length()) <= 2
+                && DefinitionValidator.editDistance(a, b) <= Math.min(2, a.length() / 2);
     }
 
     private String string(Map<?, ?> map, String key, String at) {
@@ -348,7 +380,11 @@ public final class DefinitionReader {
         if (value == null || value instanceof Integer) {
             return (Integer) value;
         }
-        problem(field, value instanceof Long || value instanceof java.math.BigInteger ? "is too large" : "must be a whole number");
+        problem(
+                field,
+                value instanceof Long || value instanceof java.math.BigInteger
+                        ? "is too large"
+                        : "must be a whole number");
         return null;
     }
 

@@ -15,6 +15,7 @@ final class DefinitionValidator {
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     /** RFC 9110 token characters. */
     private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
+
     private static final Set<String> DATA_ROOTS = Set.of("request", "steps", "instanceId", "businessKey");
     /** Longer timeouts are mistakes, and a huge one would overflow the time at which it is due. */
     static final java.time.Duration MAX_TIMEOUT = java.time.Duration.ofDays(3650);
@@ -87,11 +88,16 @@ final class DefinitionValidator {
             kinds.add("http");
         }
         if (kinds.isEmpty()) {
-            problem(at + ".topic", "is required: the worker's command topic (or 'signal' for a step that waits for one, "
-                    + "'workflow' for a step that runs another workflow, 'http' for a step that calls an endpoint)");
+            problem(
+                    at + ".topic",
+                    "is required: the worker's command topic (or 'signal' for a step that waits for one, "
+                            + "'workflow' for a step that runs another workflow, 'http' for a step that calls an endpoint)");
         } else if (kinds.size() > 1) {
-            problem(at + "." + kinds.get(1), "a step does one thing: command a worker (topic), wait for a signal (signal), "
-                    + "run a workflow (workflow) or call an endpoint (http); this one has " + String.join(" and ", kinds));
+            problem(
+                    at + "." + kinds.get(1),
+                    "a step does one thing: command a worker (topic), wait for a signal (signal), "
+                            + "run a workflow (workflow) or call an endpoint (http); this one has "
+                            + String.join(" and ", kinds));
         }
         if (s.topic() != null) {
             if (s.topic().isBlank()) {
@@ -125,7 +131,9 @@ final class DefinitionValidator {
             if (t.isZero() || t.isNegative()) {
                 problem(at + ".timeout", "must be a positive duration, e.g. PT30S or PT2H");
             } else if (t.compareTo(MAX_TIMEOUT) > 0) {
-                problem(at + ".timeout", "must be at most " + MAX_TIMEOUT.toDays() + " days (P" + MAX_TIMEOUT.toDays() + "D)");
+                problem(
+                        at + ".timeout",
+                        "must be at most " + MAX_TIMEOUT.toDays() + " days (P" + MAX_TIMEOUT.toDays() + "D)");
             }
         });
         s.compensate().ifPresent(c -> {
@@ -155,22 +163,33 @@ final class DefinitionValidator {
             problem(at + ".version", "must be 1 or more (leave it out for the newest deployed version)");
         }
         if (s.compensate().isPresent()) {
-            problem(at + ".compensate", "a step that runs a workflow is undone by that workflow's own compensations "
-                    + "(the child instance undoes its completed steps); it takes no 'compensate'");
+            problem(
+                    at + ".compensate",
+                    "a step that runs a workflow is undone by that workflow's own compensations "
+                            + "(the child instance undoes its completed steps); it takes no 'compensate'");
         }
         if (s.outcomeTopic().isPresent()) {
-            problem(at + ".outcomeTopic", "a step that runs a workflow gets its outcome from the child instance; it takes no 'outcomeTopic'");
+            problem(
+                    at + ".outcomeTopic",
+                    "a step that runs a workflow gets its outcome from the child instance; it takes no 'outcomeTopic'");
         }
     }
 
     private void checkHttp(WorkflowDefinition d, StepDefinition s, HttpStep h, String stepAt) {
         String at = stepAt + ".http";
         if (!HttpStep.METHODS.contains(h.method())) {
-            problem(at + ".method", "'" + h.method() + "' is not one of: " + String.join(", ", HttpStep.METHODS.stream().sorted().toList()));
+            problem(
+                    at + ".method",
+                    "'" + h.method() + "' is not one of: "
+                            + String.join(
+                                    ", ", HttpStep.METHODS.stream().sorted().toList()));
         }
         String start = h.url().literalPrefix();
-        if (!(start.startsWith("http://") || start.startsWith("https://")) || start.length() <= start.indexOf("//") + 2) {
-            problem(at + ".url", "'" + h.url() + "' must be an absolute URL starting with http:// or https:// and a host");
+        if (!(start.startsWith("http://") || start.startsWith("https://"))
+                || start.length() <= start.indexOf("//") + 2) {
+            problem(
+                    at + ".url",
+                    "'" + h.url() + "' must be an absolute URL starting with http:// or https:// and a host");
         } else {
             try {
                 java.net.URI.create(h.url().render(Map.of())).toURL();
@@ -183,7 +202,8 @@ final class DefinitionValidator {
         }
         for (String name : h.headers().keySet()) {
             String lower = name.toLowerCase(java.util.Locale.ROOT);
-            if (Set.of("host", "connection", "content-length", "expect", "upgrade").contains(lower)) {
+            if (Set.of("host", "connection", "content-length", "expect", "upgrade")
+                    .contains(lower)) {
                 problem(at + ".headers." + name, "is set by the HTTP client and cannot be given");
             } else if (Set.of("idempotency-key", "traceparent", "tracestate").contains(lower)) {
                 problem(at + ".headers." + name, "is set by Baton on every call and cannot be given");
@@ -202,7 +222,10 @@ final class DefinitionValidator {
             problem(at + ".retry.initialBackoff", "must be a positive duration, e.g. PT1S");
         }
         if (r.maxBackoff().compareTo(r.initialBackoff()) < 0 || r.maxBackoff().compareTo(MAX_TIMEOUT) > 0) {
-            problem(at + ".retry.maxBackoff", "must be at least initialBackoff (" + r.initialBackoff() + ") and at most P" + MAX_TIMEOUT.toDays() + "D");
+            problem(
+                    at + ".retry.maxBackoff",
+                    "must be at least initialBackoff (" + r.initialBackoff() + ") and at most P" + MAX_TIMEOUT.toDays()
+                            + "D");
         }
         if (!(r.multiplier() >= 1.0 && r.multiplier() <= 100.0)) {
             problem(at + ".retry.multiplier", "must be between 1 and 100");
@@ -215,7 +238,9 @@ final class DefinitionValidator {
             }
         }
         if (s.outcomeTopic().isPresent()) {
-            problem(stepAt + ".outcomeTopic", "a step that calls an endpoint gets its outcome from Baton's HTTP executor; it takes no 'outcomeTopic'");
+            problem(
+                    stepAt + ".outcomeTopic",
+                    "a step that calls an endpoint gets its outcome from Baton's HTTP executor; it takes no 'outcomeTopic'");
         }
     }
 
@@ -223,13 +248,17 @@ final class DefinitionValidator {
         for (DataPath path : paths) {
             List<Object> seg = path.segments();
             if (seg.isEmpty() || !DATA_ROOTS.contains(String.valueOf(seg.get(0)))) {
-                problem(field, "path " + path + " must start with $.request, $.steps.<id>, $.instanceId or $.businessKey");
+                problem(
+                        field,
+                        "path " + path + " must start with $.request, $.steps.<id>, $.instanceId or $.businessKey");
             } else if ("steps".equals(seg.get(0))) {
                 if (seg.size() < 2) {
                     problem(field, "path " + path + " must name a step: $.steps.<id>.output");
                 } else if (!upstream.contains(String.valueOf(seg.get(1)))) {
-                    problem(field, "path " + path + " reads step '" + seg.get(1) + "', which does not run before '"
-                            + s.id() + "' (only steps it waits for, directly or not, can be read)");
+                    problem(
+                            field,
+                            "path " + path + " reads step '" + seg.get(1) + "', which does not run before '" + s.id()
+                                    + "' (only steps it waits for, directly or not, can be read)");
                 }
             }
         }
@@ -240,7 +269,10 @@ final class DefinitionValidator {
         Map<String, Integer> waiting = new HashMap<>();
         for (StepDefinition s : d.steps()) {
             if (s.id() != null) {
-                waiting.put(s.id(), (int) s.after().stream().filter(p -> d.step(p).isPresent() && !p.equals(s.id())).distinct().count());
+                waiting.put(s.id(), (int) s.after().stream()
+                        .filter(p -> d.step(p).isPresent() && !p.equals(s.id()))
+                        .distinct()
+                        .count());
             }
         }
         var ready = new ArrayList<String>();
@@ -288,7 +320,8 @@ final class DefinitionValidator {
         return dfs(d, start, start, path, new LinkedHashSet<>()) ? path : null;
     }
 
-    private static boolean dfs(WorkflowDefinition d, String start, String current, List<String> path, Set<String> seen) {
+    private static boolean dfs(
+            WorkflowDefinition d, String start, String current, List<String> path, Set<String> seen) {
         path.add(current);
         for (String p : d.step(current).map(StepDefinition::after).orElse(List.of())) {
             if (p.equals(start)) {
@@ -306,7 +339,9 @@ final class DefinitionValidator {
 
     private void checkTopic(String field, String topic) {
         if (topic != null && (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals(".."))) {
-            problem(field, "'" + topic + "' is not a valid Kafka topic name (letters, digits, '.', '_', '-'; at most 249)");
+            problem(
+                    field,
+                    "'" + topic + "' is not a valid Kafka topic name (letters, digits, '.', '_', '-'; at most 249)");
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.Set;
  * answered with a status in {@code retryOn}, or did not answer at all (connection failed, or no answer within the
  * step's HTTP timeout). There is no jitter: the engine decides retries from its events alone.
  */
-public record HttpRetry(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff, Set<Integer> retryOn) {
+public record HttpRetry(
+        int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff, Set<Integer> retryOn) {
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
     public static final double DEFAULT_MULTIPLIER = 2.0;
@@ -27,7 +28,12 @@ public record HttpRetry(int maxAttempts, Duration initialBackoff, double multipl
 
     /** Three calls, 1 s then 2 s apart, on 429, 502, 503, 504 and on no answer. */
     public static HttpRetry defaults() {
-        return new HttpRetry(DEFAULT_MAX_ATTEMPTS, DEFAULT_INITIAL_BACKOFF, DEFAULT_MULTIPLIER, DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_ON);
+        return new HttpRetry(
+                DEFAULT_MAX_ATTEMPTS,
+                DEFAULT_INITIAL_BACKOFF,
+                DEFAULT_MULTIPLIER,
+                DEFAULT_MAX_BACKOFF,
+                DEFAULT_RETRY_ON);
     }
 
     /** One call, no retry. */

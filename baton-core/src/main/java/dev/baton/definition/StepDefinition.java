@@ -136,8 +136,9 @@ public final class StepDefinition {
 
     @Override
     public String toString() {
-        String target = workflow != null ? "workflow " + workflow.name() : signal != null ? "signal " + signal
-                : http != null ? http.method() + " " + http.url() : topic;
+        String target = workflow != null
+                ? "workflow " + workflow.name()
+                : signal != null ? "signal " + signal : http != null ? http.method() + " " + http.url() : topic;
         return "Step[" + id + " -> " + target + (after.isEmpty() ? "" : " after " + after) + "]";
     }
 

@@ -39,7 +39,8 @@ public final class UrlTemplate {
             try {
                 parts.add(DataPath.parse(text.substring(open + 1, close)));
             } catch (ExpressionException e) {
-                throw new ExpressionException("in {" + text.substring(open + 1, close) + "}: " + e.getMessage(), open + 2);
+                throw new ExpressionException(
+                        "in {" + text.substring(open + 1, close) + "}: " + e.getMessage(), open + 2);
             }
             i = close + 1;
         }
@@ -53,7 +54,8 @@ public final class UrlTemplate {
             if (part instanceof DataPath path) {
                 Object value = path.resolve(data);
                 if (value != null) {
-                    sb.append(URLEncoder.encode(String.valueOf(value), StandardCharsets.UTF_8).replace("+", "%20"));
+                    sb.append(URLEncoder.encode(String.valueOf(value), StandardCharsets.UTF_8)
+                            .replace("+", "%20"));
                 }
             } else {
                 sb.append(part);
@@ -68,7 +70,10 @@ public final class UrlTemplate {
     }
 
     List<DataPath> paths() {
-        return parts.stream().filter(DataPath.class::isInstance).map(DataPath.class::cast).toList();
+        return parts.stream()
+                .filter(DataPath.class::isInstance)
+                .map(DataPath.class::cast)
+                .toList();
     }
 
     @Override

@@ -107,7 +107,8 @@ public final class Engine {
     public static Decision decide(WorkflowDefinition definition, Instance current, Inbound event) {
         var engine = new Engine(definition, current, event.at());
         if (current == null && !(event instanceof StartInstance)) {
-            engine.notifications.add(new RequestIgnored(event.instanceId(), nameOf(event), "unknown instance", event.at()));
+            engine.notifications.add(
+                    new RequestIgnored(event.instanceId(), nameOf(event), "unknown instance", event.at()));
             return engine.decision(null);
         }
         if (event instanceof StartInstance start) {
@@ -175,11 +176,20 @@ public final class Engine {
 
     private void start(StartInstance start, Instance current) {
         if (current != null) {
-            notifications.add(new RequestIgnored(start.instanceId(), "StartInstance", "an instance with this id exists already", at));
+            notifications.add(new RequestIgnored(
+                    start.instanceId(), "StartInstance", "an instance with this id exists already", at));
             if (start.parent() != null && !start.parent().equals(current.parent())) {
                 // A parent waits for this id's outcome, which another instance's will never be: it must learn at once.
-                outbound.add(new ParentOutcome(start.instanceId(), start.parent(), false, null, new Failure(start.parent().stepId(),
-                        "InstanceIdTaken", "cannot start the sub-workflow: an instance '" + start.instanceId() + "' exists already")));
+                outbound.add(new ParentOutcome(
+                        start.instanceId(),
+                        start.parent(),
+                        false,
+                        null,
+                        new Failure(
+                                start.parent().stepId(),
+                                "InstanceIdTaken",
+                                "cannot start the sub-workflow: an instance '" + start.instanceId()
+                                        + "' exists already")));
             }
             return;
         }
@@ -245,14 +255,17 @@ public final class Engine {
 
     private void timeOut(FireTimeout timeout) {
         StepExecution step = instance.step(timeout.stepId());
-        if (step == null || step.state() != StepState.RUNNING || !timeout.commandId().equals(step.commandId())) {
+        if (step == null
+                || step.state() != StepState.RUNNING
+                || !timeout.commandId().equals(step.commandId())) {
             return; // the step finished before its timer fired; nothing to report
         }
         String after = stepDef(step).timeout().map(Object::toString).orElse("its timeout");
         Failure error = new Failure(step.stepId(), "Timeout", "no outcome within " + after);
         put(step.toBuilder().state(StepState.TIMED_OUT).error(error).finishedAt(at));
         notifications.add(new StepTimedOut(instance.instanceId(), step.stepId(), step.commandId(), at));
-        cancelChild(step, "its parent step '" + step.stepId() + "' of instance '" + instance.instanceId() + "' timed out");
+        cancelChild(
+                step, "its parent step '" + step.stepId() + "' of instance '" + instance.instanceId() + "' timed out");
         itemFails(step, error);
         advance();
     }
@@ -269,15 +282,21 @@ public final class Engine {
 
     private void cancel(CancelInstance cancel) {
         if (instance.status() == ProcessStatus.COMPLETED) {
-            notifications.add(new RequestIgnored(cancel.instanceId(), "CancelInstance", "the instance has completed", at));
+            notifications.add(
+                    new RequestIgnored(cancel.instanceId(), "CancelInstance", "the instance has completed", at));
             return;
         }
         if (instance.outcome() != null) {
-            notifications.add(new RequestIgnored(cancel.instanceId(), "CancelInstance",
-                    "the item has already " + (instance.outcome() == Outcome.CANCELLED ? "been cancelled" : "failed") + "; its compensation is under way", at));
+            notifications.add(new RequestIgnored(
+                    cancel.instanceId(),
+                    "CancelInstance",
+                    "the item has already " + (instance.outcome() == Outcome.CANCELLED ? "been cancelled" : "failed")
+                            + "; its compensation is under way",
+                    at));
             return;
         }
-        Failure reason = new Failure(null, "Cancelled", cancel.reason() == null ? "cancelled by an operator" : cancel.reason());
+        Failure reason =
+                new Failure(null, "Cancelled", cancel.reason() == null ? "cancelled by an operator" : cancel.reason());
         instance.outcome(Outcome.CANCELLED).failure(reason);
         notifications.add(new InstanceFailing(instance.instanceId(), Outcome.CANCELLED, reason, at));
         for (StepExecution step : List.copyOf(instance.steps())) {
@@ -292,8 +311,8 @@ public final class Engine {
     private void retry(RetryInstance retry) {
         boolean lateUndoFailed = instance.status() == ProcessStatus.COMPLETED && any(StepState.COMPENSATION_FAILED);
         if (instance.status() != ProcessStatus.INCIDENT && !lateUndoFailed) {
-            notifications.add(new RequestIgnored(retry.instanceId(), "RetryInstance",
-                    "nothing to retry: the instance is " + instance.status(), at));
+            notifications.add(new RequestIgnored(
+                    retry.instanceId(), "RetryInstance", "nothing to retry: the instance is " + instance.status(), at));
             return;
         }
         boolean retried = false;
@@ -310,8 +329,13 @@ public final class Engine {
             }
         }
         if (!retried) {
-            notifications.add(new RequestIgnored(retry.instanceId(), "RetryInstance",
-                    retry.stepId() == null ? "no failed step or compensation to retry" : "step '" + retry.stepId() + "' has nothing to retry", at));
+            notifications.add(new RequestIgnored(
+                    retry.instanceId(),
+                    "RetryInstance",
+                    retry.stepId() == null
+                            ? "no failed step or compensation to retry"
+                            : "step '" + retry.stepId() + "' has nothing to retry",
+                    at));
             return;
         }
         advance();
@@ -321,16 +345,26 @@ public final class Engine {
         boolean delivered = false;
         for (StepExecution step : List.copyOf(instance.steps())) {
             StepDefinition def = stepDef(step);
-            if (step.state() == StepState.RUNNING && def.signal().filter(signal.name()::equals).isPresent()) {
+            if (step.state() == StepState.RUNNING
+                    && def.signal().filter(signal.name()::equals).isPresent()) {
                 cancelTimer(step);
-                succeed(step, new ReportOutcome(instance.instanceId(), step.stepId(), step.commandId(), true,
-                        signal.payload(), null, 0, at));
+                succeed(
+                        step,
+                        new ReportOutcome(
+                                instance.instanceId(),
+                                step.stepId(),
+                                step.commandId(),
+                                true,
+                                signal.payload(),
+                                null,
+                                0,
+                                at));
                 delivered = true;
             }
         }
         if (!delivered) {
-            notifications.add(new RequestIgnored(signal.instanceId(), "DeliverSignal",
-                    "no step waits for signal '" + signal.name() + "' now", at));
+            notifications.add(new RequestIgnored(
+                    signal.instanceId(), "DeliverSignal", "no step waits for signal '" + signal.name() + "' now", at));
             return;
         }
         advance();
@@ -341,13 +375,22 @@ public final class Engine {
     private void succeed(StepExecution step, ReportOutcome outcome) {
         int order = instance.completions() + 1;
         instance.completions(order);
-        put(step.toBuilder().state(StepState.SUCCEEDED).output(outcome.output()).error(null)
-                .workerAttempts(callsOf(step, outcome)).finishedAt(at).completionOrder(order));
+        put(step.toBuilder()
+                .state(StepState.SUCCEEDED)
+                .output(outcome.output())
+                .error(null)
+                .workerAttempts(callsOf(step, outcome))
+                .finishedAt(at)
+                .completionOrder(order));
         notifications.add(new StepCompleted(instance.instanceId(), step.stepId(), step.commandId(), at));
     }
 
     private void fail(StepExecution step, Failure error, int workerAttempts) {
-        put(step.toBuilder().state(StepState.FAILED).error(error).workerAttempts(workerAttempts).finishedAt(at));
+        put(step.toBuilder()
+                .state(StepState.FAILED)
+                .error(error)
+                .workerAttempts(workerAttempts)
+                .finishedAt(at));
         notifications.add(new StepFailed(instance.instanceId(), step.stepId(), step.commandId(), error, at));
         itemFails(step, error);
     }
@@ -370,7 +413,9 @@ public final class Engine {
             if (other.state() == StepState.RUNNING && (stepDef(other).signal().isPresent() || other.awaitsRetry())) {
                 stopWaiting(other);
             } else if (other.state() == StepState.RUNNING) {
-                cancelChild(other, "its parent instance '" + instance.instanceId() + "' failed at step '" + step.stepId() + "'");
+                cancelChild(
+                        other,
+                        "its parent instance '" + instance.instanceId() + "' failed at step '" + step.stepId() + "'");
             }
         }
     }
@@ -392,19 +437,29 @@ public final class Engine {
 
     private void compensationOutcome(StepExecution step, ReportOutcome outcome) {
         if (outcome.succeeded()) {
-            put(step.toBuilder().state(StepState.COMPENSATED).compensationFinishedAt(at).compensationError(null));
+            put(step.toBuilder()
+                    .state(StepState.COMPENSATED)
+                    .compensationFinishedAt(at)
+                    .compensationError(null));
             var done = new ArrayList<>(instance.compensatedSoFar());
             done.add(step.stepId());
             instance.compensated(done);
             notifications.add(new CompensationCompleted(instance.instanceId(), step.stepId(), outcome.commandId(), at));
         } else {
             Failure error = outcome.error() == null ? defaultError(step) : withStep(outcome.error(), step);
-            put(step.toBuilder().state(StepState.COMPENSATION_FAILED).compensationFinishedAt(at).compensationError(error));
-            notifications.add(new CompensationFailed(instance.instanceId(), step.stepId(), outcome.commandId(), error, at));
+            put(step.toBuilder()
+                    .state(StepState.COMPENSATION_FAILED)
+                    .compensationFinishedAt(at)
+                    .compensationError(error));
+            notifications.add(
+                    new CompensationFailed(instance.instanceId(), step.stepId(), outcome.commandId(), error, at));
             if (instance.status() == ProcessStatus.COMPLETED && instance.undoCommandId() == null) {
                 // Late work undone after the result: the process stays completed, but an operator must still retry.
-                notifications.add(new IncidentRaised(instance.instanceId(), step.stepId(),
-                        "compensation of '" + step.stepId() + "' (late work, after the result) failed; retry it", at));
+                notifications.add(new IncidentRaised(
+                        instance.instanceId(),
+                        step.stepId(),
+                        "compensation of '" + step.stepId() + "' (late work, after the result) failed; retry it",
+                        at));
             }
         }
     }
@@ -455,10 +510,12 @@ public final class Engine {
         if (next == ProcessStatus.INCIDENT && instance.status() != ProcessStatus.INCIDENT) {
             StepExecution atFault = instance.steps().stream()
                     .filter(s -> s.state().hasFailed() || s.state() == StepState.COMPENSATION_FAILED)
-                    .findFirst().orElseThrow();
+                    .findFirst()
+                    .orElseThrow();
             String reason = atFault.state() == StepState.COMPENSATION_FAILED
                     ? "compensation of '" + atFault.stepId() + "' failed; retry it"
-                    : "step '" + atFault.stepId() + "' failed and waits for an operator (onFailure: wait); retry it or cancel";
+                    : "step '" + atFault.stepId()
+                            + "' failed and waits for an operator (onFailure: wait); retry it or cancel";
             notifications.add(new IncidentRaised(instance.instanceId(), atFault.stepId(), reason, at));
         }
         instance.status(next);
@@ -476,7 +533,8 @@ public final class Engine {
                 if (step.state() != StepState.PENDING || !predecessorsDone(def)) {
                     continue;
                 }
-                if (def.when().isPresent() && !def.when().get().test(instance.build().data())) {
+                if (def.when().isPresent()
+                        && !def.when().get().test(instance.build().data())) {
                     put(step.toBuilder().state(StepState.SKIPPED).finishedAt(at));
                     notifications.add(new StepSkipped(instance.instanceId(), def.id(), at));
                 } else {
@@ -509,32 +567,72 @@ public final class Engine {
         StepDefinition def = stepDef(step);
         int attempt = step.attempt() + 1;
         String commandId = commandId(instance.instanceId(), step.stepId(), attempt);
-        Map<String, Object> data = def.input().isPresent() || def.http().isPresent() ? instance.build().data() : null;
+        Map<String, Object> data = def.input().isPresent() || def.http().isPresent()
+                ? instance.build().data()
+                : null;
         Object mapped = def.input().map(m -> m.apply(data)).orElse(null);
-        put(step.toBuilder().state(StepState.RUNNING).attempt(attempt).commandId(commandId).input(mapped)
-                .output(null).error(null).workerAttempts(callsSoFar).startedAt(at).finishedAt(null));
+        put(step.toBuilder()
+                .state(StepState.RUNNING)
+                .attempt(attempt)
+                .commandId(commandId)
+                .input(mapped)
+                .output(null)
+                .error(null)
+                .workerAttempts(callsSoFar)
+                .startedAt(at)
+                .finishedAt(null));
         Object input = mapped != null ? mapped : instance.input();
         notifications.add(new StepStarted(instance.instanceId(), step.stepId(), commandId, attempt, at));
         if (def.workflow().isPresent()) {
             SubWorkflow w = def.workflow().get();
             Optional<String> child = childInstanceId(instance.instanceId(), step.stepId(), attempt);
             if (child.isEmpty()) {
-                fail(instance.step(step.stepId()), new Failure(step.stepId(), "NestingTooDeep", "the child instance's id '"
-                        + instance.instanceId() + ":" + step.stepId() + ":" + attempt + "' would be longer than "
-                        + Instance.MAX_ID_LENGTH + " characters: sub-workflows are nested too deep"), 0);
+                fail(
+                        instance.step(step.stepId()),
+                        new Failure(
+                                step.stepId(),
+                                "NestingTooDeep",
+                                "the child instance's id '"
+                                        + instance.instanceId() + ":" + step.stepId() + ":" + attempt
+                                        + "' would be longer than "
+                                        + Instance.MAX_ID_LENGTH + " characters: sub-workflows are nested too deep"),
+                        0);
                 return;
             }
-            outbound.add(new StartChild(instance.instanceId(), child.get(), w.name(), w.version(), input,
-                    instance.businessKey(), new ParentRef(instance.instanceId(), step.stepId(), commandId)));
+            outbound.add(new StartChild(
+                    instance.instanceId(),
+                    child.get(),
+                    w.name(),
+                    w.version(),
+                    input,
+                    instance.businessKey(),
+                    new ParentRef(instance.instanceId(), step.stepId(), commandId)));
         } else if (def.http().isPresent()) {
             String idempotencyKey = commandId(instance.instanceId(), step.stepId(), attempt - callsSoFar);
-            outbound.add(new HttpCall(instance.instanceId(), instance.workflow(), step.stepId(), commandId, attempt,
-                    idempotencyKey, def.http().get(), def.http().get().url().render(data), input));
+            outbound.add(new HttpCall(
+                    instance.instanceId(),
+                    instance.workflow(),
+                    step.stepId(),
+                    commandId,
+                    attempt,
+                    idempotencyKey,
+                    def.http().get(),
+                    def.http().get().url().render(data),
+                    input));
         } else if (def.signal().isEmpty()) {
-            outbound.add(new StepCommand(def.topic(), instance.instanceId(), instance.workflow(), step.stepId(), commandId,
-                    CommandKind.EXECUTE, attempt, input));
+            outbound.add(new StepCommand(
+                    def.topic(),
+                    instance.instanceId(),
+                    instance.workflow(),
+                    step.stepId(),
+                    commandId,
+                    CommandKind.EXECUTE,
+                    attempt,
+                    input));
         }
-        def.timeout().ifPresent(t -> timers.add(new ScheduleTimeout(instance.instanceId(), step.stepId(), commandId, at.plus(t))));
+        def.timeout()
+                .ifPresent(t ->
+                        timers.add(new ScheduleTimeout(instance.instanceId(), step.stepId(), commandId, at.plus(t))));
     }
 
     /** Starts the compensation of every succeeded step whose downstream steps have all been undone (or need no undo). */
@@ -568,20 +666,34 @@ public final class Engine {
         StepDefinition def = stepDef(step);
         int attempt = step.compensationAttempt() + 1;
         String commandId = compensationCommandId(step.commandId(), attempt);
-        put(step.toBuilder().state(StepState.COMPENSATING).compensationAttempt(attempt).compensationCommandId(commandId)
-                .compensationStartedAt(at).compensationFinishedAt(null).compensationError(null));
+        put(step.toBuilder()
+                .state(StepState.COMPENSATING)
+                .compensationAttempt(attempt)
+                .compensationCommandId(commandId)
+                .compensationStartedAt(at)
+                .compensationFinishedAt(null)
+                .compensationError(null));
         notifications.add(new CompensationStarted(instance.instanceId(), step.stepId(), commandId, at));
         if (def.workflow().isPresent()) {
-            outbound.add(new CompensateChild(instance.instanceId(),
-                    childInstanceId(instance.instanceId(), step.stepId(), step.attempt()).orElseThrow(),
+            outbound.add(new CompensateChild(
+                    instance.instanceId(),
+                    childInstanceId(instance.instanceId(), step.stepId(), step.attempt())
+                            .orElseThrow(),
                     new ParentRef(instance.instanceId(), step.stepId(), commandId)));
             return;
         }
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("input", step.input() != null ? step.input() : instance.input());
         input.put("output", step.output());
-        outbound.add(new StepCommand(def.compensate().orElseThrow().topic(), instance.instanceId(), instance.workflow(),
-                step.stepId(), commandId, CommandKind.COMPENSATE, step.attempt(), input));
+        outbound.add(new StepCommand(
+                def.compensate().orElseThrow().topic(),
+                instance.instanceId(),
+                instance.workflow(),
+                step.stepId(),
+                commandId,
+                CommandKind.COMPENSATE,
+                step.attempt(),
+                input));
     }
 
     private void complete(Outcome outcome) {
@@ -594,12 +706,22 @@ public final class Engine {
                     .forEach(s -> outputs.put(s.stepId(), s.output()));
             output = outputs;
         }
-        outbound.add(new WorkflowResult(definition.resultTopic(), instance.instanceId(), instance.workflow(),
-                instance.version(), outcome, output, outcome == Outcome.SUCCEEDED ? null : instance.failure(),
+        outbound.add(new WorkflowResult(
+                definition.resultTopic(),
+                instance.instanceId(),
+                instance.workflow(),
+                instance.version(),
+                outcome,
+                output,
+                outcome == Outcome.SUCCEEDED ? null : instance.failure(),
                 List.copyOf(instance.compensatedSoFar())));
         notifications.add(new InstanceCompleted(instance.instanceId(), outcome, at));
         if (instance.parent() != null) {
-            outbound.add(new ParentOutcome(instance.instanceId(), instance.parent(), outcome == Outcome.SUCCEEDED, output,
+            outbound.add(new ParentOutcome(
+                    instance.instanceId(),
+                    instance.parent(),
+                    outcome == Outcome.SUCCEEDED,
+                    output,
                     outcome == Outcome.SUCCEEDED ? null : failureForParent(outcome)));
         }
     }
@@ -607,10 +729,14 @@ public final class Engine {
     /** The child's failure as its parent's step reports it: the child's error type, naming the child and its step. */
     private Failure failureForParent(Outcome outcome) {
         Failure f = instance.failure();
-        String what = outcome == Outcome.CANCELLED ? "was cancelled"
+        String what = outcome == Outcome.CANCELLED
+                ? "was cancelled"
                 : "failed" + (f != null && f.stepId() != null ? " at step '" + f.stepId() + "'" : "");
-        return new Failure(instance.parent().stepId(), f == null ? "Failed" : f.type(), "sub-workflow " + instance.workflow()
-                + " instance '" + instance.instanceId() + "' " + what + (f == null ? "" : ": " + f.message()));
+        return new Failure(
+                instance.parent().stepId(),
+                f == null ? "Failed" : f.type(),
+                "sub-workflow " + instance.workflow() + " instance '" + instance.instanceId() + "' " + what
+                        + (f == null ? "" : ": " + f.message()));
     }
 
     // --- undo on a parent's request -------------------------------------------------------------------------------
@@ -618,15 +744,22 @@ public final class Engine {
     /** A parent undoes its succeeded sub-workflow step: this completed instance undoes its steps and answers. */
     private void undoForParent(CompensateInstance request) {
         ParentRef parent = instance.parent();
-        if (parent == null || !parent.instanceId().equals(request.requester().instanceId())
+        if (parent == null
+                || !parent.instanceId().equals(request.requester().instanceId())
                 || !parent.stepId().equals(request.requester().stepId())) {
-            notifications.add(new RequestIgnored(instance.instanceId(), "CompensateInstance",
-                    "only the parent step that started an instance can ask it to undo its work", at));
+            notifications.add(new RequestIgnored(
+                    instance.instanceId(),
+                    "CompensateInstance",
+                    "only the parent step that started an instance can ask it to undo its work",
+                    at));
             return;
         }
         if (instance.status() != ProcessStatus.COMPLETED) {
-            notifications.add(new RequestIgnored(instance.instanceId(), "CompensateInstance",
-                    "the instance has not completed: there is no finished work to undo yet", at));
+            notifications.add(new RequestIgnored(
+                    instance.instanceId(),
+                    "CompensateInstance",
+                    "the instance has not completed: there is no finished work to undo yet",
+                    at));
             return;
         }
         instance.undoCommandId(request.requester().commandId());
@@ -646,12 +779,27 @@ public final class Engine {
         }
         ParentRef answer = instance.parent().forCommand(instance.undoCommandId());
         StepExecution failed = instance.steps().stream()
-                .filter(s -> s.state() == StepState.COMPENSATION_FAILED).findFirst().orElse(null);
-        Failure error = failed == null ? null : new Failure(answer.stepId(), "CompensationFailed", "sub-workflow "
-                + instance.workflow() + " instance '" + instance.instanceId() + "' could not undo its step '" + failed.stepId()
-                + "'" + (failed.compensationError() == null ? "" : ": " + failed.compensationError().message()));
-        outbound.add(new ParentOutcome(instance.instanceId(), answer, failed == null,
-                failed == null ? Map.of("compensated", List.copyOf(instance.compensatedSoFar())) : null, error));
+                .filter(s -> s.state() == StepState.COMPENSATION_FAILED)
+                .findFirst()
+                .orElse(null);
+        Failure error = failed == null
+                ? null
+                : new Failure(
+                        answer.stepId(),
+                        "CompensationFailed",
+                        "sub-workflow "
+                                + instance.workflow() + " instance '" + instance.instanceId()
+                                + "' could not undo its step '" + failed.stepId()
+                                + "'"
+                                + (failed.compensationError() == null
+                                        ? ""
+                                        : ": " + failed.compensationError().message()));
+        outbound.add(new ParentOutcome(
+                instance.instanceId(),
+                answer,
+                failed == null,
+                failed == null ? Map.of("compensated", List.copyOf(instance.compensatedSoFar())) : null,
+                error));
         instance.undoCommandId(null);
     }
 
@@ -670,17 +818,24 @@ public final class Engine {
     /** Whether a failed call is tried again: the step has a retry policy with calls left, and the item still stands. */
     private boolean retries(StepExecution step, ReportOutcome outcome) {
         HttpRetry retry = stepDef(step).http().map(HttpStep::retry).orElse(null);
-        return retry != null && outcome.retryable() && instance.outcome() == null
+        return retry != null
+                && outcome.retryable()
+                && instance.outcome() == null
                 && callsOf(step, outcome) < retry.maxAttempts();
     }
 
     private void scheduleRetry(StepExecution step, Failure error) {
         int calls = step.workerAttempts() + 1;
-        StepExecution waiting = step.toBuilder().error(error).workerAttempts(calls).finishedAt(at).build();
+        StepExecution waiting = step.toBuilder()
+                .error(error)
+                .workerAttempts(calls)
+                .finishedAt(at)
+                .build();
         instance.step(waiting);
         Instant retryAt = nextCallAt(stepDef(step), waiting).orElseThrow();
         timers.add(new ScheduleRetry(instance.instanceId(), step.stepId(), step.commandId(), retryAt));
-        notifications.add(new StepRetryScheduled(instance.instanceId(), step.stepId(), step.commandId(), error, calls, retryAt, at));
+        notifications.add(new StepRetryScheduled(
+                instance.instanceId(), step.stepId(), step.commandId(), error, calls, retryAt, at));
     }
 
     private void cancelRetry(StepExecution step) {
@@ -706,8 +861,13 @@ public final class Engine {
     }
 
     private void cancelTimer(StepExecution step) {
-        stepDef(step).timeout().ifPresent(t -> timers.add(
-                new CancelTimeout(instance.instanceId(), step.stepId(), step.commandId(), step.startedAt().plus(t))));
+        stepDef(step)
+                .timeout()
+                .ifPresent(t -> timers.add(new CancelTimeout(
+                        instance.instanceId(),
+                        step.stepId(),
+                        step.commandId(),
+                        step.startedAt().plus(t))));
     }
 
     private void ignore(ReportOutcome outcome, IgnoredBecause reason) {
@@ -728,8 +888,9 @@ public final class Engine {
     }
 
     private StepDefinition stepDef(StepExecution step) {
-        return definition.step(step.stepId()).orElseThrow(
-                () -> new IllegalStateException("step '" + step.stepId() + "' is not in " + definition));
+        return definition
+                .step(step.stepId())
+                .orElseThrow(() -> new IllegalStateException("step '" + step.stepId() + "' is not in " + definition));
     }
 
     private static Failure withStep(Failure error, StepExecution step) {

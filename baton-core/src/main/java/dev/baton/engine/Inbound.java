@@ -16,7 +16,8 @@ public sealed interface Inbound {
      *
      * @param parent the parent step when a workflow starts this one as a sub-workflow; {@code null} otherwise
      */
-    record StartInstance(String instanceId, Object input, String businessKey, ParentRef parent, Instant at) implements Inbound {
+    record StartInstance(String instanceId, Object input, String businessKey, ParentRef parent, Instant at)
+            implements Inbound {
 
         public StartInstance(String instanceId, Object input, String businessKey, Instant at) {
             this(instanceId, input, businessKey, null, at);
@@ -45,16 +46,25 @@ public sealed interface Inbound {
             Instant at)
             implements Inbound {
 
-        public ReportOutcome(String instanceId, String stepId, String commandId, boolean succeeded, Object output,
-                Failure error, int workerAttempts, Instant at) {
+        public ReportOutcome(
+                String instanceId,
+                String stepId,
+                String commandId,
+                boolean succeeded,
+                Object output,
+                Failure error,
+                int workerAttempts,
+                Instant at) {
             this(instanceId, stepId, commandId, succeeded, output, error, workerAttempts, false, at);
         }
 
-        public static ReportOutcome success(String instanceId, String stepId, String commandId, Object output, Instant at) {
+        public static ReportOutcome success(
+                String instanceId, String stepId, String commandId, Object output, Instant at) {
             return new ReportOutcome(instanceId, stepId, commandId, true, output, null, 1, at);
         }
 
-        public static ReportOutcome failure(String instanceId, String stepId, String commandId, Failure error, Instant at) {
+        public static ReportOutcome failure(
+                String instanceId, String stepId, String commandId, Failure error, Instant at) {
             return new ReportOutcome(instanceId, stepId, commandId, false, null, error, 1, at);
         }
     }

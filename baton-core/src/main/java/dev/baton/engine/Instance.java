@@ -244,17 +244,60 @@ public final class Instance {
             this.undoCommandId = i.undoCommandId;
         }
 
-        public Builder businessKey(String v) { this.businessKey = v; return this; }
-        public Builder input(Object v) { this.input = v; return this; }
-        public Builder status(ProcessStatus v) { this.status = v; return this; }
-        public Builder outcome(Outcome v) { this.outcome = v; return this; }
-        public Builder failure(Failure v) { this.failure = v; return this; }
-        public Builder completions(int v) { this.completions = v; return this; }
-        public Builder startedAt(Instant v) { this.startedAt = v; return this; }
-        public Builder updatedAt(Instant v) { this.updatedAt = v; return this; }
-        public Builder completedAt(Instant v) { this.completedAt = v; return this; }
-        public Builder parent(ParentRef v) { this.parent = v; return this; }
-        public Builder undoCommandId(String v) { this.undoCommandId = v; return this; }
+        public Builder businessKey(String v) {
+            this.businessKey = v;
+            return this;
+        }
+
+        public Builder input(Object v) {
+            this.input = v;
+            return this;
+        }
+
+        public Builder status(ProcessStatus v) {
+            this.status = v;
+            return this;
+        }
+
+        public Builder outcome(Outcome v) {
+            this.outcome = v;
+            return this;
+        }
+
+        public Builder failure(Failure v) {
+            this.failure = v;
+            return this;
+        }
+
+        public Builder completions(int v) {
+            this.completions = v;
+            return this;
+        }
+
+        public Builder startedAt(Instant v) {
+            this.startedAt = v;
+            return this;
+        }
+
+        public Builder updatedAt(Instant v) {
+            this.updatedAt = v;
+            return this;
+        }
+
+        public Builder completedAt(Instant v) {
+            this.completedAt = v;
+            return this;
+        }
+
+        public Builder parent(ParentRef v) {
+            this.parent = v;
+            return this;
+        }
+
+        public Builder undoCommandId(String v) {
+            this.undoCommandId = v;
+            return this;
+        }
 
         public Builder step(StepExecution step) {
             steps.put(step.stepId(), step);
@@ -268,20 +311,61 @@ public final class Instance {
         }
 
         // Read access for the engine, which decides from the state it is building.
-        ProcessStatus status() { return status; }
-        Outcome outcome() { return outcome; }
-        Failure failure() { return failure; }
-        StepExecution step(String id) { return steps.get(id); }
-        Collection<StepExecution> steps() { return steps.values(); }
-        List<String> compensatedSoFar() { return compensated; }
-        int completions() { return completions; }
-        String instanceId() { return instanceId; }
-        String workflow() { return workflow; }
-        int version() { return version; }
-        Object input() { return input; }
-        String businessKey() { return businessKey; }
-        ParentRef parent() { return parent; }
-        String undoCommandId() { return undoCommandId; }
+        ProcessStatus status() {
+            return status;
+        }
+
+        Outcome outcome() {
+            return outcome;
+        }
+
+        Failure failure() {
+            return failure;
+        }
+
+        StepExecution step(String id) {
+            return steps.get(id);
+        }
+
+        Collection<StepExecution> steps() {
+            return steps.values();
+        }
+
+        List<String> compensatedSoFar() {
+            return compensated;
+        }
+
+        int completions() {
+            return completions;
+        }
+
+        String instanceId() {
+            return instanceId;
+        }
+
+        String workflow() {
+            return workflow;
+        }
+
+        int version() {
+            return version;
+        }
+
+        Object input() {
+            return input;
+        }
+
+        String businessKey() {
+            return businessKey;
+        }
+
+        ParentRef parent() {
+            return parent;
+        }
+
+        String undoCommandId() {
+            return undoCommandId;
+        }
 
         public Instance build() {
             return new Instance(this);

@@ -18,16 +18,19 @@ public sealed interface Notification {
 
     record InstanceStarted(String instanceId, String workflow, int version, Instant at) implements Notification {}
 
-    record StepStarted(String instanceId, String stepId, String commandId, int attempt, Instant at) implements Notification {}
+    record StepStarted(String instanceId, String stepId, String commandId, int attempt, Instant at)
+            implements Notification {}
 
     record StepCompleted(String instanceId, String stepId, String commandId, Instant at) implements Notification {}
 
     record StepSkipped(String instanceId, String stepId, Instant at) implements Notification {}
 
-    record StepFailed(String instanceId, String stepId, String commandId, Failure error, Instant at) implements Notification {}
+    record StepFailed(String instanceId, String stepId, String commandId, Failure error, Instant at)
+            implements Notification {}
 
     /** A call of an HTTP step failed in a way worth trying again: the next call goes out at {@code retryAt}. */
-    record StepRetryScheduled(String instanceId, String stepId, String commandId, Failure error, int calls, Instant retryAt, Instant at)
+    record StepRetryScheduled(
+            String instanceId, String stepId, String commandId, Failure error, int calls, Instant retryAt, Instant at)
             implements Notification {}
 
     record StepTimedOut(String instanceId, String stepId, String commandId, Instant at) implements Notification {}
@@ -35,11 +38,14 @@ public sealed interface Notification {
     /** The item has failed or was cancelled; published at once, before compensation runs. */
     record InstanceFailing(String instanceId, Outcome outcome, Failure failure, Instant at) implements Notification {}
 
-    record CompensationStarted(String instanceId, String stepId, String commandId, Instant at) implements Notification {}
+    record CompensationStarted(String instanceId, String stepId, String commandId, Instant at)
+            implements Notification {}
 
-    record CompensationCompleted(String instanceId, String stepId, String commandId, Instant at) implements Notification {}
+    record CompensationCompleted(String instanceId, String stepId, String commandId, Instant at)
+            implements Notification {}
 
-    record CompensationFailed(String instanceId, String stepId, String commandId, Failure error, Instant at) implements Notification {}
+    record CompensationFailed(String instanceId, String stepId, String commandId, Failure error, Instant at)
+            implements Notification {}
 
     /** The instance waits for an operator; {@code stepId} names the step at fault. */
     record IncidentRaised(String instanceId, String stepId, String reason, Instant at) implements Notification {}

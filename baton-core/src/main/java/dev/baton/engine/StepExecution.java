@@ -207,21 +207,80 @@ public final class StepExecution {
             this.compensationError = s.compensationError;
         }
 
-        public Builder state(StepState v) { this.state = v; return this; }
-        public Builder attempt(int v) { this.attempt = v; return this; }
-        public Builder commandId(String v) { this.commandId = v; return this; }
-        public Builder input(Object v) { this.input = v; return this; }
-        public Builder output(Object v) { this.output = v; return this; }
-        public Builder error(Failure v) { this.error = v; return this; }
-        public Builder workerAttempts(int v) { this.workerAttempts = v; return this; }
-        public Builder startedAt(Instant v) { this.startedAt = v; return this; }
-        public Builder finishedAt(Instant v) { this.finishedAt = v; return this; }
-        public Builder completionOrder(int v) { this.completionOrder = v; return this; }
-        public Builder compensationAttempt(int v) { this.compensationAttempt = v; return this; }
-        public Builder compensationCommandId(String v) { this.compensationCommandId = v; return this; }
-        public Builder compensationStartedAt(Instant v) { this.compensationStartedAt = v; return this; }
-        public Builder compensationFinishedAt(Instant v) { this.compensationFinishedAt = v; return this; }
-        public Builder compensationError(Failure v) { this.compensationError = v; return this; }
+        public Builder state(StepState v) {
+            this.state = v;
+            return this;
+        }
+
+        public Builder attempt(int v) {
+            this.attempt = v;
+            return this;
+        }
+
+        public Builder commandId(String v) {
+            this.commandId = v;
+            return this;
+        }
+
+        public Builder input(Object v) {
+            this.input = v;
+            return this;
+        }
+
+        public Builder output(Object v) {
+            this.output = v;
+            return this;
+        }
+
+        public Builder error(Failure v) {
+            this.error = v;
+            return this;
+        }
+
+        public Builder workerAttempts(int v) {
+            this.workerAttempts = v;
+            return this;
+        }
+
+        public Builder startedAt(Instant v) {
+            this.startedAt = v;
+            return this;
+        }
+
+        public Builder finishedAt(Instant v) {
+            this.finishedAt = v;
+            return this;
+        }
+
+        public Builder completionOrder(int v) {
+            this.completionOrder = v;
+            return this;
+        }
+
+        public Builder compensationAttempt(int v) {
+            this.compensationAttempt = v;
+            return this;
+        }
+
+        public Builder compensationCommandId(String v) {
+            this.compensationCommandId = v;
+            return this;
+        }
+
+        public Builder compensationStartedAt(Instant v) {
+            this.compensationStartedAt = v;
+            return this;
+        }
+
+        public Builder compensationFinishedAt(Instant v) {
+            this.compensationFinishedAt = v;
+            return this;
+        }
+
+        public Builder compensationError(Failure v) {
+            this.compensationError = v;
+            return this;
+        }
 
         public StepExecution build() {
             return new StepExecution(this);

@@ -11,6 +11,7 @@ public final class CloudEvents {
     public static final String SOURCE = "baton";
     /** Every record value Baton writes is a JSON document. */
     public static final String CONTENT_TYPE = "application/json";
+
     public static final String REQUEST = "dev.baton.request.v1";
     public static final String COMMAND = "dev.baton.command.v1";
     public static final String OUTCOME = "dev.baton.outcome.v1";

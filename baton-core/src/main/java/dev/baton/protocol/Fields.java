@@ -27,11 +27,14 @@ final class Fields {
             node = Json.mapper().readTree(p);
             // The mapper stops after the first value; "{...}}" or "{...}{...}" is broken JSON all the same.
             if (node != null && p.nextToken() != null) {
-                throw new MalformedMessageException(message + ": not valid JSON: more data after the JSON value, at column "
-                        + p.currentTokenLocation().getColumnNr());
+                throw new MalformedMessageException(
+                        message + ": not valid JSON: more data after the JSON value, at column "
+                                + p.currentTokenLocation().getColumnNr());
             }
         } catch (IOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            String why = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse("");
             throw new MalformedMessageException(message + ": not valid JSON: " + why);
         }
         if (node == null || !node.isObject()) {

@@ -54,7 +54,8 @@ public record HttpCallMessage(
         var headers = new LinkedHashMap<String, String>();
         JsonNode h = f.node("headers");
         if (h != null && h.isObject()) {
-            h.fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+            h.fields()
+                    .forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
         }
         var retryOn = new LinkedHashSet<Integer>();
         JsonNode r = f.node("retryOn");
@@ -66,10 +67,20 @@ public record HttpCallMessage(
             throw f.error("field 'timeoutMs' must be a positive whole number");
         }
         Integer attempt = f.optionalInt("attempt");
-        return new HttpCallMessage(f.requiredText("instanceId"), f.optionalText("workflow"), f.requiredText("stepId"),
-                f.requiredText("commandId"), attempt == null ? 1 : attempt, f.requiredText("idempotencyKey"),
-                f.requiredText("method"), f.requiredText("url"), headers, Duration.ofMillis(timeout.asLong()), retryOn,
-                f.value("body"), f.requiredText("callbackTopic"));
+        return new HttpCallMessage(
+                f.requiredText("instanceId"),
+                f.optionalText("workflow"),
+                f.requiredText("stepId"),
+                f.requiredText("commandId"),
+                attempt == null ? 1 : attempt,
+                f.requiredText("idempotencyKey"),
+                f.requiredText("method"),
+                f.requiredText("url"),
+                headers,
+                Duration.ofMillis(timeout.asLong()),
+                retryOn,
+                f.value("body"),
+                f.requiredText("callbackTopic"));
     }
 
     /** Whether the call carries the body (POST, PUT, PATCH). */

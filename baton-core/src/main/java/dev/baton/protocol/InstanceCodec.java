@@ -43,7 +43,9 @@ public final class InstanceCodec {
     static final int STATE_MAX_NESTING_DEPTH = 1000;
 
     private static final JsonFactory STATE_READER = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(STATE_MAX_NESTING_DEPTH).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(STATE_MAX_NESTING_DEPTH)
+                    .build())
             .build();
 
     private InstanceCodec() {}
@@ -214,7 +216,8 @@ public final class InstanceCodec {
                 switch (field) {
                     case "format" -> {
                         if (p.getIntValue() != FORMAT) {
-                            throw new IllegalStateException("instance state format " + p.getIntValue() + " is not supported");
+                            throw new IllegalStateException(
+                                    "instance state format " + p.getIntValue() + " is not supported");
                         }
                     }
                     case "id" -> id = p.getText();
@@ -245,10 +248,18 @@ public final class InstanceCodec {
                 }
             }
             Instance.Builder b = Instance.builder(id, workflow, version)
-                    .businessKey(holder.businessKey).input(holder.input).status(holder.status).outcome(holder.outcome)
-                    .failure(holder.failure).completions(holder.completions).compensated(holder.compensated)
-                    .startedAt(holder.startedAt).updatedAt(holder.updatedAt).completedAt(holder.completedAt)
-                    .parent(holder.parent).undoCommandId(holder.undoCommandId);
+                    .businessKey(holder.businessKey)
+                    .input(holder.input)
+                    .status(holder.status)
+                    .outcome(holder.outcome)
+                    .failure(holder.failure)
+                    .completions(holder.completions)
+                    .compensated(holder.compensated)
+                    .startedAt(holder.startedAt)
+                    .updatedAt(holder.updatedAt)
+                    .completedAt(holder.completedAt)
+                    .parent(holder.parent)
+                    .undoCommandId(holder.undoCommandId);
             steps.forEach(b::step);
             return b.build();
         } catch (IOException e) {

@@ -27,7 +27,9 @@ public final class Json {
 
     private static ObjectMapper create() {
         JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .build())
                 .build();
         return new ObjectMapper(factory)
                 .registerModule(new JavaTimeModule())

@@ -11,7 +11,8 @@ import java.util.Locale;
  * {@code {"operation": "cancel", "reason": "..."}} or {@code {"operation": "retry", "stepId": "..."}}. A parent
  * workflow sends {@code {"operation": "compensate", "parent": {...}}} to a completed sub-workflow to have it undone.
  */
-public record OperatorRequest(Operation operation, String stepId, String reason, ParentRef parent) implements RequestMessage {
+public record OperatorRequest(Operation operation, String stepId, String reason, ParentRef parent)
+        implements RequestMessage {
 
     public enum Operation {
         CANCEL,

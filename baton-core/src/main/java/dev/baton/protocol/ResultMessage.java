@@ -10,7 +10,12 @@ import java.util.Map;
 
 /** The JSON of an instance's result, as docs/protocol.md shows it; also parsed by clients and tests. */
 public record ResultMessage(
-        String instanceId, String workflow, int version, Outcome status, Object output, Map<String, Object> error,
+        String instanceId,
+        String workflow,
+        int version,
+        Outcome status,
+        Object output,
+        Map<String, Object> error,
         List<String> compensated) {
 
     public static byte[] toJson(WorkflowResult result) {

@@ -29,7 +29,8 @@ public record StartRequest(String workflow, Integer version, Object input, Strin
             throw f.error("field 'version' must be 1 or more");
         }
         Object input = f.value("input");
-        return new StartRequest(workflow, version, input == null ? Map.of() : input, f.optionalText("businessKey"), f.optionalParent());
+        return new StartRequest(
+                workflow, version, input == null ? Map.of() : input, f.optionalText("businessKey"), f.optionalParent());
     }
 
     public StartInstance toInbound(String instanceId, Instant at) {

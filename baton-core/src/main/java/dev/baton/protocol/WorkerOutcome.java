@@ -13,10 +13,23 @@ import java.util.LinkedHashMap;
  * engine acts on it only for steps with a retry policy.
  */
 public record WorkerOutcome(
-        String commandId, String instanceId, String stepId, boolean succeeded, Object output, Failure error, int attempts,
+        String commandId,
+        String instanceId,
+        String stepId,
+        boolean succeeded,
+        Object output,
+        Failure error,
+        int attempts,
         boolean retryable) {
 
-    public WorkerOutcome(String commandId, String instanceId, String stepId, boolean succeeded, Object output, Failure error, int attempts) {
+    public WorkerOutcome(
+            String commandId,
+            String instanceId,
+            String stepId,
+            boolean succeeded,
+            Object output,
+            Failure error,
+            int attempts) {
         this(commandId, instanceId, stepId, succeeded, output, error, attempts, false);
     }
 
@@ -44,8 +57,15 @@ public record WorkerOutcome(
         if (retryable != null && !retryable.isNull() && !retryable.isBoolean()) {
             throw f.error("field 'retryable' must be true or false");
         }
-        return new WorkerOutcome(commandId, instanceId, stepId, succeeded, succeeded ? f.value("output") : null, error,
-                attempts == null ? 1 : attempts, !succeeded && retryable != null && retryable.asBoolean(false));
+        return new WorkerOutcome(
+                commandId,
+                instanceId,
+                stepId,
+                succeeded,
+                succeeded ? f.value("output") : null,
+                error,
+                attempts == null ? 1 : attempts,
+                !succeeded && retryable != null && retryable.asBoolean(false));
     }
 
     private static Failure error(Fields f, String stepId) {

@@ -38,10 +38,14 @@ class ConditionTest {
         request.put("items", List.of("book", "pen"));
         request.put("customer", Map.of("tier", "gold", "age", 37));
         return Map.of(
-                "request", request,
-                "steps", Map.of("charge", Map.of("output", Map.of("paymentId", "p-1", "approved", true))),
-                "instanceId", "i-1",
-                "businessKey", "o-1001");
+                "request",
+                request,
+                "steps",
+                Map.of("charge", Map.of("output", Map.of("paymentId", "p-1", "approved", true))),
+                "instanceId",
+                "i-1",
+                "businessKey",
+                "o-1001");
     }
 
     private static boolean test(String condition) {
@@ -124,14 +128,20 @@ class ConditionTest {
         assertThat(test("!!true")).isTrue();
         assertThat(test("! ! ! true")).isFalse();
         assertThat(test("!$.request.gift && $.request.express")).isTrue();
-        assertThat(test("!$.request.int == 1")).as("! applies to the comparison").isFalse();
-        assertThat(test("true || false && false")).as("&& binds tighter than ||").isTrue();
+        assertThat(test("!$.request.int == 1"))
+                .as("! applies to the comparison")
+                .isFalse();
+        assertThat(test("true || false && false"))
+                .as("&& binds tighter than ||")
+                .isTrue();
         assertThat(test("(true || false) && false")).isFalse();
         assertThat(test("!(true && false)")).isTrue();
         assertThat(test("((($.request.int == 1)))")).isTrue();
         assertThat(test("false || false || false || true")).isTrue();
         assertThat(test("true && true && true && false")).isFalse();
-        assertThat(test("$.request.express&&$.request.name=='Ada'||false")).as("spaces are optional").isTrue();
+        assertThat(test("$.request.express&&$.request.name=='Ada'||false"))
+                .as("spaces are optional")
+                .isTrue();
     }
 
     @Test
@@ -150,16 +160,21 @@ class ConditionTest {
     @Test
     void shouldListThePathsItReads() {
         Condition c = Condition.parse("$.request.a == 1 || ($.steps.charge.output.ok && !$.businessKey)");
-        assertThat(c.paths()).extracting(DataPath::toString)
+        assertThat(c.paths())
+                .extracting(DataPath::toString)
                 .containsExactly("$.request.a", "$.steps.charge.output.ok", "$.businessKey");
         assertThat(c.paths().get(1).segments()).containsExactly("steps", "charge", "output", "ok");
-        assertThat(Condition.parse("$.request.items[0]['odd key']").paths().get(0).segments())
+        assertThat(Condition.parse("$.request.items[0]['odd key']")
+                        .paths()
+                        .get(0)
+                        .segments())
                 .containsExactly("request", "items", 0, "odd key");
     }
 
     @Test
     void shouldBeEqualByItsText() {
-        assertThat(Condition.parse("$.request.a == 1")).isEqualTo(Condition.parse("$.request.a == 1"))
+        assertThat(Condition.parse("$.request.a == 1"))
+                .isEqualTo(Condition.parse("$.request.a == 1"))
                 .hasSameHashCodeAs(Condition.parse("$.request.a == 1"))
                 .hasToString("$.request.a == 1")
                 .isNotEqualTo(Condition.parse("$.request.a==1"));
@@ -201,17 +216,20 @@ class ConditionTest {
         String manyAnds = "true && ".repeat(50_000) + "$.request.gift";
         assertThat(Condition.parse(manyAnds).test(DATA)).isFalse();
         assertThat(Condition.parse("!".repeat(100_001) + "false").test(DATA)).isTrue();
-        assertThat(Condition.parse("(".repeat(64) + "true" + ")".repeat(64)).test(DATA)).isTrue();
-        assertError("(".repeat(65) + "true" + ")".repeat(65), "parentheses nested more than 64 levels deep (at column 66)", 66);
+        assertThat(Condition.parse("(".repeat(64) + "true" + ")".repeat(64)).test(DATA))
+                .isTrue();
+        assertError(
+                "(".repeat(65) + "true" + ")".repeat(65),
+                "parentheses nested more than 64 levels deep (at column 66)",
+                66);
         assertThatThrownBy(() -> Condition.parse("(".repeat(100_000))).isInstanceOf(ExpressionException.class);
     }
 
     private static void assertError(String condition, String message, int column) {
-        assertThatThrownBy(() -> Condition.parse(condition))
-                .isInstanceOfSatisfying(ExpressionException.class, e -> {
-                    assertThat(e.getMessage()).isEqualTo(message);
-                    assertThat(e.column()).isEqualTo(column);
-                });
+        assertThatThrownBy(() -> Condition.parse(condition)).isInstanceOfSatisfying(ExpressionException.class, e -> {
+            assertThat(e.getMessage()).isEqualTo(message);
+            assertThat(e.column()).isEqualTo(column);
+        });
     }
 
     // --- robustness -----------------------------------------------------------------------------------------------
@@ -235,10 +253,56 @@ class ConditionTest {
     Arbitrary<String> conditionTexts() {
         Arbitrary<String> anything = Arbitraries.strings().all().ofMaxLength(80);
         Arbitrary<String> tokens = Arbitraries.of(
-                "$", ".", "$.request", ".int", ".name", ".items", "[", "]", "[0]", "['x']", "[99999999999]", "$.steps.charge.output",
-                " ", "==", "!=", "<", "<=", ">", ">=", "=", "!", "&&", "||", "&", "|", "(", ")", "'", "\"", "'Ada'", "\\",
-                "true", "false", "null", "0", "-1", "1.5", "1e9", "1e99999999999", "-", "e", "E", "+", "x", "_", "\u00e9", "\t")
-                .list().ofMaxSize(30).map(l -> String.join("", l));
+                        "$",
+                        ".",
+                        "$.request",
+                        ".int",
+                        ".name",
+                        ".items",
+                        "[",
+                        "]",
+                        "[0]",
+                        "['x']",
+                        "[99999999999]",
+                        "$.steps.charge.output",
+                        " ",
+                        "==",
+                        "!=",
+                        "<",
+                        "<=",
+                        ">",
+                        ">=",
+                        "=",
+                        "!",
+                        "&&",
+                        "||",
+                        "&",
+                        "|",
+                        "(",
+                        ")",
+                        "'",
+                        "\"",
+                        "'Ada'",
+                        "\\",
+                        "true",
+                        "false",
+                        "null",
+                        "0",
+                        "-1",
+                        "1.5",
+                        "1e9",
+                        "1e99999999999",
+                        "-",
+                        "e",
+                        "E",
+                        "+",
+                        "x",
+                        "_",
+                        "\u00e9",
+                        "\t")
+                .list()
+                .ofMaxSize(30)
+                .map(l -> String.join("", l));
         return Arbitraries.frequencyOf(Tuple.of(1, anything), Tuple.of(3, tokens));
     }
 }

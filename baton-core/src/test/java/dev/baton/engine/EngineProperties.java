@@ -116,7 +116,8 @@ class EngineProperties {
     @Property(tries = 400)
     void withCompensationsThatSucceedEveryInstanceCompletesWithoutAnIncident(@ForAll("scenarios") Scenario scenario) {
         Scenario undoAlwaysWorks = scenario.withWorkers(scenario.workers().stream()
-                .map(w -> new Worker(w.failuresBeforeSuccess(), true, w.flag())).toList());
+                .map(w -> new Worker(w.failuresBeforeSuccess(), true, w.flag()))
+                .toList());
         Run run = new Run(undoAlwaysWorks, true).drive();
         assertThat(run.incidents).as("incidents\n%s", run.trace()).isZero();
         assertThat(run.operatorActions).isZero();
@@ -139,7 +140,8 @@ class EngineProperties {
             for (String id : run.expectedToRun()) {
                 StepExecution step = run.instance.step(id);
                 assertThat(step.state()).isEqualTo(StepState.SUCCEEDED);
-                assertThat(step.attempt()).as("attempts of %s\n%s", id, run.trace())
+                assertThat(step.attempt())
+                        .as("attempts of %s\n%s", id, run.trace())
                         .isEqualTo(scenario.workers().get(NAMES.indexOf(id)).failuresBeforeSuccess() + 1);
             }
         }
@@ -163,17 +165,31 @@ class EngineProperties {
      */
     @Example
     void aFailedCompensationOfLateWorkAfterTheResultRaisesAnIncidentAndCanBeRetried() {
-        var story = EngineStory.given(Workflows.article()).started("item-1").stepSucceeded("A").stepSucceeded("B")
-                .cancelled().compensationSucceeded("B").compensationSucceeded("A")
-                .then().expectState(ProcessStatus.COMPLETED, Outcome.CANCELLED)
+        var story = EngineStory.given(Workflows.article())
+                .started("item-1")
+                .stepSucceeded("A")
+                .stepSucceeded("B")
+                .cancelled()
+                .compensationSucceeded("B")
+                .compensationSucceeded("A")
+                .then()
+                .expectState(ProcessStatus.COMPLETED, Outcome.CANCELLED)
                 .stepSucceeded("C")
-                .when().compensationFailed("C")
-                .then().expectStep("C", StepState.COMPENSATION_FAILED).expectNotified(Notification.IncidentRaised.class)
+                .when()
+                .compensationFailed("C")
+                .then()
+                .expectStep("C", StepState.COMPENSATION_FAILED)
+                .expectNotified(Notification.IncidentRaised.class)
                 .expectNoResult()
-                .when().retried("C")
-                .then().expectCommands("compensate C")
-                .when().compensationSucceeded("C")
-                .then().expectStep("C", StepState.COMPENSATED).expectNoResult()
+                .when()
+                .retried("C")
+                .then()
+                .expectCommands("compensate C")
+                .when()
+                .compensationSucceeded("C")
+                .then()
+                .expectStep("C", StepState.COMPENSATED)
+                .expectNoResult()
                 .expectState(ProcessStatus.COMPLETED, Outcome.CANCELLED);
         assertThat(story.result().outcome()).isEqualTo(Outcome.CANCELLED);
         assertThat(story.instance().compensated()).containsExactly("B", "A", "C");
@@ -206,8 +222,14 @@ class EngineProperties {
      * @param cancelAt deliver a cancel before this action, or -1 for none
      * @param operatorRetries what an operator does at each incident: retry (true) or cancel; retry once they run out
      */
-    record Scenario(List<StepSpec> steps, Request request, List<Worker> workers, List<Action> actions, int cancelAt,
-            List<Boolean> operatorRetries, boolean waitPolicy) {
+    record Scenario(
+            List<StepSpec> steps,
+            Request request,
+            List<Worker> workers,
+            List<Action> actions,
+            int cancelAt,
+            List<Boolean> operatorRetries,
+            boolean waitPolicy) {
 
         Scenario withWorkers(List<Worker> newWorkers) {
             return new Scenario(steps, request, newWorkers, actions, cancelAt, operatorRetries, waitPolicy);
@@ -259,9 +281,11 @@ class EngineProperties {
                 case 2 -> "!$.request." + flag;
                 case 3 -> "$.request.n >= " + (index % 4);
                 case 4 -> after.isEmpty() ? null : "$.steps." + after.get(0) + ".output.flag == true";
-                case 5 -> after.isEmpty()
-                        ? "$.request.f1 && $.request.n != 3"
-                        : "($.request.f0 || $.steps." + after.get(after.size() - 1) + ".output.flag) && $.request.n != 3";
+                case 5 ->
+                    after.isEmpty()
+                            ? "$.request.f1 && $.request.n != 3"
+                            : "($.request.f0 || $.steps." + after.get(after.size() - 1)
+                                    + ".output.flag) && $.request.n != 3";
                 default -> null;
             };
         }
@@ -282,39 +306,46 @@ class EngineProperties {
                 Tuple.of(10, Arbitraries.just(0)),
                 Tuple.of(3, Arbitraries.integers().between(1, 5)));
         Arbitrary<StepSpec> step = Combinators.combine(
-                Arbitraries.integers().between(0, 255),
-                Arbitraries.of(true, false),
-                waitPolicy ? Arbitraries.just(false) : Arbitraries.integers().between(0, 7).map(i -> i == 0),
-                when,
-                Arbitraries.of(true, false))
+                        Arbitraries.integers().between(0, 255),
+                        Arbitraries.of(true, false),
+                        waitPolicy
+                                ? Arbitraries.just(false)
+                                : Arbitraries.integers().between(0, 7).map(i -> i == 0),
+                        when,
+                        Arbitraries.of(true, false))
                 .as(StepSpec::new);
         Arbitrary<Request> request = Combinators.combine(
-                Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.of(true, false),
-                Arbitraries.integers().between(0, 5))
+                        Arbitraries.of(true, false),
+                        Arbitraries.of(true, false),
+                        Arbitraries.of(true, false),
+                        Arbitraries.integers().between(0, 5))
                 .as(Request::new);
-        Arbitrary<Integer> failures = Arbitraries.frequency(
-                Tuple.of(88, 0), Tuple.of(8, 1), Tuple.of(4, 2));
+        Arbitrary<Integer> failures = Arbitraries.frequency(Tuple.of(88, 0), Tuple.of(8, 1), Tuple.of(4, 2));
         Arbitrary<Worker> worker = Combinators.combine(
-                failures,
-                waitPolicy ? Arbitraries.just(true) : Arbitraries.integers().between(0, 9).map(i -> i != 0),
-                Arbitraries.of(true, false))
+                        failures,
+                        waitPolicy
+                                ? Arbitraries.just(true)
+                                : Arbitraries.integers().between(0, 9).map(i -> i != 0),
+                        Arbitraries.of(true, false))
                 .as(Worker::new);
-        Arbitrary<Noise> noise = Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 50))
+        Arbitrary<Noise> noise = Combinators.combine(
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.integers().between(0, 50))
                 .as(Noise::new);
-        Arbitrary<Action> action = Combinators.combine(
-                Arbitraries.integers().between(0, 1000),
-                noise.injectNull(0.6))
+        Arbitrary<Action> action = Combinators.combine(Arbitraries.integers().between(0, 1000), noise.injectNull(0.6))
                 .as(Action::new);
         Arbitrary<Integer> cancelAt = Arbitraries.frequencyOf(
                 Tuple.of(4, Arbitraries.just(-1)),
                 Tuple.of(1, Arbitraries.integers().between(0, 12)));
         return Combinators.combine(
-                step.list().ofMinSize(2).ofMaxSize(8),
-                request,
-                worker.list().ofSize(NAMES.size()),
-                action.list().ofMaxSize(40),
-                cancelAt,
-                Arbitraries.frequency(Tuple.of(4, true), Tuple.of(1, false)).list().ofMaxSize(4))
+                        step.list().ofMinSize(2).ofMaxSize(8),
+                        request,
+                        worker.list().ofSize(NAMES.size()),
+                        action.list().ofMaxSize(40),
+                        cancelAt,
+                        Arbitraries.frequency(Tuple.of(4, true), Tuple.of(1, false))
+                                .list()
+                                .ofMaxSize(4))
                 .as((steps, req, workers, actions, cancel, operator) ->
                         new Scenario(steps, req, workers, actions, cancel, operator, waitPolicy));
     }
@@ -344,6 +375,7 @@ class EngineProperties {
         final Set<String> workDone = new LinkedHashSet<>();
         /** The first event that decided the item's outcome, as the driver saw it from the state before. */
         Outcome decisive;
+
         boolean effectiveCancel;
         boolean effectiveTimeout;
         boolean compensationFailed;
@@ -367,7 +399,9 @@ class EngineProperties {
                         now = now.plusSeconds(1);
                         decide(new CancelInstance(ID, "changed my mind", now), false);
                     }
-                    Action a = action < scenario.actions().size() ? scenario.actions().get(action) : new Action(0, null);
+                    Action a = action < scenario.actions().size()
+                            ? scenario.actions().get(action)
+                            : new Action(0, null);
                     action++;
                     Inbound next = inFlight.remove(Math.floorMod(a.pick(), inFlight.size()));
                     now = next instanceof FireTimeout t && t.at().isAfter(now) ? t.at() : now.plusSeconds(1);
@@ -378,21 +412,26 @@ class EngineProperties {
                     }
                 }
                 // Nothing is outstanding: the instance has completed or waits for an operator.
-                boolean lateUndoFailed = instance.steps().values().stream().anyMatch(s -> s.state() == StepState.COMPENSATION_FAILED);
+                boolean lateUndoFailed =
+                        instance.steps().values().stream().anyMatch(s -> s.state() == StepState.COMPENSATION_FAILED);
                 if (instance.status() != ProcessStatus.INCIDENT && !lateUndoFailed) {
                     break;
                 }
                 incidents++;
                 assertThat(compensationFailed || scenario.waitPolicy())
-                        .as("an incident without a failed compensation or a waiting step\n%s", trace()).isTrue();
+                        .as("an incident without a failed compensation or a waiting step\n%s", trace())
+                        .isTrue();
                 assertThat(operatorActions).as("operator actions\n%s", trace()).isLessThan(20);
                 operatorActions++;
-                boolean retry = operatorChoice >= scenario.operatorRetries().size() || scenario.operatorRetries().get(operatorChoice);
+                boolean retry = operatorChoice >= scenario.operatorRetries().size()
+                        || scenario.operatorRetries().get(operatorChoice);
                 operatorChoice++;
                 now = now.plusSeconds(60);
-                decide(retry || !scenario.waitPolicy() || instance.outcome() != null
-                        ? new RetryInstance(ID, null, now)
-                        : new CancelInstance(ID, "operator gave up", now), false);
+                decide(
+                        retry || !scenario.waitPolicy() || instance.outcome() != null
+                                ? new RetryInstance(ID, null, now)
+                                : new CancelInstance(ID, "operator gave up", now),
+                        false);
             }
             return this;
         }
@@ -402,10 +441,19 @@ class EngineProperties {
             String step = NAMES.get(noise.index() % n);
             Inbound event = switch (noise.kind()) {
                 case 0 -> delivered.isEmpty() ? null : retime(delivered.get(noise.index() % delivered.size()), now);
-                case 1 -> new ReportOutcome(ID, step, ID + "/" + step + "/" + (7 + noise.index() % 3), noise.index() % 2 == 0,
-                        Map.of("stale", true), null, 1, now);
+                case 1 ->
+                    new ReportOutcome(
+                            ID,
+                            step,
+                            ID + "/" + step + "/" + (7 + noise.index() % 3),
+                            noise.index() % 2 == 0,
+                            Map.of("stale", true),
+                            null,
+                            1,
+                            now);
                 case 2 -> ReportOutcome.success(ID, step, "forged-" + noise.index(), null, now);
-                case 3 -> ReportOutcome.success(ID, "ghost" + noise.index(), ID + "/ghost" + noise.index() + "/1", null, now);
+                case 3 ->
+                    ReportOutcome.success(ID, "ghost" + noise.index(), ID + "/ghost" + noise.index() + "/1", null, now);
                 case 4 -> ReportOutcome.success(ID, step, ID + "/" + step + "/1/compensate/9", null, now);
                 default -> new FireTimeout(ID, step, ID + "/" + step + "/9", now);
             };
@@ -423,21 +471,34 @@ class EngineProperties {
             }
             Decision d = Engine.decide(definition, before, event);
             if (replayCheck) {
-                assertThat(Engine.decide(definition, before, event)).as("the same decision twice").isEqualTo(d);
+                assertThat(Engine.decide(definition, before, event))
+                        .as("the same decision twice")
+                        .isEqualTo(d);
             }
             log.add((isNoise ? "  noise " : "") + describe(event) + " -> " + describeOut(d)
-                    + (d.instance() == null ? "" : "  " + d.instance().steps().values() + " " + d.instance().status()
-                    + (d.instance().outcome() == null ? "" : "/" + d.instance().outcome())));
+                    + (d.instance() == null
+                            ? ""
+                            : "  " + d.instance().steps().values() + " "
+                                    + d.instance().status()
+                                    + (d.instance().outcome() == null
+                                            ? ""
+                                            : "/" + d.instance().outcome())));
             if (isNoise) {
-                assertThat(d.outbound()).as("noise publishes nothing\n%s", trace()).isEmpty();
+                assertThat(d.outbound())
+                        .as("noise publishes nothing\n%s", trace())
+                        .isEmpty();
                 assertThat(d.timers()).as("noise sets no timers\n%s", trace()).isEmpty();
-                assertThat(d.instance()).as("noise changes no state\n%s", trace()).isEqualTo(before);
+                assertThat(d.instance())
+                        .as("noise changes no state\n%s", trace())
+                        .isEqualTo(before);
                 return;
             }
             if (d.instance() != null) {
                 instance = d.instance();
                 // the runtime stores every state it decides on and reads it back for the next event
-                assertThat(InstanceCodec.read(InstanceCodec.write(instance))).as("stored and read back").isEqualTo(instance);
+                assertThat(InstanceCodec.read(InstanceCodec.write(instance)))
+                        .as("stored and read back")
+                        .isEqualTo(instance);
             }
             checkDecision(before, d);
             for (Outbound out : d.outbound()) {
@@ -452,7 +513,8 @@ class EngineProperties {
                 if (t instanceof ScheduleTimeout s) {
                     inFlight.add(new FireTimeout(ID, s.stepId(), s.commandId(), s.dueAt()));
                 } else if (t instanceof CancelTimeout c) {
-                    inFlight.removeIf(e -> e instanceof FireTimeout f && f.commandId().equals(c.commandId()));
+                    inFlight.removeIf(
+                            e -> e instanceof FireTimeout f && f.commandId().equals(c.commandId()));
                 }
             }
         }
@@ -460,7 +522,9 @@ class EngineProperties {
         /** Records, from the state before an event, whether the event decides the item's outcome. */
         private void observeBefore(Instance before, Inbound event) {
             if (before == null || before.outcome() != null) {
-                if (event instanceof ReportOutcome o && o.succeeded() && !o.commandId().contains("/compensate/")) {
+                if (event instanceof ReportOutcome o
+                        && o.succeeded()
+                        && !o.commandId().contains("/compensate/")) {
                     workDone.add(o.stepId());
                 }
                 return;
@@ -473,7 +537,9 @@ class EngineProperties {
                 boolean current = step != null && o.commandId().equals(step.commandId());
                 if (o.succeeded()) {
                     workDone.add(o.stepId());
-                } else if (current && step.state() == StepState.RUNNING && policy(o.stepId()) == FailurePolicy.COMPENSATE) {
+                } else if (current
+                        && step.state() == StepState.RUNNING
+                        && policy(o.stepId()) == FailurePolicy.COMPENSATE) {
                     decisive = decisive == null ? Outcome.FAILED : decisive;
                 }
             } else if (event instanceof FireTimeout t) {
@@ -491,36 +557,53 @@ class EngineProperties {
         private void checkDecision(Instance before, Decision d) {
             Instance after = instance;
             // (a) one result, published exactly when the process completes; completion and the outcome are final
-            assertThat(results.size() + (int) d.outbound().stream().filter(WorkflowResult.class::isInstance).count())
-                    .as("results published\n%s", trace()).isLessThanOrEqualTo(1);
+            assertThat(results.size()
+                            + (int) d.outbound().stream()
+                                    .filter(WorkflowResult.class::isInstance)
+                                    .count())
+                    .as("results published\n%s", trace())
+                    .isLessThanOrEqualTo(1);
             if (before != null && before.isCompleted()) {
-                assertThat(after.status()).as("a completed process stays completed\n%s", trace()).isEqualTo(ProcessStatus.COMPLETED);
+                assertThat(after.status())
+                        .as("a completed process stays completed\n%s", trace())
+                        .isEqualTo(ProcessStatus.COMPLETED);
             }
             if (before != null && before.outcome() != null) {
-                assertThat(after.outcome()).as("the item's outcome is decided once\n%s", trace()).isEqualTo(before.outcome());
+                assertThat(after.outcome())
+                        .as("the item's outcome is decided once\n%s", trace())
+                        .isEqualTo(before.outcome());
             }
             boolean publishesResult = d.outbound().stream().anyMatch(WorkflowResult.class::isInstance);
             boolean completesNow = after.isCompleted() && (before == null || !before.isCompleted());
-            assertThat(publishesResult).as("a result exactly when the process completes\n%s", trace()).isEqualTo(completesNow);
+            assertThat(publishesResult)
+                    .as("a result exactly when the process completes\n%s", trace())
+                    .isEqualTo(completesNow);
 
             for (Outbound out : d.outbound()) {
                 if (!(out instanceof StepCommand c)) {
                     continue;
                 }
                 // (b) one command per step attempt and kind: command ids are never reused
-                assertThat(commandIds.add(c.commandId())).as("command id %s sent twice\n%s", c.commandId(), trace()).isTrue();
+                assertThat(commandIds.add(c.commandId()))
+                        .as("command id %s sent twice\n%s", c.commandId(), trace())
+                        .isTrue();
                 StepExecution step = after.step(c.stepId());
                 StepDefinition def = definition.step(c.stepId()).orElseThrow();
                 if (c.kind() == CommandKind.EXECUTE) {
                     // (c) a step (a join in particular) starts once per attempt, after all its predecessors are done
-                    assertThat(after.outcome()).as("nothing starts once the item has failed\n%s", trace()).isNull();
+                    assertThat(after.outcome())
+                            .as("nothing starts once the item has failed\n%s", trace())
+                            .isNull();
                     assertThat(step.state()).isEqualTo(StepState.RUNNING);
                     assertThat(step.commandId()).isEqualTo(c.commandId());
-                    assertThat(c.attempt()).as("attempts of %s\n%s", c.stepId(), trace())
-                            .isEqualTo(lastAttempt.getOrDefault(c.stepId(), 0) + 1).isEqualTo(step.attempt());
+                    assertThat(c.attempt())
+                            .as("attempts of %s\n%s", c.stepId(), trace())
+                            .isEqualTo(lastAttempt.getOrDefault(c.stepId(), 0) + 1)
+                            .isEqualTo(step.attempt());
                     lastAttempt.put(c.stepId(), c.attempt());
                     for (String p : def.after()) {
-                        assertThat(after.step(p).state()).as("%s starts after %s\n%s", c.stepId(), p, trace())
+                        assertThat(after.step(p).state())
+                                .as("%s starts after %s\n%s", c.stepId(), p, trace())
                                 .isIn(StepState.SUCCEEDED, StepState.SKIPPED);
                     }
                     if (!def.after().isEmpty()) {
@@ -528,18 +611,25 @@ class EngineProperties {
                         var expected = new LinkedHashMap<String, Object>();
                         expected.put("from", after.step(first).state() == StepState.SUCCEEDED ? first : null);
                         expected.put("key", "bk-1");
-                        assertThat(c.input()).as("mapped input of %s", c.stepId()).isEqualTo(expected);
+                        assertThat(c.input())
+                                .as("mapped input of %s", c.stepId())
+                                .isEqualTo(expected);
                     } else {
                         assertThat(c.input()).isEqualTo(scenario.request().toMap());
                     }
                 } else {
                     // (f) only work that was done is undone, only once the item failed, and downstream first
-                    assertThat(after.outcome()).as("compensation of %s while the item has not failed\n%s", c.stepId(), trace()).isNotNull();
-                    assertThat(workDone).as("compensating %s, which never succeeded\n%s", c.stepId(), trace()).contains(c.stepId());
+                    assertThat(after.outcome())
+                            .as("compensation of %s while the item has not failed\n%s", c.stepId(), trace())
+                            .isNotNull();
+                    assertThat(workDone)
+                            .as("compensating %s, which never succeeded\n%s", c.stepId(), trace())
+                            .contains(c.stepId());
                     assertThat(def.compensate()).isPresent();
                     assertThat(step.state()).isEqualTo(StepState.COMPENSATING);
                     if (after.outcome() == Outcome.FAILED) {
-                        assertThat(after.steps().values()).as("in-flight steps are waited for before undoing\n%s", trace())
+                        assertThat(after.steps().values())
+                                .as("in-flight steps are waited for before undoing\n%s", trace())
                                 .noneMatch(s -> s.state() == StepState.RUNNING);
                     }
                     // An operator's retry sends a failed compensation again whatever happened downstream since its
@@ -547,16 +637,19 @@ class EngineProperties {
                     boolean firstAttempt = c.commandId().endsWith("/compensate/1");
                     for (String down : firstAttempt ? definition.descendants(c.stepId()) : Set.<String>of()) {
                         assertThat(awaitsUndo(after.step(down)))
-                                .as("%s undone before its downstream step %s\n%s", c.stepId(), down, trace()).isFalse();
+                                .as("%s undone before its downstream step %s\n%s", c.stepId(), down, trace())
+                                .isFalse();
                     }
                 }
             }
             // Progress: every step that can start has started, every undo that can start has started.
             if (after.outcome() == null) {
                 for (StepDefinition def : definition.steps()) {
-                    boolean ready = def.after().stream().allMatch(p -> after.step(p).state().letsSuccessorsStart());
+                    boolean ready = def.after().stream()
+                            .allMatch(p -> after.step(p).state().letsSuccessorsStart());
                     if (ready) {
-                        assertThat(after.step(def.id()).state()).as("%s is ready but pending\n%s", def.id(), trace())
+                        assertThat(after.step(def.id()).state())
+                                .as("%s is ready but pending\n%s", def.id(), trace())
                                 .isNotEqualTo(StepState.PENDING);
                     }
                 }
@@ -567,22 +660,29 @@ class EngineProperties {
                     for (StepDefinition def : definition.steps()) {
                         StepExecution s = after.step(def.id());
                         if (s.state() == StepState.SUCCEEDED && def.compensate().isPresent()) {
-                            assertThat(definition.descendants(def.id()).stream().map(after::step).anyMatch(this::awaitsUndo))
-                                    .as("%s could be undone but is not (parallel branches are undone together)\n%s", def.id(), trace())
+                            assertThat(definition.descendants(def.id()).stream()
+                                            .map(after::step)
+                                            .anyMatch(this::awaitsUndo))
+                                    .as(
+                                            "%s could be undone but is not (parallel branches are undone together)\n%s",
+                                            def.id(), trace())
                                     .isTrue();
                         }
                     }
                 }
             }
             if (after.status() == ProcessStatus.INCIDENT) {
-                assertThat(after.steps().values()).as("an incident has a cause\n%s", trace())
-                        .anyMatch(s -> s.state() == StepState.COMPENSATION_FAILED || s.state().hasFailed());
+                assertThat(after.steps().values())
+                        .as("an incident has a cause\n%s", trace())
+                        .anyMatch(s -> s.state() == StepState.COMPENSATION_FAILED
+                                || s.state().hasFailed());
             }
         }
 
         private boolean awaitsUndo(StepExecution s) {
             return switch (s.state()) {
-                case SUCCEEDED -> definition.step(s.stepId()).orElseThrow().compensate().isPresent();
+                case SUCCEEDED ->
+                    definition.step(s.stepId()).orElseThrow().compensate().isPresent();
                 case COMPENSATING, COMPENSATION_FAILED -> true;
                 default -> false;
             };
@@ -597,16 +697,24 @@ class EngineProperties {
             Worker w = scenario.workers().get(NAMES.indexOf(c.stepId()));
             if (c.kind() == CommandKind.EXECUTE) {
                 if (c.attempt() > w.failuresBeforeSuccess()) {
-                    return ReportOutcome.success(ID, c.stepId(), c.commandId(), Map.of("by", c.stepId(), "flag", w.flag()), now);
+                    return ReportOutcome.success(
+                            ID, c.stepId(), c.commandId(), Map.of("by", c.stepId(), "flag", w.flag()), now);
                 }
-                return ReportOutcome.failure(ID, c.stepId(), c.commandId(), new Failure(c.stepId(), "Refused", c.stepId() + " refused"), now);
+                return ReportOutcome.failure(
+                        ID,
+                        c.stepId(),
+                        c.commandId(),
+                        new Failure(c.stepId(), "Refused", c.stepId() + " refused"),
+                        now);
             }
-            int undoAttempt = Integer.parseInt(c.commandId().substring(c.commandId().lastIndexOf('/') + 1));
+            int undoAttempt =
+                    Integer.parseInt(c.commandId().substring(c.commandId().lastIndexOf('/') + 1));
             if (w.undoSucceeds() || undoAttempt > 1) {
                 return ReportOutcome.success(ID, c.stepId(), c.commandId(), null, now);
             }
             compensationFailed = true;
-            return ReportOutcome.failure(ID, c.stepId(), c.commandId(), new Failure(c.stepId(), "UndoRefused", "cannot undo"), now);
+            return ReportOutcome.failure(
+                    ID, c.stepId(), c.commandId(), new Failure(c.stepId(), "UndoRefused", "cannot undo"), now);
         }
 
         // --- end-of-run checks ------------------------------------------------------------------------------------
@@ -622,9 +730,12 @@ class EngineProperties {
             assertThat(instance.status()).as("final status\n%s", trace()).isEqualTo(ProcessStatus.COMPLETED);
             WorkflowResult r = result();
             assertThat(r.outcome()).isEqualTo(instance.outcome());
-            assertThat(instance.compensated().subList(0, r.compensated().size())).as("compensated in the result")
+            assertThat(instance.compensated().subList(0, r.compensated().size()))
+                    .as("compensated in the result")
                     .isEqualTo(r.compensated());
-            assertThat(new HashSet<>(instance.compensated())).as("each step undone once").hasSize(instance.compensated().size());
+            assertThat(new HashSet<>(instance.compensated()))
+                    .as("each step undone once")
+                    .hasSize(instance.compensated().size());
             if (incidents > 0) {
                 assertThat(compensationFailed || scenario.waitPolicy()).isTrue();
             }
@@ -655,10 +766,11 @@ class EngineProperties {
         /** (e) the item succeeds iff every step that is not skipped succeeds, in time, and nobody cancels. */
         void checkOutcomeAgainstTheWorld() {
             List<String> ran = expectedToRun();
-            boolean allSucceed = ran.stream().allMatch(id -> scenario.workers().get(NAMES.indexOf(id)).failuresBeforeSuccess() == 0);
-            Outcome expected = effectiveCancel && decisive == Outcome.CANCELLED ? Outcome.CANCELLED
-                    : !allSucceed || effectiveTimeout ? Outcome.FAILED
-                    : Outcome.SUCCEEDED;
+            boolean allSucceed = ran.stream()
+                    .allMatch(id -> scenario.workers().get(NAMES.indexOf(id)).failuresBeforeSuccess() == 0);
+            Outcome expected = effectiveCancel && decisive == Outcome.CANCELLED
+                    ? Outcome.CANCELLED
+                    : !allSucceed || effectiveTimeout ? Outcome.FAILED : Outcome.SUCCEEDED;
             assertThat(decisive == null ? Outcome.SUCCEEDED : decisive).isEqualTo(expected);
             WorkflowResult r = result();
             assertThat(r.outcome()).as("outcome\n%s", trace()).isEqualTo(expected);
@@ -668,7 +780,9 @@ class EngineProperties {
         /** For the waiting policy: the outcome is the first decisive event's, or success. */
         void checkOutcomeAgainstDecisiveEvents() {
             WorkflowResult r = result();
-            assertThat(r.outcome()).as("outcome\n%s", trace()).isEqualTo(decisive == null ? Outcome.SUCCEEDED : decisive);
+            assertThat(r.outcome())
+                    .as("outcome\n%s", trace())
+                    .isEqualTo(decisive == null ? Outcome.SUCCEEDED : decisive);
             checkSuccess(expectedToRun(), r);
         }
 
@@ -680,14 +794,21 @@ class EngineProperties {
             }
             var expectedOutput = new LinkedHashMap<String, Object>();
             for (String id : ran) {
-                expectedOutput.put(id, Map.of("by", id, "flag", scenario.workers().get(NAMES.indexOf(id)).flag()));
+                expectedOutput.put(
+                        id,
+                        Map.of(
+                                "by",
+                                id,
+                                "flag",
+                                scenario.workers().get(NAMES.indexOf(id)).flag()));
             }
             assertThat(r.output()).as("output\n%s", trace()).isEqualTo(expectedOutput);
             assertThat(r.error()).isNull();
             assertThat(r.compensated()).isEmpty();
             assertThat(commands).noneMatch(c -> c.kind() == CommandKind.COMPENSATE);
             for (StepDefinition def : definition.steps()) {
-                assertThat(instance.step(def.id()).state()).as("state of %s\n%s", def.id(), trace())
+                assertThat(instance.step(def.id()).state())
+                        .as("state of %s\n%s", def.id(), trace())
                         .isEqualTo(ran.contains(def.id()) ? StepState.SUCCEEDED : StepState.SKIPPED);
             }
         }
@@ -700,25 +821,38 @@ class EngineProperties {
             for (StepDefinition def : definition.steps()) {
                 StepState state = instance.step(def.id()).state();
                 if (workDone.contains(def.id()) && def.compensate().isPresent()) {
-                    assertThat(state).as("%s did its work and can be undone\n%s", def.id(), trace()).isEqualTo(StepState.COMPENSATED);
+                    assertThat(state)
+                            .as("%s did its work and can be undone\n%s", def.id(), trace())
+                            .isEqualTo(StepState.COMPENSATED);
                 } else {
-                    assertThat(state).as("%s\n%s", def.id(), trace()).isNotIn(StepState.COMPENSATED, StepState.COMPENSATING,
-                            StepState.COMPENSATION_FAILED, StepState.RUNNING);
+                    assertThat(state)
+                            .as("%s\n%s", def.id(), trace())
+                            .isNotIn(
+                                    StepState.COMPENSATED,
+                                    StepState.COMPENSATING,
+                                    StepState.COMPENSATION_FAILED,
+                                    StepState.RUNNING);
                 }
             }
-            Set<String> undone = commands.stream().filter(c -> c.kind() == CommandKind.COMPENSATE)
-                    .map(StepCommand::stepId).collect(Collectors.toCollection(LinkedHashSet::new));
+            Set<String> undone = commands.stream()
+                    .filter(c -> c.kind() == CommandKind.COMPENSATE)
+                    .map(StepCommand::stepId)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
             assertThat(new LinkedHashSet<>(instance.compensated())).isEqualTo(undone);
         }
 
         // --- tracing ------------------------------------------------------------------------------------------------
 
         String trace() {
-            return "definition: " + definition.steps().stream()
-                    .map(s -> s.id() + (s.after().isEmpty() ? "" : "<-" + s.after()) + (s.compensate().isPresent() ? " undo" : "")
-                            + s.timeout().map(t -> " timeout").orElse("") + s.when().map(w -> " when " + w).orElse("")
-                            + (s.onFailure() == FailurePolicy.WAIT ? " wait" : ""))
-                    .collect(Collectors.joining("; "))
+            return "definition: "
+                    + definition.steps().stream()
+                            .map(s -> s.id()
+                                    + (s.after().isEmpty() ? "" : "<-" + s.after())
+                                    + (s.compensate().isPresent() ? " undo" : "")
+                                    + s.timeout().map(t -> " timeout").orElse("")
+                                    + s.when().map(w -> " when " + w).orElse("")
+                                    + (s.onFailure() == FailurePolicy.WAIT ? " wait" : ""))
+                            .collect(Collectors.joining("; "))
                     + "\n" + String.join("\n", log);
         }
 
@@ -735,8 +869,10 @@ class EngineProperties {
         private static String describeOut(Decision d) {
             var parts = new ArrayList<String>();
             for (Outbound o : d.outbound()) {
-                parts.add(o instanceof StepCommand c ? c.kind().name().toLowerCase() + " " + c.stepId()
-                        : "RESULT " + ((WorkflowResult) o).outcome());
+                parts.add(
+                        o instanceof StepCommand c
+                                ? c.kind().name().toLowerCase() + " " + c.stepId()
+                                : "RESULT " + ((WorkflowResult) o).outcome());
             }
             return parts.toString();
         }
@@ -744,7 +880,15 @@ class EngineProperties {
 
     private static Inbound retime(Inbound e, Instant at) {
         if (e instanceof ReportOutcome o) {
-            return new ReportOutcome(o.instanceId(), o.stepId(), o.commandId(), o.succeeded(), o.output(), o.error(), o.workerAttempts(), at);
+            return new ReportOutcome(
+                    o.instanceId(),
+                    o.stepId(),
+                    o.commandId(),
+                    o.succeeded(),
+                    o.output(),
+                    o.error(),
+                    o.workerAttempts(),
+                    at);
         }
         if (e instanceof FireTimeout t) {
             return new FireTimeout(t.instanceId(), t.stepId(), t.commandId(), at);

@@ -64,14 +64,22 @@ final class EngineStory {
     }
 
     EngineStory stepFailed(String stepId, String errorType) {
-        return feed(ReportOutcome.failure(instanceId, stepId, currentCommand(stepId),
-                new Failure(stepId, errorType, stepId + " gave up"), now));
+        return feed(ReportOutcome.failure(
+                instanceId, stepId, currentCommand(stepId), new Failure(stepId, errorType, stepId + " gave up"), now));
     }
 
     /** The HTTP executor reports a failed call of an HTTP step with this status. */
     EngineStory httpCallFailed(String stepId, int status, boolean retryable) {
-        return feed(new ReportOutcome(instanceId, stepId, currentCommand(stepId), false, null,
-                new Failure(stepId, "HTTP_" + status, "answered " + status), 1, retryable, now));
+        return feed(new ReportOutcome(
+                instanceId,
+                stepId,
+                currentCommand(stepId),
+                false,
+                null,
+                new Failure(stepId, "HTTP_" + status, "answered " + status),
+                1,
+                retryable,
+                now));
     }
 
     /** The backoff of an HTTP step's retry is over. */
@@ -80,12 +88,17 @@ final class EngineStory {
     }
 
     EngineStory compensationSucceeded(String stepId) {
-        return feed(ReportOutcome.success(instanceId, stepId, instance.step(stepId).compensationCommandId(), null, now));
+        return feed(
+                ReportOutcome.success(instanceId, stepId, instance.step(stepId).compensationCommandId(), null, now));
     }
 
     EngineStory compensationFailed(String stepId) {
-        return feed(ReportOutcome.failure(instanceId, stepId, instance.step(stepId).compensationCommandId(),
-                new Failure(stepId, "UndoFailed", "could not undo " + stepId), now));
+        return feed(ReportOutcome.failure(
+                instanceId,
+                stepId,
+                instance.step(stepId).compensationCommandId(),
+                new Failure(stepId, "UndoFailed", "could not undo " + stepId),
+                now));
     }
 
     EngineStory timeoutFires(String stepId) {
@@ -168,7 +181,8 @@ final class EngineStory {
     }
 
     EngineStory expectIgnored(Notification.IgnoredBecause reason) {
-        assertThat(recentNotifications()).as("notifications")
+        assertThat(recentNotifications())
+                .as("notifications")
                 .anyMatch(n -> n instanceof Notification.OutcomeIgnored o && o.reason() == reason);
         return this;
     }
@@ -194,7 +208,8 @@ final class EngineStory {
     }
 
     EngineStory expectTimers(Class<? extends TimerRequest> type, int count) {
-        assertThat(recent.stream().flatMap(d -> d.timers().stream()).filter(type::isInstance)).hasSize(count);
+        assertThat(recent.stream().flatMap(d -> d.timers().stream()).filter(type::isInstance))
+                .hasSize(count);
         return this;
     }
 
@@ -209,8 +224,11 @@ final class EngineStory {
     }
 
     List<Outbound.HttpCall> httpCallsSoFar() {
-        return all.stream().flatMap(d -> d.outbound().stream())
-                .filter(Outbound.HttpCall.class::isInstance).map(Outbound.HttpCall.class::cast).toList();
+        return all.stream()
+                .flatMap(d -> d.outbound().stream())
+                .filter(Outbound.HttpCall.class::isInstance)
+                .map(Outbound.HttpCall.class::cast)
+                .toList();
     }
 
     List<TimerRequest> recentTimers() {
@@ -224,8 +242,11 @@ final class EngineStory {
     }
 
     List<StepCommand> commandsSoFar() {
-        return all.stream().flatMap(d -> d.outbound().stream())
-                .filter(StepCommand.class::isInstance).map(StepCommand.class::cast).toList();
+        return all.stream()
+                .flatMap(d -> d.outbound().stream())
+                .filter(StepCommand.class::isInstance)
+                .map(StepCommand.class::cast)
+                .toList();
     }
 
     List<Notification> recentNotifications() {
@@ -233,14 +254,20 @@ final class EngineStory {
     }
 
     private List<String> recentCommands() {
-        return recent.stream().flatMap(d -> d.outbound().stream())
-                .filter(StepCommand.class::isInstance).map(StepCommand.class::cast)
-                .map(c -> c.kind().name().toLowerCase() + " " + c.stepId()).toList();
+        return recent.stream()
+                .flatMap(d -> d.outbound().stream())
+                .filter(StepCommand.class::isInstance)
+                .map(StepCommand.class::cast)
+                .map(c -> c.kind().name().toLowerCase() + " " + c.stepId())
+                .toList();
     }
 
     private static List<WorkflowResult> results(List<Decision> decisions) {
-        return decisions.stream().flatMap(d -> d.outbound().stream())
-                .filter(WorkflowResult.class::isInstance).map(WorkflowResult.class::cast).toList();
+        return decisions.stream()
+                .flatMap(d -> d.outbound().stream())
+                .filter(WorkflowResult.class::isInstance)
+                .map(WorkflowResult.class::cast)
+                .toList();
     }
 
     private String currentCommand(String stepId) {

@@ -17,17 +17,27 @@ class SignalStoryTest {
 
     @Test
     void shouldWaitWithoutCommandingAnyoneUntilTheSignalArrives() {
-        given(Workflows.refundWithApproval()).started("r-1")
-                .when().stepSucceeded("check")
-                .then().expectNoCommands().expectStep("approval", StepState.RUNNING).expectTimers(ScheduleTimeout.class, 1)
-                .when().feed(new DeliverSignal("r-1", "approved", Map.of("by", "ana"), Instant.EPOCH))
-                .then().expectCommands("execute pay").expectStep("approval", StepState.SUCCEEDED)
+        given(Workflows.refundWithApproval())
+                .started("r-1")
+                .when()
+                .stepSucceeded("check")
+                .then()
+                .expectNoCommands()
+                .expectStep("approval", StepState.RUNNING)
+                .expectTimers(ScheduleTimeout.class, 1)
+                .when()
+                .feed(new DeliverSignal("r-1", "approved", Map.of("by", "ana"), Instant.EPOCH))
+                .then()
+                .expectCommands("execute pay")
+                .expectStep("approval", StepState.SUCCEEDED)
                 .expectTimers(CancelTimeout.class, 1);
     }
 
     @Test
     void shouldPassTheSignalsPayloadOnAsTheStepsOutput() {
-        var story = given(Workflows.refundWithApproval()).started("r-2").stepSucceeded("check")
+        var story = given(Workflows.refundWithApproval())
+                .started("r-2")
+                .stepSucceeded("check")
                 .feed(new DeliverSignal("r-2", "approved", Map.of("by", "ana"), Instant.EPOCH));
         var pay = story.commandsSoFar().get(story.commandsSoFar().size() - 1);
         assertThat(pay.input()).isEqualTo(Map.of("approvedBy", "ana"));
@@ -37,19 +47,31 @@ class SignalStoryTest {
     void shouldIgnoreASignalNoStepWaitsFor() {
         var story = given(Workflows.refundWithApproval()).started("r-3");
         Instance before = story.instance();
-        story.when().feed(new DeliverSignal("r-3", "approved", Map.of(), Instant.EPOCH))
-                .then().expectNotified(RequestIgnored.class).expectNoCommands();
+        story.when()
+                .feed(new DeliverSignal("r-3", "approved", Map.of(), Instant.EPOCH))
+                .then()
+                .expectNotified(RequestIgnored.class)
+                .expectNoCommands();
         assertThat(story.instance()).isEqualTo(before);
-        story.when().stepSucceeded("check").feed(new DeliverSignal("r-3", "rejected", Map.of(), Instant.EPOCH))
-                .then().expectNotified(RequestIgnored.class).expectStep("approval", StepState.RUNNING);
+        story.when()
+                .stepSucceeded("check")
+                .feed(new DeliverSignal("r-3", "rejected", Map.of(), Instant.EPOCH))
+                .then()
+                .expectNotified(RequestIgnored.class)
+                .expectStep("approval", StepState.RUNNING);
     }
 
     @Test
     void shouldFailAndUndoTheCheckWhenNoSignalComesInTime() {
-        given(Workflows.refundWithApproval()).started("r-4").stepSucceeded("check")
+        given(Workflows.refundWithApproval())
+                .started("r-4")
+                .stepSucceeded("check")
                 .afterWaiting(Duration.ofHours(24))
-                .when().timeoutFires("approval")
-                .then().expectStep("approval", StepState.TIMED_OUT).expectCommands("compensate check")
+                .when()
+                .timeoutFires("approval")
+                .then()
+                .expectStep("approval", StepState.TIMED_OUT)
+                .expectCommands("compensate check")
                 .expectState(ProcessStatus.COMPENSATING, Outcome.FAILED);
     }
 }

@@ -30,7 +30,8 @@ class SubWorkflowStoryTest {
 
     /** The child: authorize a payment, then capture it; both can be undone. */
     static WorkflowDefinition payment() {
-        return WorkflowDefinition.builder("payment").version(1)
+        return WorkflowDefinition.builder("payment")
+                .version(1)
                 .step("authorize", s -> s.topic("cards").compensate("cards"))
                 .step("capture", s -> s.topic("cards").after("authorize").compensate("cards"))
                 .build();
@@ -38,7 +39,8 @@ class SubWorkflowStoryTest {
 
     /** The parent: reserve stock, pay through the payment workflow, ship. */
     static WorkflowDefinition order() {
-        return WorkflowDefinition.builder("order").version(1)
+        return WorkflowDefinition.builder("order")
+                .version(1)
                 .step("reserve", s -> s.topic("stock").compensate("stock"))
                 .step("pay", s -> s.workflow("payment").after("reserve").input(Map.of("amount", "$.request.amount")))
                 .step("ship", s -> s.topic("shipping").after("pay"))
@@ -61,10 +63,12 @@ class SubWorkflowStoryTest {
 
         f.succeed("o-1:pay:1", "authorize").succeed("o-1:pay:1", "capture");
 
-        assertThat(child = f.instance("o-1:pay:1")).satisfies(c -> assertThat(c.outcome()).isEqualTo(Outcome.SUCCEEDED));
+        assertThat(child = f.instance("o-1:pay:1"))
+                .satisfies(c -> assertThat(c.outcome()).isEqualTo(Outcome.SUCCEEDED));
         StepExecution pay = f.instance("o-1").step("pay");
         assertThat(pay.state()).isEqualTo(StepState.SUCCEEDED);
-        assertThat(pay.output()).isEqualTo(Map.of("authorize", Map.of("by", "authorize"), "capture", Map.of("by", "capture")));
+        assertThat(pay.output())
+                .isEqualTo(Map.of("authorize", Map.of("by", "authorize"), "capture", Map.of("by", "capture")));
         assertThat(f.pendingCommands()).containsExactly("o-1 execute ship");
         f.succeed("o-1", "ship");
         assertThat(f.instance("o-1").outcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -76,7 +80,9 @@ class SubWorkflowStoryTest {
         f.succeed("o-2", "reserve").succeed("o-2:pay:1", "authorize").fail("o-2:pay:1", "capture", "CardDeclined");
 
         assertThat(f.pendingCommands()).containsExactly("o-2:pay:1 compensate authorize");
-        assertThat(f.instance("o-2").step("pay").state()).as("the parent waits for the child's undo").isEqualTo(StepState.RUNNING);
+        assertThat(f.instance("o-2").step("pay").state())
+                .as("the parent waits for the child's undo")
+                .isEqualTo(StepState.RUNNING);
         f.compensated("o-2:pay:1", "authorize");
 
         assertThat(f.instance("o-2:pay:1").outcome()).isEqualTo(Outcome.FAILED);
@@ -84,7 +90,8 @@ class SubWorkflowStoryTest {
         assertThat(pay.state()).isEqualTo(StepState.FAILED);
         assertThat(pay.error().type()).isEqualTo("CardDeclined");
         assertThat(pay.error().message()).contains("o-2:pay:1").contains("'capture'");
-        assertThat(f.pendingCommands()).as("the failed child is not asked to undo anything again")
+        assertThat(f.pendingCommands())
+                .as("the failed child is not asked to undo anything again")
                 .containsExactly("o-2 compensate reserve");
         f.compensated("o-2", "reserve");
         assertThat(f.instance("o-2").outcome()).isEqualTo(Outcome.FAILED);
@@ -101,7 +108,8 @@ class SubWorkflowStoryTest {
         assertThat(undo.childInstanceId()).isEqualTo("o-3:pay:1");
         assertThat(undo.parent().commandId()).isEqualTo("o-3/pay/1/compensate/1");
         assertThat(f.instance("o-3").step("pay").state()).isEqualTo(StepState.COMPENSATING);
-        assertThat(f.pendingCommands()).as("the child undoes its chain from the end, the parent's reserve waits")
+        assertThat(f.pendingCommands())
+                .as("the child undoes its chain from the end, the parent's reserve waits")
                 .containsExactly("o-3:pay:1 compensate capture");
 
         f.compensated("o-3:pay:1", "capture");
@@ -110,7 +118,9 @@ class SubWorkflowStoryTest {
 
         assertThat(f.instance("o-3").step("pay").state()).isEqualTo(StepState.COMPENSATED);
         assertThat(f.instance("o-3:pay:1").compensated()).containsExactly("capture", "authorize");
-        assertThat(f.instance("o-3:pay:1").outcome()).as("the child's result stays as published").isEqualTo(Outcome.SUCCEEDED);
+        assertThat(f.instance("o-3:pay:1").outcome())
+                .as("the child's result stays as published")
+                .isEqualTo(Outcome.SUCCEEDED);
         assertThat(f.pendingCommands()).containsExactly("o-3 compensate reserve");
         f.compensated("o-3", "reserve");
         assertThat(f.instance("o-3").compensated()).containsExactly("pay", "reserve");
@@ -145,30 +155,37 @@ class SubWorkflowStoryTest {
         assertThat(cancel.childInstanceId()).isEqualTo("o-5:pay:1");
         assertThat(f.instance("o-5:pay:1").outcome()).isEqualTo(Outcome.CANCELLED);
         assertThat(f.instance("o-5").step("pay").state()).isEqualTo(StepState.ABANDONED);
-        assertThat(f.pendingCommands()).containsExactlyInAnyOrder(
-                "o-5:pay:1 execute capture", "o-5:pay:1 compensate authorize", "o-5 compensate reserve");
+        assertThat(f.pendingCommands())
+                .containsExactlyInAnyOrder(
+                        "o-5:pay:1 execute capture", "o-5:pay:1 compensate authorize", "o-5 compensate reserve");
         f.compensated("o-5:pay:1", "authorize").compensated("o-5", "reserve");
         assertThat(f.instance("o-5").outcome()).isEqualTo(Outcome.CANCELLED);
-        assertThat(f.instance("o-5").step("pay").state()).as("the cancelled child reports its end").isEqualTo(StepState.FAILED);
+        assertThat(f.instance("o-5").step("pay").state())
+                .as("the cancelled child reports its end")
+                .isEqualTo(StepState.FAILED);
         assertThat(f.instance("o-5:pay:1").compensated()).containsExactly("authorize");
     }
 
     @Test
     void shouldCancelTheChildWhenTheParentsStepTimesOut() {
-        var def = WorkflowDefinition.builder("order").version(1)
+        var def = WorkflowDefinition.builder("order")
+                .version(1)
                 .step("pay", s -> s.workflow("payment").timeout(Duration.ofMinutes(5)))
                 .build();
         var f = new Family(payment(), def).start("order", "o-6", Map.of());
         f.feed("o-6", new Inbound.FireTimeout("o-6", "pay", "o-6/pay/1", f.now));
 
-        assertThat(f.sent(CancelChild.class)).extracting(CancelChild::childInstanceId).containsExactly("o-6:pay:1");
+        assertThat(f.sent(CancelChild.class))
+                .extracting(CancelChild::childInstanceId)
+                .containsExactly("o-6:pay:1");
         assertThat(f.instance("o-6:pay:1").outcome()).isEqualTo(Outcome.CANCELLED);
         assertThat(f.instance("o-6").outcome()).isEqualTo(Outcome.FAILED);
     }
 
     @Test
     void shouldCancelARunningChildWhenAnotherBranchFailsAndWaitForItsEnd() {
-        var def = WorkflowDefinition.builder("order").version(1)
+        var def = WorkflowDefinition.builder("order")
+                .version(1)
                 .step("pay", s -> s.workflow("payment"))
                 .step("check", s -> s.topic("fraud"))
                 .build();
@@ -184,7 +201,8 @@ class SubWorkflowStoryTest {
 
     @Test
     void shouldStartTheNextAttemptsChildUnderANewIdWhenAnOperatorRetries() {
-        var def = WorkflowDefinition.builder("order").version(1)
+        var def = WorkflowDefinition.builder("order")
+                .version(1)
                 .step("pay", s -> s.workflow("payment", 1).onFailure(dev.baton.definition.FailurePolicy.WAIT))
                 .build();
         var f = new Family(payment(), def).start("order", "o-8", Map.of());
@@ -192,7 +210,9 @@ class SubWorkflowStoryTest {
         assertThat(f.instance("o-8").status()).isEqualTo(ProcessStatus.INCIDENT);
 
         f.feed("o-8", new Inbound.RetryInstance("o-8", "pay", f.now));
-        assertThat(f.sent(StartChild.class)).extracting(StartChild::childInstanceId).containsExactly("o-8:pay:1", "o-8:pay:2");
+        assertThat(f.sent(StartChild.class))
+                .extracting(StartChild::childInstanceId)
+                .containsExactly("o-8:pay:1", "o-8:pay:2");
         assertThat(f.sent(StartChild.class).get(1).version()).isEqualTo(1);
         f.succeed("o-8:pay:2", "authorize").succeed("o-8:pay:2", "capture");
         assertThat(f.instance("o-8").outcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -225,7 +245,9 @@ class SubWorkflowStoryTest {
     void shouldIgnoreAnUndoRequestFromAnyoneButTheParent() {
         var f = new Family(payment(), order()).start("payment", "p-1", Map.of());
         f.succeed("p-1", "authorize").succeed("p-1", "capture");
-        Decision d = Engine.decide(payment(), f.instance("p-1"),
+        Decision d = Engine.decide(
+                payment(),
+                f.instance("p-1"),
                 new CompensateInstance("p-1", new ParentRef("intruder", "x", "intruder/x/1/compensate/1"), f.now));
         assertThat(d.notifications()).anyMatch(RequestIgnored.class::isInstance);
         assertThat(d.outbound()).isEmpty();
@@ -266,11 +288,23 @@ class SubWorkflowStoryTest {
         }
 
         private Family answer(String id, String stepId, CommandKind kind, boolean ok, String errorType) {
-            StepCommand c = pending.stream().filter(p -> p.instanceId().equals(id) && p.stepId().equals(stepId) && p.kind() == kind)
-                    .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " command for " + id + "/" + stepId + " in " + pendingCommands()));
+            StepCommand c = pending.stream()
+                    .filter(p -> p.instanceId().equals(id) && p.stepId().equals(stepId) && p.kind() == kind)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(
+                            "no " + kind + " command for " + id + "/" + stepId + " in " + pendingCommands()));
             pending.remove(c);
-            return feed(id, new ReportOutcome(id, stepId, c.commandId(), ok, ok ? Map.of("by", stepId) : null,
-                    ok ? null : new Failure(stepId, errorType, stepId + " gave up"), 1, now));
+            return feed(
+                    id,
+                    new ReportOutcome(
+                            id,
+                            stepId,
+                            c.commandId(),
+                            ok,
+                            ok ? Map.of("by", stepId) : null,
+                            ok ? null : new Failure(stepId, errorType, stepId + " gave up"),
+                            1,
+                            now));
         }
 
         Family feed(String id, Inbound event) {
@@ -287,14 +321,25 @@ class SubWorkflowStoryTest {
                 if (o instanceof StepCommand c) {
                     pending.add(c);
                 } else if (o instanceof StartChild c) {
-                    feed(deployed.get(c.workflow()), new StartInstance(c.childInstanceId(), c.input(), c.businessKey(), c.parent(), now));
+                    feed(
+                            deployed.get(c.workflow()),
+                            new StartInstance(c.childInstanceId(), c.input(), c.businessKey(), c.parent(), now));
                 } else if (o instanceof CancelChild c) {
                     feed(c.childInstanceId(), new CancelInstance(c.childInstanceId(), c.reason(), now));
                 } else if (o instanceof CompensateChild c) {
                     feed(c.childInstanceId(), new CompensateInstance(c.childInstanceId(), c.parent(), now));
                 } else if (o instanceof ParentOutcome p) {
-                    feed(p.parent().instanceId(), new ReportOutcome(p.parent().instanceId(), p.parent().stepId(),
-                            p.parent().commandId(), p.succeeded(), p.output(), p.error(), 1, now));
+                    feed(
+                            p.parent().instanceId(),
+                            new ReportOutcome(
+                                    p.parent().instanceId(),
+                                    p.parent().stepId(),
+                                    p.parent().commandId(),
+                                    p.succeeded(),
+                                    p.output(),
+                                    p.error(),
+                                    1,
+                                    now));
                 }
             }
             return this;
@@ -309,7 +354,9 @@ class SubWorkflowStoryTest {
         }
 
         List<String> pendingCommands() {
-            return pending.stream().map(c -> c.instanceId() + " " + c.kind().name().toLowerCase() + " " + c.stepId()).toList();
+            return pending.stream()
+                    .map(c -> c.instanceId() + " " + c.kind().name().toLowerCase() + " " + c.stepId())
+                    .toList();
         }
     }
 }

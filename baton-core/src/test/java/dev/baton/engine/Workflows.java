@@ -25,8 +25,12 @@ final class Workflows {
                 .version(1)
                 .step("A", s -> s.topic("service-a.commands").compensate("service-a.commands"))
                 .step("B", s -> s.topic("service-b.commands").after("A").compensate("service-b.commands"))
-                .step("C", s -> s.topic("service-c.commands").after("A").compensate("service-c.commands")
-                        .timeout(Duration.ofHours(2)))
+                .step(
+                        "C",
+                        s -> s.topic("service-c.commands")
+                                .after("A")
+                                .compensate("service-c.commands")
+                                .timeout(Duration.ofHours(2)))
                 .step("D", s -> s.topic("service-d.commands").after("B", "C"))
                 .build();
     }
@@ -46,8 +50,16 @@ final class Workflows {
         return WorkflowDefinition.builder("order-fulfilment")
                 .version(1)
                 .step("reserve", s -> s.topic("stock.commands").compensate("stock.commands"))
-                .step("charge", s -> s.topic("payments.commands").after("reserve").compensate("payments.commands")
-                        .input(java.util.Map.of("orderId", "$.request.orderId", "reservation", "$.steps.reserve.output.reservationId")))
+                .step(
+                        "charge",
+                        s -> s.topic("payments.commands")
+                                .after("reserve")
+                                .compensate("payments.commands")
+                                .input(java.util.Map.of(
+                                        "orderId",
+                                        "$.request.orderId",
+                                        "reservation",
+                                        "$.steps.reserve.output.reservationId")))
                 .step("ship", s -> s.topic("shipping.commands").after("reserve").when("$.request.express == true"))
                 .step("notify", s -> s.topic("notify.commands").after("charge", "ship"))
                 .build();
@@ -68,7 +80,11 @@ final class Workflows {
                 .version(1)
                 .step("check", s -> s.topic("refund.check").compensate("refund.check"))
                 .step("approval", s -> s.signal("approved").after("check").timeout(Duration.ofHours(24)))
-                .step("pay", s -> s.topic("refund.pay").after("approval").input(java.util.Map.of("approvedBy", "$.steps.approval.output.by")))
+                .step(
+                        "pay",
+                        s -> s.topic("refund.pay")
+                                .after("approval")
+                                .input(java.util.Map.of("approvedBy", "$.steps.approval.output.by")))
                 .build();
     }
 }

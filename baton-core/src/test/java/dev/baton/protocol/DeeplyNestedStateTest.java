@@ -21,22 +21,29 @@ class DeeplyNestedStateTest {
 
     @Test
     void shouldReadBackAnInstanceHoldingAnOutputAsDeepAsTheProtocolAllows() {
-        WorkflowDefinition twoSteps = WorkflowDefinition.builder("deep").version(1)
+        WorkflowDefinition twoSteps = WorkflowDefinition.builder("deep")
+                .version(1)
                 .step("a", s -> s.topic("a"))
                 .step("b", s -> s.topic("b").after("a").input(Map.of("wrapped", Map.of("again", "$.steps.a.output"))))
                 .build();
         String deepest = "[".repeat(Json.MAX_NESTING_DEPTH - 1) + "\"leaf\"" + "]".repeat(Json.MAX_NESTING_DEPTH - 1);
-        byte[] outcome = ("{\"commandId\":\"i/a/1\",\"instanceId\":\"i\",\"stepId\":\"a\",\"status\":\"SUCCEEDED\",\"output\":"
-                + deepest + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] outcome =
+                ("{\"commandId\":\"i/a/1\",\"instanceId\":\"i\",\"stepId\":\"a\",\"status\":\"SUCCEEDED\",\"output\":"
+                                + deepest + "}")
+                        .getBytes(StandardCharsets.UTF_8);
         WorkerOutcome parsed = WorkerOutcome.parse(outcome); // the protocol accepts it
 
         Instant t = Instant.parse("2026-11-26T10:00:00Z");
-        Instance started = Engine.decide(twoSteps, null, new Inbound.StartInstance("i", Map.of(), null, t)).instance();
-        Instance afterA = Engine.decide(twoSteps, started, parsed.toInbound(t.plusSeconds(1))).instance();
+        Instance started = Engine.decide(twoSteps, null, new Inbound.StartInstance("i", Map.of(), null, t))
+                .instance();
+        Instance afterA = Engine.decide(twoSteps, started, parsed.toInbound(t.plusSeconds(1)))
+                .instance();
 
         Instance restored = InstanceCodec.read(InstanceCodec.write(afterA));
         assertThat(restored).isEqualTo(afterA);
-        assertThat(InstanceCodec.readSummary(InstanceCodec.write(afterA)).instanceId()).isEqualTo("i");
-        assertThat(restored.step("b").input()).isEqualTo(Map.of("wrapped", Map.of("again", afterA.step("a").output())));
+        assertThat(InstanceCodec.readSummary(InstanceCodec.write(afterA)).instanceId())
+                .isEqualTo("i");
+        assertThat(restored.step("b").input())
+                .isEqualTo(Map.of("wrapped", Map.of("again", afterA.step("a").output())));
     }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class InstanceCodecTest {
 
-    private static final WorkflowDefinition ARTICLE = WorkflowDefinition.builder("article").version(3)
+    private static final WorkflowDefinition ARTICLE = WorkflowDefinition.builder("article")
+            .version(3)
             .step("A", s -> s.topic("a").compensate("a"))
             .step("B", s -> s.topic("b").after("A").compensate("b").input(Map.of("id", "$.request.id")))
             .step("C", s -> s.topic("c").after("A").compensate("c"))
@@ -32,7 +33,8 @@ class InstanceCodecTest {
                 Inbound.ReportOutcome.success("i-1", "C", "i-1/C/1", "plain", t.plusMillis(7)),
                 Inbound.ReportOutcome.failure("i-1", "D", "i-1/D/1", new Failure("D", "X", "boom"), t.plusMillis(8)),
                 Inbound.ReportOutcome.success("i-1", "B", "i-1/B/1/compensate/1", null, t.plusMillis(9)),
-                Inbound.ReportOutcome.failure("i-1", "C", "i-1/C/1/compensate/1", new Failure("C", "Y", "no"), t.plusMillis(10)));
+                Inbound.ReportOutcome.failure(
+                        "i-1", "C", "i-1/C/1/compensate/1", new Failure("C", "Y", "no"), t.plusMillis(10)));
         Instance state = null;
         for (Inbound e : events) {
             Decision d = Engine.decide(ARTICLE, state, e);
@@ -48,10 +50,13 @@ class InstanceCodecTest {
     void shouldRestoreASubWorkflowsParentAndItsOpenUndo() {
         Instant t = Instant.parse("2026-05-01T10:00:00Z");
         var parent = new dev.baton.engine.ParentRef("o-1", "pay", "o-1/pay/1");
-        Instance state = Engine.decide(ARTICLE, null, new Inbound.StartInstance("o-1:pay:1", Map.of(), null, parent, t)).instance();
-        Instance undoing = state.toBuilder().undoCommandId("o-1/pay/1/compensate/1").build();
+        Instance state = Engine.decide(ARTICLE, null, new Inbound.StartInstance("o-1:pay:1", Map.of(), null, parent, t))
+                .instance();
+        Instance undoing =
+                state.toBuilder().undoCommandId("o-1/pay/1/compensate/1").build();
         assertThat(InstanceCodec.read(InstanceCodec.write(undoing))).isEqualTo(undoing);
         assertThat(InstanceCodec.read(InstanceCodec.write(undoing)).parent()).isEqualTo(parent);
-        assertThat(InstanceCodec.readSummary(InstanceCodec.write(undoing)).undoCommandId()).isEqualTo("o-1/pay/1/compensate/1");
+        assertThat(InstanceCodec.readSummary(InstanceCodec.write(undoing)).undoCommandId())
+                .isEqualTo("o-1/pay/1/compensate/1");
     }
 }

@@ -25,7 +25,8 @@ class TrailingDataTest {
                     .isInstanceOf(MalformedMessageException.class)
                     .hasMessageStartingWith("start request: not valid JSON");
             assertThatThrownBy(() -> WorkerOutcome.parse(bytes(
-                    "{\"commandId\":\"i/a/1\",\"instanceId\":\"i\",\"stepId\":\"a\",\"status\":\"SUCCEEDED\"}" + garbage)))
+                            "{\"commandId\":\"i/a/1\",\"instanceId\":\"i\",\"stepId\":\"a\",\"status\":\"SUCCEEDED\"}"
+                                    + garbage)))
                     .isInstanceOf(MalformedMessageException.class)
                     .hasMessageStartingWith("outcome: not valid JSON");
         }
@@ -33,7 +34,9 @@ class TrailingDataTest {
 
     @Test
     void shouldStillAcceptWhitespaceAfterTheJsonValue() {
-        assertThat(StartRequest.parse(bytes("{\"workflow\":\"w\"} \n\t")).workflow()).isEqualTo("w");
-        assertThat(RequestMessage.parse(bytes("\n{\"operation\":\"cancel\"}\n"))).isInstanceOf(OperatorRequest.class);
+        assertThat(StartRequest.parse(bytes("{\"workflow\":\"w\"} \n\t")).workflow())
+                .isEqualTo("w");
+        assertThat(RequestMessage.parse(bytes("\n{\"operation\":\"cancel\"}\n")))
+                .isInstanceOf(OperatorRequest.class);
     }
 }

@@ -1,10 +1,10 @@
 package dev.baton.examples;
 
-import java.lang.System.Logger.Level;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,10 +65,10 @@ public final class ArticleRequests implements AutoCloseable {
 
     private static final System.Logger log = System.getLogger(ArticleRequests.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> SKUS = List.of(
-            "book-42", "lamp-7", "mug-3", "chair-12", "desk-5", "pen-99", "plant-8", "clock-21");
-    private static final List<String> NAMES = List.of(
-            "ada", "alan", "grace", "edsger", "barbara", "donald", "margaret", "tony", "frances", "ken");
+    private static final List<String> SKUS =
+            List.of("book-42", "lamp-7", "mug-3", "chair-12", "desk-5", "pen-99", "plant-8", "clock-21");
+    private static final List<String> NAMES =
+            List.of("ada", "alan", "grace", "edsger", "barbara", "donald", "margaret", "tony", "frances", "ken");
 
     private final Producer<String, String> producer;
     private final String idPrefix;
@@ -96,8 +96,10 @@ public final class ArticleRequests implements AutoCloseable {
      * @param seed the generator seed: the same seed and prefix give the same orders
      */
     public ArticleRequests(String bootstrapServers, String idPrefix, long seed) {
-        this(new KafkaProducer<>(producerConfig(bootstrapServers), new StringSerializer(), new StringSerializer()),
-                idPrefix, seed);
+        this(
+                new KafkaProducer<>(producerConfig(bootstrapServers), new StringSerializer(), new StringSerializer()),
+                idPrefix,
+                seed);
     }
 
     /**
@@ -117,11 +119,16 @@ public final class ArticleRequests implements AutoCloseable {
     private static Map<String, Object> producerConfig(String bootstrapServers) {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         return Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.CLIENT_ID_CONFIG, "baton-examples-requests");
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "baton-examples-requests");
     }
 
     /**
@@ -242,7 +249,8 @@ public final class ArticleRequests implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while sending start requests", e);
             } catch (ExecutionException e) {
-                throw e.getCause() instanceof KafkaException k ? k
+                throw e.getCause() instanceof KafkaException k
+                        ? k
                         : new KafkaException("start request not written", e.getCause());
             }
         }
@@ -289,13 +297,17 @@ public final class ArticleRequests implements AutoCloseable {
             if (trickleTask != null) {
                 trickleTask.cancel(false);
             }
-            trickleTask = trickle.scheduleAtFixedRate(() -> {
-                try {
-                    sendOne();
-                } catch (RuntimeException e) {
-                    log.log(Level.WARNING, "start request not sent", e);
-                }
-            }, 0, periodNanos, TimeUnit.NANOSECONDS);
+            trickleTask = trickle.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            sendOne();
+                        } catch (RuntimeException e) {
+                            log.log(Level.WARNING, "start request not sent", e);
+                        }
+                    },
+                    0,
+                    periodNanos,
+                    TimeUnit.NANOSECONDS);
         }
         return this;
     }

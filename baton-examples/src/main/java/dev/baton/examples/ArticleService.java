@@ -1,10 +1,10 @@
 package dev.baton.examples;
 
-import java.lang.System.Logger.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.worker.StepContext;
 import dev.baton.worker.Worker;
 import dev.baton.worker.WorkerOptions;
+import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;

@@ -232,8 +232,15 @@ public final class ArticleServices implements AutoCloseable {
         private final int concurrency;
         private final BatchWindowListener serviceCListener;
 
-        private Settings(String bootstrapServers, BatchWindow batchWindow, Duration minLatency, Duration maxLatency,
-                double failAbove, RetryPolicy retryPolicy, int concurrency, BatchWindowListener serviceCListener) {
+        private Settings(
+                String bootstrapServers,
+                BatchWindow batchWindow,
+                Duration minLatency,
+                Duration maxLatency,
+                double failAbove,
+                RetryPolicy retryPolicy,
+                int concurrency,
+                BatchWindowListener serviceCListener) {
             this.bootstrapServers = bootstrapServers;
             this.batchWindow = batchWindow;
             this.minLatency = minLatency;
@@ -251,9 +258,15 @@ public final class ArticleServices implements AutoCloseable {
          * @return the settings
          */
         public static Settings of(String bootstrapServers) {
-            return new Settings(requireNonBlank(bootstrapServers), new BatchWindow(DEFAULT_OFFLINE_FOR, DEFAULT_ONLINE_FOR),
-                    Duration.ZERO, DEFAULT_MAX_LATENCY, NotificationService.DEFAULT_FAIL_ABOVE, DEFAULT_RETRY_POLICY,
-                    DEFAULT_CONCURRENCY, BatchWindowListener.none());
+            return new Settings(
+                    requireNonBlank(bootstrapServers),
+                    new BatchWindow(DEFAULT_OFFLINE_FOR, DEFAULT_ONLINE_FOR),
+                    Duration.ZERO,
+                    DEFAULT_MAX_LATENCY,
+                    NotificationService.DEFAULT_FAIL_ABOVE,
+                    DEFAULT_RETRY_POLICY,
+                    DEFAULT_CONCURRENCY,
+                    BatchWindowListener.none());
         }
 
         /**
@@ -263,8 +276,15 @@ public final class ArticleServices implements AutoCloseable {
          * @return a changed copy
          */
         public Settings withBootstrapServers(String bootstrapServers) {
-            return new Settings(requireNonBlank(bootstrapServers), batchWindow, minLatency, maxLatency, failAbove,
-                    retryPolicy, concurrency, serviceCListener);
+            return new Settings(
+                    requireNonBlank(bootstrapServers),
+                    batchWindow,
+                    minLatency,
+                    maxLatency,
+                    failAbove,
+                    retryPolicy,
+                    concurrency,
+                    serviceCListener);
         }
 
         /**
@@ -285,8 +305,15 @@ public final class ArticleServices implements AutoCloseable {
          * @return a changed copy
          */
         public Settings withBatchWindow(BatchWindow batchWindow) {
-            return new Settings(bootstrapServers, Objects.requireNonNull(batchWindow, "batchWindow"), minLatency,
-                    maxLatency, failAbove, retryPolicy, concurrency, serviceCListener);
+            return new Settings(
+                    bootstrapServers,
+                    Objects.requireNonNull(batchWindow, "batchWindow"),
+                    minLatency,
+                    maxLatency,
+                    failAbove,
+                    retryPolicy,
+                    concurrency,
+                    serviceCListener);
         }
 
         /**
@@ -332,8 +359,8 @@ public final class ArticleServices implements AutoCloseable {
             if (min.isNegative() || max.compareTo(min) < 0) {
                 throw new IllegalArgumentException("latency must satisfy 0 <= min <= max, was " + min + ".." + max);
             }
-            return new Settings(bootstrapServers, batchWindow, min, max, failAbove, retryPolicy, concurrency,
-                    serviceCListener);
+            return new Settings(
+                    bootstrapServers, batchWindow, min, max, failAbove, retryPolicy, concurrency, serviceCListener);
         }
 
         /**
@@ -356,8 +383,15 @@ public final class ArticleServices implements AutoCloseable {
             if (Double.isNaN(failAbove)) {
                 throw new IllegalArgumentException("failAbove must not be NaN");
             }
-            return new Settings(bootstrapServers, batchWindow, minLatency, maxLatency, failAbove, retryPolicy,
-                    concurrency, serviceCListener);
+            return new Settings(
+                    bootstrapServers,
+                    batchWindow,
+                    minLatency,
+                    maxLatency,
+                    failAbove,
+                    retryPolicy,
+                    concurrency,
+                    serviceCListener);
         }
 
         /**
@@ -367,8 +401,15 @@ public final class ArticleServices implements AutoCloseable {
          * @return a changed copy
          */
         public Settings withRetryPolicy(RetryPolicy retryPolicy) {
-            return new Settings(bootstrapServers, batchWindow, minLatency, maxLatency, failAbove,
-                    Objects.requireNonNull(retryPolicy, "retryPolicy"), concurrency, serviceCListener);
+            return new Settings(
+                    bootstrapServers,
+                    batchWindow,
+                    minLatency,
+                    maxLatency,
+                    failAbove,
+                    Objects.requireNonNull(retryPolicy, "retryPolicy"),
+                    concurrency,
+                    serviceCListener);
         }
 
         /**
@@ -381,8 +422,15 @@ public final class ArticleServices implements AutoCloseable {
             if (concurrency < 1 || concurrency > 1024) {
                 throw new IllegalArgumentException("concurrency must be between 1 and 1024, was " + concurrency);
             }
-            return new Settings(bootstrapServers, batchWindow, minLatency, maxLatency, failAbove, retryPolicy,
-                    concurrency, serviceCListener);
+            return new Settings(
+                    bootstrapServers,
+                    batchWindow,
+                    minLatency,
+                    maxLatency,
+                    failAbove,
+                    retryPolicy,
+                    concurrency,
+                    serviceCListener);
         }
 
         /**
@@ -393,8 +441,15 @@ public final class ArticleServices implements AutoCloseable {
          * @return a changed copy
          */
         public Settings withServiceCListener(BatchWindowListener listener) {
-            return new Settings(bootstrapServers, batchWindow, minLatency, maxLatency, failAbove, retryPolicy,
-                    concurrency, Objects.requireNonNull(listener, "listener"));
+            return new Settings(
+                    bootstrapServers,
+                    batchWindow,
+                    minLatency,
+                    maxLatency,
+                    failAbove,
+                    retryPolicy,
+                    concurrency,
+                    Objects.requireNonNull(listener, "listener"));
         }
 
         /**

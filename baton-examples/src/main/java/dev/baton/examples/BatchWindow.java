@@ -142,7 +142,8 @@ public final class BatchWindow {
      */
     @Override
     public String toString() {
-        return isAlwaysOnline() ? "BatchWindow{always online}"
+        return isAlwaysOnline()
+                ? "BatchWindow{always online}"
                 : "BatchWindow{offline " + offlineFor + ", online " + onlineFor + '}';
     }
 }

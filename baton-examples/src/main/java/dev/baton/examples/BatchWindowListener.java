@@ -23,6 +23,6 @@ public interface BatchWindowListener {
      * @return the no-op listener
      */
     static BatchWindowListener none() {
-        return online -> { };
+        return online -> {};
     }
 }

@@ -1,9 +1,9 @@
 package dev.baton.examples;
 
-import java.lang.System.Logger.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.worker.RetryPolicy;
 import dev.baton.worker.StepContext;
+import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -68,7 +68,12 @@ public final class NotificationService extends ArticleService {
         String email = text(ctx.input(), "email", "unknown@example.com");
         if (rejects(ctx.input(), settings().failAbove())) {
             rejectedTries.incrementAndGet();
-            log.log(Level.DEBUG, "D: try {0} for {1}: mailbox of {2} rejected the message", ctx.tryNumber(), ctx.instanceId(), email);
+            log.log(
+                    Level.DEBUG,
+                    "D: try {0} for {1}: mailbox of {2} rejected the message",
+                    ctx.tryNumber(),
+                    ctx.instanceId(),
+                    email);
             throw new MailboxRejected(REJECTED_MESSAGE);
         }
         log.log(Level.DEBUG, "D: notified {0} about {1}", email, ctx.instanceId());

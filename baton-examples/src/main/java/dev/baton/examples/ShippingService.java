@@ -1,9 +1,9 @@
 package dev.baton.examples;
 
-import java.lang.System.Logger.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.worker.StepContext;
 import dev.baton.worker.Worker;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -184,7 +184,10 @@ public final class ShippingService extends ArticleService {
                 try {
                     current = workerStarter.get();
                 } catch (RuntimeException e) {
-                    log.log(Level.WARNING, "C: could not start the worker for the batch window; trying again at the next switch", e);
+                    log.log(
+                            Level.WARNING,
+                            "C: could not start the worker for the batch window; trying again at the next switch",
+                            e);
                     online = false;
                     return window.untilNextSwitch(elapsed());
                 }

@@ -1,8 +1,8 @@
 package dev.baton.examples;
 
-import java.lang.System.Logger.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,6 +62,7 @@ public final class StatusFeed implements AutoCloseable {
     private static final String BATCH_STEP = "C";
     /** The article's steps that have a compensation. */
     private static final Set<String> COMPENSABLE = Set.of("A", "B", "C");
+
     private static final Duration ASSIGNMENT_WAIT = Duration.ofSeconds(15);
 
     private static final System.Logger log = System.getLogger(StatusFeed.class.getName());
@@ -142,13 +143,20 @@ public final class StatusFeed implements AutoCloseable {
                 throw new IllegalStateException(closed ? "the feed is closed" : "the feed is already started");
             }
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-            consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ConsumerConfig.GROUP_ID_CONFIG, "baton-status-feed-" + UUID.randomUUID(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                    new StringDeserializer(), new StringDeserializer());
+            consumer = new KafkaConsumer<>(
+                    Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            bootstrapServers,
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            "baton-status-feed-" + UUID.randomUUID(),
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "latest",
+                            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                            "read_committed",
+                            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                            false),
+                    new StringDeserializer(),
+                    new StringDeserializer());
             KafkaConsumer<String, String> c = consumer;
             pollThread = new Thread(() -> poll(c, assigned), "status-feed");
             pollThread.setDaemon(true);
@@ -158,11 +166,16 @@ public final class StatusFeed implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            summaries.scheduleAtFixedRate(() -> emit(summaryLine()), SUMMARY_SECONDS, SUMMARY_SECONDS, TimeUnit.SECONDS);
+            summaries.scheduleAtFixedRate(
+                    () -> emit(summaryLine()), SUMMARY_SECONDS, SUMMARY_SECONDS, TimeUnit.SECONDS);
         }
         try {
             if (!assigned.await(ASSIGNMENT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.log(Level.WARNING, "the status feed has no partitions of {0} after {1}; going on", STATUS_TOPIC, ASSIGNMENT_WAIT);
+                log.log(
+                        Level.WARNING,
+                        "the status feed has no partitions of {0} after {1}; going on",
+                        STATUS_TOPIC,
+                        ASSIGNMENT_WAIT);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -174,8 +187,7 @@ public final class StatusFeed implements AutoCloseable {
         try {
             c.subscribe(List.of(STATUS_TOPIC), new ConsumerRebalanceListener() {
                 @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                }
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -229,7 +241,9 @@ public final class StatusFeed implements AutoCloseable {
         if (n == null || !n.isObject()) {
             return null;
         }
-        if (workflow != null && n.hasNonNull("workflow") && !workflow.equals(n.get("workflow").asText())) {
+        if (workflow != null
+                && n.hasNonNull("workflow")
+                && !workflow.equals(n.get("workflow").asText())) {
             return null;
         }
         String type = n.path("type").asText("");
@@ -285,8 +299,12 @@ public final class StatusFeed implements AutoCloseable {
                         toUndo.add(v.succeeded.get(i));
                     }
                 }
-                String what = "CANCELLED".equals(outcome) ? "CANCELLED"
-                        : outcome + (f.hasNonNull("stepId") ? " at " + f.get("stepId").asText() : "")
+                String what = "CANCELLED".equals(outcome)
+                        ? "CANCELLED"
+                        : outcome
+                                + (f.hasNonNull("stepId")
+                                        ? " at " + f.get("stepId").asText()
+                                        : "")
                                 + (f.isObject() && f.size() > 0 ? " (" + error(f) + ")" : "");
                 return prefix + what + " → "
                         + (toUndo.isEmpty() ? "nothing to compensate" : "compensating " + String.join(", ", toUndo));
@@ -331,7 +349,8 @@ public final class StatusFeed implements AutoCloseable {
                 return prefix + "completed: process completed, item " + outcome + ", compensated " + undone;
             }
             case "OutcomeIgnored":
-                return prefix + "outcome of " + step + " ignored (" + n.path("reason").asText("?") + ")";
+                return prefix + "outcome of " + step + " ignored ("
+                        + n.path("reason").asText("?") + ")";
             case "RequestIgnored":
                 return prefix + "request ignored: " + n.path("reason").asText("?");
             default:
@@ -366,7 +385,8 @@ public final class StatusFeed implements AutoCloseable {
         synchronized (this) {
             serviceCOnline = online;
             long pending = pendingForC();
-            line = online ? "service C online: catching up on " + pending + (pending == 1 ? " command" : " commands")
+            line = online
+                    ? "service C online: catching up on " + pending + (pending == 1 ? " command" : " commands")
                     : "service C offline (batch window closed)";
         }
         emit(line);
@@ -387,10 +407,14 @@ public final class StatusFeed implements AutoCloseable {
      *     cancelled items and incidents are added when there are any
      */
     public synchronized String summaryLine() {
-        StringBuilder s = new StringBuilder("summary: started ").append(started)
-                .append(", completed ok ").append(completedOk)
-                .append(", failed+compensated ").append(failed)
-                .append(", waiting on C ").append(waitingOnC());
+        StringBuilder s = new StringBuilder("summary: started ")
+                .append(started)
+                .append(", completed ok ")
+                .append(completedOk)
+                .append(", failed+compensated ")
+                .append(failed)
+                .append(", waiting on C ")
+                .append(waitingOnC());
         if (cancelled > 0) {
             s.append(", cancelled ").append(cancelled);
         }

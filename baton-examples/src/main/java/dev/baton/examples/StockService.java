@@ -1,8 +1,8 @@
 package dev.baton.examples;
 
-import java.lang.System.Logger.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.worker.StepContext;
+import java.lang.System.Logger.Level;
 import java.util.Map;
 
 /**

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 class ArticleRequestsTest {
 
     private static List<ArticleRequests.Order> orders(String prefix, long seed, int count) {
-        return LongStream.rangeClosed(1, count).mapToObj(n -> ArticleRequests.order(prefix, seed, n)).toList();
+        return LongStream.rangeClosed(1, count)
+                .mapToObj(n -> ArticleRequests.order(prefix, seed, n))
+                .toList();
     }
 
     @Test
@@ -35,7 +37,8 @@ class ArticleRequestsTest {
     void aboutOneOrderInFiveFailsAtD() {
         for (long seed : new long[] {ArticleRequests.DEFAULT_SEED, 1, 42, 4711}) {
             List<ArticleRequests.Order> orders = orders("order-", seed, 2_000);
-            long failing = orders.stream().filter(ArticleRequests.Order::failsAtD).count();
+            long failing =
+                    orders.stream().filter(ArticleRequests.Order::failsAtD).count();
             assertThat(failing).as("seed %d", seed).isBetween(340L, 460L); // 20 % ± 3 points
             // the flag and D's own rule agree, and the two kinds are well apart from the threshold
             orders.forEach(o -> {
@@ -71,11 +74,14 @@ class ArticleRequestsTest {
 
     @Test
     void sendWritesKeyedRequestsToBatonRequests() {
-        MockProducer<String, String> producer = new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
+        MockProducer<String, String> producer =
+                new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
         try (ArticleRequests requests = new ArticleRequests(producer, "t-", 5)) {
             assertThat(requests.peek().instanceId()).isEqualTo("t-000001");
             List<ArticleRequests.Order> sent = requests.send(3);
-            assertThat(sent).extracting(ArticleRequests.Order::instanceId).containsExactly("t-000001", "t-000002", "t-000003");
+            assertThat(sent)
+                    .extracting(ArticleRequests.Order::instanceId)
+                    .containsExactly("t-000001", "t-000002", "t-000003");
             requests.sendOne();
             assertThat(requests.sent()).isEqualTo(4);
 
@@ -84,7 +90,8 @@ class ArticleRequestsTest {
             ProducerRecord<String, String> first = history.get(0);
             assertThat(first.topic()).isEqualTo("baton.requests");
             assertThat(first.key()).isEqualTo("t-000001");
-            assertThat(first.value()).isEqualTo(ArticleRequests.order("t-", 5, 1).requestJson());
+            assertThat(first.value())
+                    .isEqualTo(ArticleRequests.order("t-", 5, 1).requestJson());
             assertThat(new String(first.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
                     .isEqualTo("dev.baton.request.v1");
             assertThat(history.get(3).key()).isEqualTo("t-000004");

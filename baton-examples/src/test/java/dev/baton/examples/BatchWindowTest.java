@@ -68,7 +68,8 @@ class BatchWindowTest {
         assertThat(w.isOnline(s(0))).isTrue();
         assertThat(w.isOnline(s(123_456))).isTrue();
         assertThat(w.untilNextSwitch(s(5))).isEmpty();
-        assertThat(new BatchWindow(Duration.ZERO, Duration.ofSeconds(1)).isAlwaysOnline()).isTrue();
+        assertThat(new BatchWindow(Duration.ZERO, Duration.ofSeconds(1)).isAlwaysOnline())
+                .isTrue();
     }
 
     @Test
@@ -77,7 +78,6 @@ class BatchWindowTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BatchWindow(Duration.ofSeconds(1), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> DEMO.isOnline(Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DEMO.isOnline(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -11,20 +11,27 @@ import org.junit.jupiter.api.Test;
 /** The services' handlers, called directly: D's failure rule, and what A, B and C return and undo. */
 class ServicesTest {
 
-    private static final ArticleServices.Settings SETTINGS = ArticleServices.Settings.of("localhost:1").withoutLatency();
+    private static final ArticleServices.Settings SETTINGS =
+            ArticleServices.Settings.of("localhost:1").withoutLatency();
 
     @Test
     void dRejectsAmountsAboveTheThresholdOnly() throws Exception {
         var json = FakeContext.JSON;
-        assertThat(NotificationService.rejects(json.readTree("{\"amount\": 900.01}"), 900)).isTrue();
-        assertThat(NotificationService.rejects(json.readTree("{\"amount\": 999}"), 900)).isTrue();
-        assertThat(NotificationService.rejects(json.readTree("{\"amount\": 900}"), 900)).isFalse();
-        assertThat(NotificationService.rejects(json.readTree("{\"amount\": 25.5}"), 900)).isFalse();
-        assertThat(NotificationService.rejects(json.readTree("{\"amount\": \"950\"}"), 900)).isFalse();
+        assertThat(NotificationService.rejects(json.readTree("{\"amount\": 900.01}"), 900))
+                .isTrue();
+        assertThat(NotificationService.rejects(json.readTree("{\"amount\": 999}"), 900))
+                .isTrue();
+        assertThat(NotificationService.rejects(json.readTree("{\"amount\": 900}"), 900))
+                .isFalse();
+        assertThat(NotificationService.rejects(json.readTree("{\"amount\": 25.5}"), 900))
+                .isFalse();
+        assertThat(NotificationService.rejects(json.readTree("{\"amount\": \"950\"}"), 900))
+                .isFalse();
         assertThat(NotificationService.rejects(json.readTree("{}"), 900)).isFalse();
         assertThat(NotificationService.rejects(json.readTree("null"), 900)).isFalse();
         assertThat(NotificationService.rejects(null, 900)).isFalse();
-        assertThat(NotificationService.rejects(json.readTree("{\"amount\": 50}"), 10)).isTrue();
+        assertThat(NotificationService.rejects(json.readTree("{\"amount\": 50}"), 10))
+                .isTrue();
     }
 
     @Test
@@ -35,7 +42,8 @@ class ServicesTest {
             assertThatThrownBy(() -> d.runExecute(ctx))
                     .isInstanceOf(NotificationService.MailboxRejected.class)
                     .hasMessage("customer mailbox rejected the message")
-                    .satisfies(e -> assertThat(SETTINGS.retryPolicy().isRetryable(e)).isTrue())
+                    .satisfies(e ->
+                            assertThat(SETTINGS.retryPolicy().isRetryable(e)).isTrue())
                     .satisfies(e -> assertThat(e.getClass().getSimpleName()).isEqualTo("MailboxRejected"));
         }
         assertThat(d.rejectedTries()).isEqualTo(3);
@@ -48,7 +56,8 @@ class ServicesTest {
     @Test
     void dNotifiesOrdersAtOrBelowTheThreshold() throws Exception {
         NotificationService d = new NotificationService(SETTINGS);
-        Object out = d.runExecute(FakeContext.of("order-000002", "D", "{\"amount\": 900, \"email\": \"ada@example.com\"}"));
+        Object out =
+                d.runExecute(FakeContext.of("order-000002", "D", "{\"amount\": 900, \"email\": \"ada@example.com\"}"));
         assertThat(out).isEqualTo(Map.of("notified", "ada@example.com", "messageId", "m-order-000002"));
         assertThat(d.executed()).isEqualTo(1);
     }
@@ -56,7 +65,8 @@ class ServicesTest {
     @Test
     void dsThresholdIsASetting() throws Exception {
         NotificationService never = new NotificationService(SETTINGS.withFailAbove(Double.POSITIVE_INFINITY));
-        assertThat(never.runExecute(FakeContext.of("o", "D", "{\"amount\": 1e9}"))).isNotNull();
+        assertThat(never.runExecute(FakeContext.of("o", "D", "{\"amount\": 1e9}")))
+                .isNotNull();
         NotificationService strict = new NotificationService(SETTINGS.withFailAbove(10));
         assertThatThrownBy(() -> strict.runExecute(FakeContext.of("o", "D", "{\"amount\": 11}")))
                 .isInstanceOf(NotificationService.MailboxRejected.class);
@@ -67,8 +77,10 @@ class ServicesTest {
         StockService a = new StockService(SETTINGS);
         assertThat(a.runExecute(FakeContext.of("order-000003", "A", "{\"sku\": \"book-42\"}")))
                 .isEqualTo(Map.of("reservationId", "r-order-000003", "sku", "book-42"));
-        assertThat(a.runCompensate(FakeContext.of("order-000003", "A",
-                "{\"input\": {\"sku\": \"book-42\"}, \"output\": {\"reservationId\": \"r-order-000003\"}}")))
+        assertThat(a.runCompensate(FakeContext.of(
+                        "order-000003",
+                        "A",
+                        "{\"input\": {\"sku\": \"book-42\"}, \"output\": {\"reservationId\": \"r-order-000003\"}}")))
                 .isEqualTo(Map.of("released", "r-order-000003"));
         assertThat(a.executed()).isEqualTo(1);
         assertThat(a.compensated()).isEqualTo(1);
@@ -81,7 +93,8 @@ class ServicesTest {
         PaymentService b = new PaymentService(SETTINGS);
         assertThat(b.runExecute(FakeContext.of("order-000004", "B", "{\"amount\": 25.5}")))
                 .isEqualTo(Map.of("paymentId", "p-order-000004", "amount", 25.5));
-        assertThat(b.runCompensate(FakeContext.of("order-000004", "B", "{\"input\": {}, \"output\": {\"paymentId\": \"p-x\"}}")))
+        assertThat(b.runCompensate(
+                        FakeContext.of("order-000004", "B", "{\"input\": {}, \"output\": {\"paymentId\": \"p-x\"}}")))
                 .isEqualTo(Map.of("refundId", "rf-order-000004", "paymentId", "p-x"));
         assertThat(b.topic()).isEqualTo("service-b.commands");
     }
@@ -117,8 +130,12 @@ class ServicesTest {
         assertThat(s.concurrency()).isEqualTo(4);
         assertThat(s.retryPolicy().maxAttempts()).isEqualTo(3);
 
-        ArticleServices.Settings t = s.withOfflineFor(Duration.ofSeconds(2)).withOnlineFor(Duration.ofSeconds(1))
-                .withoutLatency().withFailAbove(100).withConcurrency(2).withRetryPolicy(RetryPolicy.none());
+        ArticleServices.Settings t = s.withOfflineFor(Duration.ofSeconds(2))
+                .withOnlineFor(Duration.ofSeconds(1))
+                .withoutLatency()
+                .withFailAbove(100)
+                .withConcurrency(2)
+                .withRetryPolicy(RetryPolicy.none());
         assertThat(t.batchWindow().offlineFor()).isEqualTo(Duration.ofSeconds(2));
         assertThat(t.batchWindow().onlineFor()).isEqualTo(Duration.ofSeconds(1));
         assertThat(t.maxLatency()).isZero();
@@ -137,10 +154,13 @@ class ServicesTest {
     @Test
     void theDefinitionIsTheArticlesProcess() {
         String yaml = ArticleServices.definitionYaml();
-        assertThat(yaml).contains("name: article")
+        assertThat(yaml)
+                .contains("name: article")
                 .contains("- id: A\n    topic: service-a.commands\n    compensate: { topic: service-a.commands }")
-                .contains("- id: B\n    topic: service-b.commands\n    after: [A]\n    compensate: { topic: service-b.commands }")
-                .contains("- id: C\n    topic: service-c.commands\n    after: [A]\n    compensate: { topic: service-c.commands }")
+                .contains(
+                        "- id: B\n    topic: service-b.commands\n    after: [A]\n    compensate: { topic: service-b.commands }")
+                .contains(
+                        "- id: C\n    topic: service-c.commands\n    after: [A]\n    compensate: { topic: service-c.commands }")
                 .contains("- id: D\n    topic: service-d.commands\n    after: [B, C]")
                 .doesNotContain("resultTopic:");
         assertThat(yaml.split("\n- id: |\n  - id: ")).hasSize(5);

@@ -26,7 +26,8 @@ class ShippingServiceTest {
     private ShippingService c;
 
     private ArticleServices.Settings settings(Duration offline, Duration online) {
-        return ArticleServices.Settings.of("localhost:1").withBatchWindow(offline, online)
+        return ArticleServices.Settings.of("localhost:1")
+                .withBatchWindow(offline, online)
                 .withServiceCListener(announced::add);
     }
 

@@ -36,10 +36,16 @@ class StatusFeedTest {
         feed.serviceCWindowChanged(true);
         step("StepCompleted", "order-000123", "C");
         step("StepStarted", "order-000123", "D");
-        status("StepFailed", "order-000123", "\"stepId\":\"D\",\"commandId\":\"x\",\"error\":{\"stepId\":\"D\","
-                + "\"type\":\"MailboxRejected\",\"message\":\"customer mailbox rejected the message\"}");
-        status("InstanceFailing", "order-000123", "\"outcome\":\"FAILED\",\"failure\":{\"stepId\":\"D\","
-                + "\"type\":\"MailboxRejected\",\"message\":\"customer mailbox rejected the message\"}");
+        status(
+                "StepFailed",
+                "order-000123",
+                "\"stepId\":\"D\",\"commandId\":\"x\",\"error\":{\"stepId\":\"D\","
+                        + "\"type\":\"MailboxRejected\",\"message\":\"customer mailbox rejected the message\"}");
+        status(
+                "InstanceFailing",
+                "order-000123",
+                "\"outcome\":\"FAILED\",\"failure\":{\"stepId\":\"D\","
+                        + "\"type\":\"MailboxRejected\",\"message\":\"customer mailbox rejected the message\"}");
         step("CompensationStarted", "order-000123", "C");
         step("CompensationStarted", "order-000123", "B");
         step("CompensationCompleted", "order-000123", "C");
@@ -48,13 +54,14 @@ class StatusFeedTest {
         step("CompensationCompleted", "order-000123", "A");
         status("InstanceCompleted", "order-000123", "\"outcome\":\"FAILED\"");
 
-        assertThat(lines).containsExactly(
-                "service C offline (batch window closed)",
-                "order-000123  started",
-                "order-000123  waiting on C (service-c offline)",
-                "service C online: catching up on 1 command",
-                "order-000123  FAILED at D (MailboxRejected: customer mailbox rejected the message) → compensating C, B, A",
-                "order-000123  completed: process completed, item FAILED, compensated [C, B, A]");
+        assertThat(lines)
+                .containsExactly(
+                        "service C offline (batch window closed)",
+                        "order-000123  started",
+                        "order-000123  waiting on C (service-c offline)",
+                        "service C online: catching up on 1 command",
+                        "order-000123  FAILED at D (MailboxRejected: customer mailbox rejected the message) → compensating C, B, A",
+                        "order-000123  completed: process completed, item FAILED, compensated [C, B, A]");
         assertThat(feed.summaryLine())
                 .isEqualTo("summary: started 1, completed ok 0, failed+compensated 1, waiting on C 0");
         assertThat(feed.failedCompensated()).isEqualTo(1);
@@ -79,8 +86,13 @@ class StatusFeedTest {
         step("StepCompleted", "order-000002", "A");
         step("StepCompleted", "order-000002", "C");
         step("StepCompleted", "order-000002", "B");
-        status("InstanceFailing", "order-000002", "\"outcome\":\"FAILED\",\"failure\":{\"stepId\":\"D\",\"type\":\"Timeout\",\"message\":\"no outcome in time\"}");
-        assertThat(lines).last().isEqualTo("order-000002  FAILED at D (Timeout: no outcome in time) → compensating B, C, A");
+        status(
+                "InstanceFailing",
+                "order-000002",
+                "\"outcome\":\"FAILED\",\"failure\":{\"stepId\":\"D\",\"type\":\"Timeout\",\"message\":\"no outcome in time\"}");
+        assertThat(lines)
+                .last()
+                .isEqualTo("order-000002  FAILED at D (Timeout: no outcome in time) → compensating B, C, A");
     }
 
     @Test
@@ -101,8 +113,14 @@ class StatusFeedTest {
         status("RequestIgnored", "order-000001", "\"request\":\"start\",\"reason\":\"duplicate start request\"");
         step("OutcomeIgnored", "order-000001", "B");
         status("IncidentRaised", "order-000001", "\"stepId\":\"B\",\"reason\":\"compensation failed\"");
-        status("CompensationFailed", "order-000001", "\"stepId\":\"B\",\"error\":{\"type\":\"Boom\",\"message\":\"refund failed\"}");
-        status("InstanceFailing", "order-000004", "\"outcome\":\"CANCELLED\",\"failure\":{\"type\":\"Cancelled\",\"message\":\"by operator\"}");
+        status(
+                "CompensationFailed",
+                "order-000001",
+                "\"stepId\":\"B\",\"error\":{\"type\":\"Boom\",\"message\":\"refund failed\"}");
+        status(
+                "InstanceFailing",
+                "order-000004",
+                "\"outcome\":\"CANCELLED\",\"failure\":{\"type\":\"Cancelled\",\"message\":\"by operator\"}");
         status("InstanceCompleted", "order-000004", "\"outcome\":\"CANCELLED\"");
         int shown = lines.size();
         status("SomethingNew", "order-000001", "");
@@ -110,15 +128,18 @@ class StatusFeedTest {
         feed.accept("not json");
         feed.accept("[1,2]");
 
-        assertThat(lines).hasSize(shown).containsExactly(
-                "order-000001  request ignored: duplicate start request",
-                "order-000001  outcome of B ignored (?)",
-                "order-000001  INCIDENT at B: compensation failed",
-                "order-000001  compensation of B FAILED (Boom: refund failed)",
-                "order-000004  CANCELLED → nothing to compensate",
-                "order-000004  completed: process completed, item CANCELLED, compensated []");
-        assertThat(feed.summaryLine()).isEqualTo(
-                "summary: started 0, completed ok 0, failed+compensated 0, waiting on C 0, cancelled 1, incidents 1");
+        assertThat(lines)
+                .hasSize(shown)
+                .containsExactly(
+                        "order-000001  request ignored: duplicate start request",
+                        "order-000001  outcome of B ignored (?)",
+                        "order-000001  INCIDENT at B: compensation failed",
+                        "order-000001  compensation of B FAILED (Boom: refund failed)",
+                        "order-000004  CANCELLED → nothing to compensate",
+                        "order-000004  completed: process completed, item CANCELLED, compensated []");
+        assertThat(feed.summaryLine())
+                .isEqualTo(
+                        "summary: started 0, completed ok 0, failed+compensated 0, waiting on C 0, cancelled 1, incidents 1");
     }
 
     @Test

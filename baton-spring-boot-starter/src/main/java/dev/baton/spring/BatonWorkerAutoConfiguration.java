@@ -34,9 +34,14 @@ public class BatonWorkerAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public BatonWorkers batonWorkers(BatonWorkerProperties properties, Environment environment,
+    public BatonWorkers batonWorkers(
+            BatonWorkerProperties properties,
+            Environment environment,
             ObjectProvider<BatonWorkerCustomizer> customizers) {
-        return new BatonWorkers(properties, bootstrapServers(properties, environment), customizers.orderedStream().toList());
+        return new BatonWorkers(
+                properties,
+                bootstrapServers(properties, environment),
+                customizers.orderedStream().toList());
     }
 
     /**
@@ -44,7 +49,8 @@ public class BatonWorkerAutoConfiguration {
      * {@code baton.worker.kafka} names {@code bootstrap.servers}, else {@code localhost:9092}.
      */
     static String bootstrapServers(BatonWorkerProperties properties, Environment environment) {
-        if (properties.getBootstrapServers() != null && !properties.getBootstrapServers().isBlank()) {
+        if (properties.getBootstrapServers() != null
+                && !properties.getBootstrapServers().isBlank()) {
             return properties.getBootstrapServers().trim();
         }
         List<String> spring = Binder.get(environment)

@@ -39,7 +39,8 @@ import org.springframework.util.ClassUtils;
  * each finishes the commands in flight, publishes their outcomes and commits, within
  * {@code baton.worker.shutdown-timeout}. After a stop, {@link #start()} starts new workers.
  */
-public final class BatonWorkers implements SmartInitializingSingleton, SmartLifecycle, BeanFactoryAware, DisposableBean {
+public final class BatonWorkers
+        implements SmartInitializingSingleton, SmartLifecycle, BeanFactoryAware, DisposableBean {
 
     private static final Log LOG = LogFactory.getLog(BatonWorkers.class);
 
@@ -73,8 +74,7 @@ public final class BatonWorkers implements SmartInitializingSingleton, SmartLife
     }
 
     /** A command topic's handlers and options. */
-    private record Registration(String topic, StepMethod execute, StepMethod compensate, WorkerOptions options) {
-    }
+    private record Registration(String topic, StepMethod execute, StepMethod compensate, WorkerOptions options) {}
 
     /** An annotated method of a bean. */
     private record Candidate(Object bean, Method declared, Method invocable, String annotation) {
@@ -105,10 +105,12 @@ public final class BatonWorkers implements SmartInitializingSingleton, SmartLife
                 continue;
             }
             type = ClassUtils.getUserClass(type);
-            Map<Method, BatonStep> steps = MethodIntrospector.selectMethods(type,
-                    (MethodIntrospector.MetadataLookup<BatonStep>) m -> AnnotatedElementUtils.findMergedAnnotation(m, BatonStep.class));
-            Map<Method, BatonCompensation> compensations = MethodIntrospector.selectMethods(type,
-                    (MethodIntrospector.MetadataLookup<BatonCompensation>) m -> AnnotatedElementUtils.findMergedAnnotation(m, BatonCompensation.class));
+            Map<Method, BatonStep> steps =
+                    MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<BatonStep>)
+                            m -> AnnotatedElementUtils.findMergedAnnotation(m, BatonStep.class));
+            Map<Method, BatonCompensation> compensations =
+                    MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<BatonCompensation>)
+                            m -> AnnotatedElementUtils.findMergedAnnotation(m, BatonCompensation.class));
             if (steps.isEmpty() && compensations.isEmpty()) {
                 continue;
             }
@@ -141,12 +143,18 @@ public final class BatonWorkers implements SmartInitializingSingleton, SmartLife
                         + " handles topic '" + topic + "', but no @BatonStep method does: add one for that topic");
             }
             if (f.compensationRequired && f.compensate == null) {
-                throw new IllegalStateException("@BatonStep method " + f.execute.description() + " says compensate = true,"
-                        + " but no @BatonCompensation method handles topic '" + topic + "'");
+                throw new IllegalStateException(
+                        "@BatonStep method " + f.execute.description() + " says compensate = true,"
+                                + " but no @BatonCompensation method handles topic '" + topic + "'");
             }
             WorkerOptions options = options(topic, f.execute);
-            registrations.put(topic, new Registration(topic, f.execute.handler(options),
-                    f.compensate == null ? null : f.compensate.handler(options), options));
+            registrations.put(
+                    topic,
+                    new Registration(
+                            topic,
+                            f.execute.handler(options),
+                            f.compensate == null ? null : f.compensate.handler(options),
+                            options));
         });
     }
 
@@ -177,7 +185,10 @@ public final class BatonWorkers implements SmartInitializingSingleton, SmartLife
                     .build();
             WorkerOptions.Builder b = WorkerOptions.newBuilder()
                     .commandTopic(topic)
-                    .groupId(step.getGroupId() != null ? step.getGroupId() : properties.getGroupIdPrefix() + topic + "-worker")
+                    .groupId(
+                            step.getGroupId() != null
+                                    ? step.getGroupId()
+                                    : properties.getGroupIdPrefix() + topic + "-worker")
                     .concurrency(step.getConcurrency() != null ? step.getConcurrency() : properties.getConcurrency())
                     .retryPolicy(retry)
                     .kafkaProperties(properties.getKafka())
@@ -193,8 +204,10 @@ public final class BatonWorkers implements SmartInitializingSingleton, SmartLife
             customizers.forEach(c -> c.customize(topic, b));
             return b.build();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Invalid Baton worker settings for topic '" + topic + "' (@BatonStep method "
-                    + execute.description() + "): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Invalid Baton worker settings for topic '" + topic + "' (@BatonStep method "
+                            + execute.description() + "): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -213,9 +226,13 @@ public final class BatonWorkers implements SmartInitializingSingleton, SmartLife
                     }
                     worker.start();
                     started.put(r.topic(), worker);
-                    LOG.info("Baton worker started: topic '" + r.topic() + "', group '" + r.options().groupId()
-                            + "', concurrency " + r.options().concurrency() + ", step " + r.execute().description()
-                            + (r.compensate() != null ? ", compensation " + r.compensate().description() : ""));
+                    LOG.info("Baton worker started: topic '" + r.topic() + "', group '"
+                            + r.options().groupId()
+                            + "', concurrency " + r.options().concurrency() + ", step "
+                            + r.execute().description()
+                            + (r.compensate() != null
+                                    ? ", compensation " + r.compensate().description()
+                                    : ""));
                 }
             } catch (RuntimeException e) {
                 started.values().forEach(Worker::close);

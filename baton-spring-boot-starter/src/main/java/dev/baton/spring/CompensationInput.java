@@ -11,5 +11,4 @@ package dev.baton.spring;
  * @param <I> the type of the step method's input parameter
  * @param <O> the step method's return type
  */
-public record CompensationInput<I, O>(I input, O output) {
-}
+public record CompensationInput<I, O>(I input, O output) {}

@@ -75,8 +75,8 @@ final class StepMethod implements StepHandler {
             try {
                 return mapper.convertValue(node, generic);
             } catch (IllegalArgumentException e) {
-                throw NonRetryableException.ofType("InvalidInput",
-                        "the input does not fit " + generic.toCanonical() + ": " + e.getMessage(), e);
+                throw NonRetryableException.ofType(
+                        "InvalidInput", "the input does not fit " + generic.toCanonical() + ": " + e.getMessage(), e);
             }
         };
     }
@@ -106,8 +106,11 @@ final class StepMethod implements StepHandler {
     }
 
     static String describe(Method m) {
-        StringBuilder sb = new StringBuilder(ClassUtils.getUserClass(m.getDeclaringClass()).getSimpleName())
-                .append('.').append(m.getName()).append('(');
+        StringBuilder sb = new StringBuilder(
+                        ClassUtils.getUserClass(m.getDeclaringClass()).getSimpleName())
+                .append('.')
+                .append(m.getName())
+                .append('(');
         Class<?>[] types = m.getParameterTypes();
         for (int i = 0; i < types.length; i++) {
             sb.append(i == 0 ? "" : ", ").append(types[i].getSimpleName());

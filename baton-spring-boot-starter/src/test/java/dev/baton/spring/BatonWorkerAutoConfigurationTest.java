@@ -37,12 +37,12 @@ class BatonWorkerAutoConfigurationTest {
 
         @BatonCompensation(topic = "${payments.topic:payments.commands}")
         String refund(CompensationInput<Charge, Payment> undo) {
-            return "refunded " + undo.output().paymentId() + " for " + undo.input().orderId();
+            return "refunded " + undo.output().paymentId() + " for "
+                    + undo.input().orderId();
         }
 
         @BatonStep(topic = "receipts.commands")
-        public void receipt() {
-        }
+        public void receipt() {}
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -100,11 +100,13 @@ class BatonWorkerAutoConfigurationTest {
                     assertThat(pay.retryPolicy().initialBackoff()).isEqualTo(Duration.ofMillis(200));
                     assertThat(pay.retryPolicy().maxBackoff()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(pay.retryPolicy().multiplier()).isEqualTo(3.0);
-                    assertThat(pay.retryPolicy().isRetryable(new IllegalArgumentException())).isFalse();
+                    assertThat(pay.retryPolicy().isRetryable(new IllegalArgumentException()))
+                            .isFalse();
                     assertThat(pay.kafkaProperties()).containsEntry("security.protocol", "SSL");
                     assertThat(pay.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
 
-                    WorkerOptions receipts = workers.options("receipts.commands").orElseThrow();
+                    WorkerOptions receipts =
+                            workers.options("receipts.commands").orElseThrow();
                     assertThat(receipts.groupId()).isEqualTo("receipts");
                     assertThat(receipts.concurrency()).isEqualTo(2);
                     assertThat(receipts.outcomeTopic()).contains("receipts.outcomes");
@@ -116,10 +118,13 @@ class BatonWorkerAutoConfigurationTest {
     @Test
     void shouldPreferBatonWorkerBootstrapServersAndApplyCustomizers() {
         runner.withUserConfiguration(PaymentsConfig.class)
-                .withPropertyValues("spring.kafka.bootstrap-servers=spring:9092", "baton.worker.bootstrap-servers=baton:9092")
+                .withPropertyValues(
+                        "spring.kafka.bootstrap-servers=spring:9092", "baton.worker.bootstrap-servers=baton:9092")
                 .withBean(BatonWorkerCustomizer.class, () -> (topic, options) -> options.maxPollRecords(7))
                 .run(ctx -> {
-                    WorkerOptions o = ctx.getBean(BatonWorkers.class).options("receipts.commands").orElseThrow();
+                    WorkerOptions o = ctx.getBean(BatonWorkers.class)
+                            .options("receipts.commands")
+                            .orElseThrow();
                     assertThat(o.bootstrapServers()).isEqualTo("baton:9092");
                     assertThat(o.maxPollRecords()).isEqualTo(7);
                 });
@@ -127,7 +132,8 @@ class BatonWorkerAutoConfigurationTest {
 
     @Test
     void shouldCreateNoWorkersWhenDisabled() {
-        runner.withUserConfiguration(PaymentsConfig.class).withPropertyValues("baton.worker.enabled=false")
+        runner.withUserConfiguration(PaymentsConfig.class)
+                .withPropertyValues("baton.worker.enabled=false")
                 .run(ctx -> assertThat(ctx).doesNotHaveBean(BatonWorkers.class));
     }
 
@@ -135,50 +141,47 @@ class BatonWorkerAutoConfigurationTest {
     void shouldCallTheMethodThroughTheBeansProxySoThatAdviceApplies() {
         java.util.List<String> advised = new java.util.concurrent.CopyOnWriteArrayList<>();
         runner.withBean("payments", Payments.class, () -> {
-            var factory = new org.springframework.aop.framework.ProxyFactory(new Payments());
-            factory.setProxyTargetClass(true);
-            factory.addAdvice((org.aopalliance.intercept.MethodInterceptor) inv -> {
-                advised.add(inv.getMethod().getName());
-                return inv.proceed();
-            });
-            return (Payments) factory.getProxy();
-        }).run(ctx -> {
-            BatonWorkers workers = ctx.getBean(BatonWorkers.class);
-            assertThat(workers.topics()).containsExactly("payments.commands", "receipts.commands");
-            Object out = workers.handler("payments.commands", false).orElseThrow()
-                    .handle(new FakeContext(mapper.readTree("{\"orderId\":\"o-2\",\"amount\":1}")));
-            assertThat(out).isEqualTo(new Payment("p-o-2-cmd-1"));
-            assertThat(workers.handler("payments.commands", true)).isPresent();
-            assertThat(advised).containsExactly("charge");
-        });
+                    var factory = new org.springframework.aop.framework.ProxyFactory(new Payments());
+                    factory.setProxyTargetClass(true);
+                    factory.addAdvice((org.aopalliance.intercept.MethodInterceptor) inv -> {
+                        advised.add(inv.getMethod().getName());
+                        return inv.proceed();
+                    });
+                    return (Payments) factory.getProxy();
+                })
+                .run(ctx -> {
+                    BatonWorkers workers = ctx.getBean(BatonWorkers.class);
+                    assertThat(workers.topics()).containsExactly("payments.commands", "receipts.commands");
+                    Object out = workers.handler("payments.commands", false)
+                            .orElseThrow()
+                            .handle(new FakeContext(mapper.readTree("{\"orderId\":\"o-2\",\"amount\":1}")));
+                    assertThat(out).isEqualTo(new Payment("p-o-2-cmd-1"));
+                    assertThat(workers.handler("payments.commands", true)).isPresent();
+                    assertThat(advised).containsExactly("charge");
+                });
     }
 
     static class TwoStepsOneTopic {
         @BatonStep(topic = "t")
-        void a() {
-        }
+        void a() {}
 
         @BatonStep(topic = "t")
-        void b() {
-        }
+        void b() {}
     }
 
     static class CompensationWithoutStep {
         @BatonCompensation(topic = "orphan.commands")
-        void undo() {
-        }
+        void undo() {}
     }
 
     static class RequiredCompensationMissing {
         @BatonStep(topic = "t", compensate = true)
-        void a() {
-        }
+        void a() {}
     }
 
     static class TwoInputs {
         @BatonStep(topic = "t")
-        void a(Charge charge, Payment payment) {
-        }
+        void a(Charge charge, Payment payment) {}
     }
 
     @Test
@@ -190,8 +193,11 @@ class BatonWorkerAutoConfigurationTest {
     }
 
     private void assertStartupFails(Class<?> beanClass, String message) {
-        runner.withBean(beanClass).run(ctx -> assertThat(ctx).getFailure()
-                .satisfies(e -> assertThat(NestedExceptionUtils.getMostSpecificCause(e)).hasMessageContaining(message)));
+        runner.withBean(beanClass)
+                .run(ctx -> assertThat(ctx)
+                        .getFailure()
+                        .satisfies(e -> assertThat(NestedExceptionUtils.getMostSpecificCause(e))
+                                .hasMessageContaining(message)));
     }
 
     // ---- The handler adapter: arguments in, outputs and exceptions out. ----
@@ -212,8 +218,9 @@ class BatonWorkerAutoConfigurationTest {
 
     @Test
     void shouldConvertGenericParameterTypesSuchAsCompensationInput() throws Exception {
-        Object out = stepMethod("refund", CompensationInput.class).handle(new FakeContext(mapper.readTree(
-                "{\"input\":{\"orderId\":\"o-1\",\"amount\":5},\"output\":{\"paymentId\":\"p-9\"}}")));
+        Object out = stepMethod("refund", CompensationInput.class)
+                .handle(new FakeContext(mapper.readTree(
+                        "{\"input\":{\"orderId\":\"o-1\",\"amount\":5},\"output\":{\"paymentId\":\"p-9\"}}")));
         assertThat(out).isEqualTo("refunded p-9 for o-1");
     }
 
@@ -221,7 +228,9 @@ class BatonWorkerAutoConfigurationTest {
     void shouldFailAtOnceWithInvalidInputWhenTheInputDoesNotFit() throws Exception {
         StepMethod refund = stepMethod("refund", CompensationInput.class);
         assertThatThrownBy(() -> refund.handle(new FakeContext(mapper.readTree("{\"input\":[1,2]}"))))
-                .isInstanceOfSatisfying(NonRetryableException.class, e -> assertThat(e.errorType()).isEqualTo("InvalidInput"));
+                .isInstanceOfSatisfying(
+                        NonRetryableException.class,
+                        e -> assertThat(e.errorType()).isEqualTo("InvalidInput"));
     }
 
     static class Throwing {
@@ -235,7 +244,8 @@ class BatonWorkerAutoConfigurationTest {
         Method m = Throwing.class.getDeclaredMethod("fail", JsonNode.class);
         StepMethod handler = new StepMethod(new Throwing(), m, m, "@BatonStep", mapper);
         assertThatThrownBy(() -> handler.handle(new FakeContext(mapper.readTree("{\"x\":\"now\"}"))))
-                .isInstanceOf(java.io.IOException.class).hasMessage("disk full: now");
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("disk full: now");
     }
 
     /** A command's context as the SDK would give it. */
@@ -273,12 +283,13 @@ class BatonWorkerAutoConfigurationTest {
         @Override
         public <T> T inputAs(Class<T> type) {
             try {
-                return new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                return new ObjectMapper()
+                        .configure(
+                                com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                         .treeToValue(input, type);
             } catch (Exception e) {
                 throw NonRetryableException.ofType("InvalidInput", e.getMessage(), e);
             }
         }
     }
-
 }

@@ -267,7 +267,8 @@ public final class RetryPolicy {
                 + ", maxBackoff=" + maxBackoff
                 + ", multiplier=" + multiplier
                 + ", jitter=" + jitter
-                + ", doNotRetry=" + doNotRetry.stream().map(Class::getSimpleName).toList()
+                + ", doNotRetry="
+                + doNotRetry.stream().map(Class::getSimpleName).toList()
                 + '}';
     }
 
@@ -285,8 +286,7 @@ public final class RetryPolicy {
         private double jitter = DEFAULT_JITTER;
         private final Set<Class<? extends Throwable>> doNotRetry = new LinkedHashSet<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The total number of tries, the first one included; 1 disables retries. Default 3.

@@ -33,7 +33,11 @@ import org.apache.kafka.clients.producer.Producer;
  */
 public final class Worker implements AutoCloseable {
 
-    private enum State { NEW, RUNNING, CLOSED }
+    private enum State {
+        NEW,
+        RUNNING,
+        CLOSED
+    }
 
     private final WorkerOptions options;
     private final StepHandler execute;
@@ -172,7 +176,7 @@ public final class Worker implements AutoCloseable {
      */
     @Override
     public String toString() {
-        return "Worker{commandTopic=" + options.commandTopic() + ", groupId=" + options.groupId()
-                + ", running=" + isRunning() + '}';
+        return "Worker{commandTopic=" + options.commandTopic() + ", groupId=" + options.groupId() + ", running="
+                + isRunning() + '}';
     }
 }

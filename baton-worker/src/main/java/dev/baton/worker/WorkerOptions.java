@@ -241,8 +241,7 @@ public final class WorkerOptions {
         private int redeliveryCacheSize = DEFAULT_REDELIVERY_CACHE_SIZE;
         private ObjectMapper objectMapper;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The Kafka bootstrap servers, e.g. {@code "localhost:9092"}. Required, unless
@@ -387,7 +386,8 @@ public final class WorkerOptions {
          */
         public Builder redeliveryCacheSize(int redeliveryCacheSize) {
             if (redeliveryCacheSize < 0) {
-                throw new IllegalArgumentException("redeliveryCacheSize must not be negative, was " + redeliveryCacheSize);
+                throw new IllegalArgumentException(
+                        "redeliveryCacheSize must not be negative, was " + redeliveryCacheSize);
             }
             this.redeliveryCacheSize = redeliveryCacheSize;
             return this;
@@ -418,8 +418,8 @@ public final class WorkerOptions {
                 throw new IllegalStateException("commandTopic is required");
             }
             if (bootstrapServers == null && !kafkaProperties.containsKey(BOOTSTRAP_SERVERS_CONFIG)) {
-                throw new IllegalStateException("bootstrapServers is required (or "
-                        + BOOTSTRAP_SERVERS_CONFIG + " in kafkaProperties)");
+                throw new IllegalStateException(
+                        "bootstrapServers is required (or " + BOOTSTRAP_SERVERS_CONFIG + " in kafkaProperties)");
             }
             return new WorkerOptions(this);
         }

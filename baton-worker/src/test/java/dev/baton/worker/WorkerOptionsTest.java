@@ -28,18 +28,24 @@ class WorkerOptionsTest {
         assertThat(o.maxPollRecords()).isEqualTo(500);
         assertThat(o.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.redeliveryCacheSize()).isEqualTo(10_000);
-        assertThat(o.objectMapper().isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)).isFalse();
+        assertThat(o.objectMapper().isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES))
+                .isFalse();
     }
 
     @Test
     void requiredSettingsAreChecked() {
-        assertThatThrownBy(() -> WorkerOptions.newBuilder().bootstrapServers("x:1").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("commandTopic");
+        assertThatThrownBy(
+                        () -> WorkerOptions.newBuilder().bootstrapServers("x:1").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("commandTopic");
         assertThatThrownBy(() -> WorkerOptions.newBuilder().commandTopic("t").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("bootstrapServers");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("bootstrapServers");
         // bootstrap servers may come from the Kafka properties
-        WorkerOptions o = WorkerOptions.newBuilder().commandTopic("t")
-                .kafkaProperties(Map.of("bootstrap.servers", "b:9092")).build();
+        WorkerOptions o = WorkerOptions.newBuilder()
+                .commandTopic("t")
+                .kafkaProperties(Map.of("bootstrap.servers", "b:9092"))
+                .build();
         assertThat(KafkaConfigs.consumer(o)).containsEntry("bootstrap.servers", "b:9092");
     }
 
@@ -50,7 +56,8 @@ class WorkerOptionsTest {
         assertThatThrownBy(() -> minimal().commandTopic("bad topic")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> minimal().outcomeTopic("..")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> minimal().groupId(" ")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> minimal().shutdownTimeout(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> minimal().shutdownTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> minimal().redeliveryCacheSize(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> minimal().retryPolicy(null)).isInstanceOf(NullPointerException.class);
     }
@@ -58,22 +65,29 @@ class WorkerOptionsTest {
     @Test
     void copyKeepsTheDerivedGroupIdDerived() {
         WorkerOptions a = minimal().concurrency(4).build();
-        WorkerOptions b = WorkerOptions.newBuilder(a).commandTopic("pay.commands").build();
+        WorkerOptions b =
+                WorkerOptions.newBuilder(a).commandTopic("pay.commands").build();
         assertThat(b.groupId()).isEqualTo("pay.commands-worker");
         assertThat(b.concurrency()).isEqualTo(4);
-        WorkerOptions c = WorkerOptions.newBuilder(minimal().groupId("g").build()).commandTopic("x").build();
+        WorkerOptions c = WorkerOptions.newBuilder(minimal().groupId("g").build())
+                .commandTopic("x")
+                .build();
         assertThat(c.groupId()).isEqualTo("g");
     }
 
     @Test
     void kafkaConfigsApplyDefaultsPassthroughAndEnforcedSettings() {
-        WorkerOptions o = minimal().groupId("g").maxPollRecords(50).kafkaProperties(Map.of(
-                "security.protocol", "SASL_SSL",
-                "enable.auto.commit", "true",           // enforced off
-                "auto.offset.reset", "latest",          // default, may be overridden
-                "linger.ms", 5,                         // producer default, may be overridden
-                "max.poll.interval.ms", 600_000,        // consumer only
-                "group.id", "other")).build();          // the option wins
+        WorkerOptions o = minimal()
+                .groupId("g")
+                .maxPollRecords(50)
+                .kafkaProperties(Map.of(
+                        "security.protocol", "SASL_SSL",
+                        "enable.auto.commit", "true", // enforced off
+                        "auto.offset.reset", "latest", // default, may be overridden
+                        "linger.ms", 5, // producer default, may be overridden
+                        "max.poll.interval.ms", 600_000, // consumer only
+                        "group.id", "other"))
+                .build(); // the option wins
         Map<String, Object> consumer = KafkaConfigs.consumer(o);
         assertThat(consumer)
                 .containsEntry("bootstrap.servers", "localhost:9092")
@@ -100,7 +114,9 @@ class WorkerOptionsTest {
 
     @Test
     void toStringHidesPropertyValues() {
-        WorkerOptions o = minimal().kafkaProperties(Map.of("sasl.jaas.config", "secret-password")).build();
+        WorkerOptions o = minimal()
+                .kafkaProperties(Map.of("sasl.jaas.config", "secret-password"))
+                .build();
         assertThat(o.toString()).contains("sasl.jaas.config").doesNotContain("secret-password");
     }
 }

@@ -65,8 +65,9 @@ class WorkerTest {
         }
 
         @Override
-        public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
-                                org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
+        public void commitAsync(
+                Map<TopicPartition, OffsetAndMetadata> offsets,
+                org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
             super.commitAsync(offsets, callback);
             record(offsets);
         }
@@ -99,8 +100,11 @@ class WorkerTest {
     }
 
     private WorkerOptions.Builder options() {
-        return WorkerOptions.newBuilder().bootstrapServers("unused:9092").commandTopic(TOPIC)
-                .retryPolicy(RetryPolicy.newBuilder().initialBackoff(Duration.ZERO).build());
+        return WorkerOptions.newBuilder()
+                .bootstrapServers("unused:9092")
+                .commandTopic(TOPIC)
+                .retryPolicy(
+                        RetryPolicy.newBuilder().initialBackoff(Duration.ZERO).build());
     }
 
     private Worker worker(WorkerOptions options, StepHandler handler) {
@@ -135,9 +139,18 @@ class WorkerTest {
     private void send(String value, RecordHeaders headers) {
         long offset = nextOffset++;
         byte[] bytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
-        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset,
-                ConsumerRecord.NO_TIMESTAMP, org.apache.kafka.common.record.TimestampType.NO_TIMESTAMP_TYPE,
-                ConsumerRecord.NULL_SIZE, ConsumerRecord.NULL_SIZE, null, bytes, headers, java.util.Optional.empty())));
+        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(
+                TOPIC,
+                0,
+                offset,
+                ConsumerRecord.NO_TIMESTAMP,
+                org.apache.kafka.common.record.TimestampType.NO_TIMESTAMP_TYPE,
+                ConsumerRecord.NULL_SIZE,
+                ConsumerRecord.NULL_SIZE,
+                null,
+                bytes,
+                headers,
+                java.util.Optional.empty())));
     }
 
     private static String command(String instanceId, String stepId, String kind) {
@@ -164,11 +177,14 @@ class WorkerTest {
 
     @Test
     void commandInOutcomeOutOffsetCommitted() throws Exception {
-        Worker w = worker(options().outcomeTopic("baton.outcomes").build(),
+        Worker w = worker(
+                options().outcomeTopic("baton.outcomes").build(),
                 ctx -> Map.of("reserved", ctx.input().get("sku").asText()));
         assignPartition();
         RecordHeaders headers = new RecordHeaders();
-        headers.add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8));
+        headers.add(
+                "traceparent",
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8));
         send(command("i-1", "reserve", "execute"), headers);
         w.start();
 
@@ -176,8 +192,11 @@ class WorkerTest {
         ProducerRecord<byte[], byte[]> outcome = producer.history().get(0);
         assertThat(outcome.topic()).isEqualTo("baton.callbacks");
         assertThat(new String(outcome.key(), StandardCharsets.UTF_8)).isEqualTo("i-1");
-        assertThat(value(outcome)).isEqualTo(MAPPER.readTree("{\"commandId\":\"i-1/reserve/1\",\"instanceId\":\"i-1\","
-                + "\"stepId\":\"reserve\",\"status\":\"SUCCEEDED\",\"output\":{\"reserved\":\"book-42\"},\"attempts\":1}"));
+        assertThat(value(outcome))
+                .isEqualTo(
+                        MAPPER.readTree(
+                                "{\"commandId\":\"i-1/reserve/1\",\"instanceId\":\"i-1\","
+                                        + "\"stepId\":\"reserve\",\"status\":\"SUCCEEDED\",\"output\":{\"reserved\":\"book-42\"},\"attempts\":1}"));
         assertThat(headers(outcome))
                 .containsEntry("ce_specversion", "1.0")
                 .containsEntry("ce_id", "i-1/reserve/1")
@@ -206,9 +225,12 @@ class WorkerTest {
         w.start();
         await().until(() -> committed() == 1);
         assertThat(producer.history()).hasSize(1);
-        assertThat(value(producer.history().get(0))).isEqualTo(MAPPER.readTree("{\"commandId\":\"i-1/reserve/1\","
-                + "\"instanceId\":\"i-1\",\"stepId\":\"reserve\",\"status\":\"FAILED\","
-                + "\"error\":{\"type\":\"IllegalStateException\",\"message\":\"warehouse offline\"},\"attempts\":3}"));
+        assertThat(value(producer.history().get(0)))
+                .isEqualTo(
+                        MAPPER.readTree(
+                                "{\"commandId\":\"i-1/reserve/1\","
+                                        + "\"instanceId\":\"i-1\",\"stepId\":\"reserve\",\"status\":\"FAILED\","
+                                        + "\"error\":{\"type\":\"IllegalStateException\",\"message\":\"warehouse offline\"},\"attempts\":3}"));
         assertThat(calls).hasValue(3);
     }
 
@@ -223,7 +245,8 @@ class WorkerTest {
         w.start();
         await().until(() -> committed() == 4);
         assertThat(producer.history()).hasSize(1);
-        assertThat(new String(producer.history().get(0).key(), StandardCharsets.UTF_8)).isEqualTo("i-2");
+        assertThat(new String(producer.history().get(0).key(), StandardCharsets.UTF_8))
+                .isEqualTo("i-2");
         assertThat(w.isRunning()).isTrue();
     }
 
@@ -238,7 +261,8 @@ class WorkerTest {
         await().until(() -> committed() == 2);
         assertThat(calls).hasValue(1);
         assertThat(producer.history()).hasSize(2);
-        assertThat(producer.history().get(1).value()).isEqualTo(producer.history().get(0).value());
+        assertThat(producer.history().get(1).value())
+                .isEqualTo(producer.history().get(0).value());
         assertThat(headers(producer.history().get(1)).get("ce_time"))
                 .isEqualTo(headers(producer.history().get(0)).get("ce_time"));
     }
@@ -246,11 +270,10 @@ class WorkerTest {
     @Test
     void compensateCommandsGoToTheCompensationHandler() throws Exception {
         List<String> compensated = Collections.synchronizedList(new ArrayList<>());
-        Worker w = worker(options().build(), ctx -> Map.of("executed", true))
-                .onCompensate(ctx -> {
-                    compensated.add(ctx.commandId());
-                    return null;
-                });
+        Worker w = worker(options().build(), ctx -> Map.of("executed", true)).onCompensate(ctx -> {
+            compensated.add(ctx.commandId());
+            return null;
+        });
         assignPartition();
         send(command("i-1", "reserve", "compensate"));
         w.start();
@@ -303,7 +326,8 @@ class WorkerTest {
         assertThat(committed()).isEqualTo(-1);
         assertThat(producer.completeNext()).isTrue();
         await().until(() -> committed() == 1);
-        assertThat(producer.history().get(1).value()).isEqualTo(producer.history().get(0).value());
+        assertThat(producer.history().get(1).value())
+                .isEqualTo(producer.history().get(0).value());
     }
 
     @Test
@@ -320,7 +344,8 @@ class WorkerTest {
         send(command("fast", "reserve", "execute"));
         w.start();
         await().until(() -> producer.history().size() == 1); // fast answered first
-        assertThat(new String(producer.history().get(0).key(), StandardCharsets.UTF_8)).isEqualTo("fast");
+        assertThat(new String(producer.history().get(0).key(), StandardCharsets.UTF_8))
+                .isEqualTo("fast");
         assertThat(committed()).isEqualTo(-1);
         slow.countDown();
         await().until(() -> committed() == 2);

@@ -49,15 +49,19 @@ public final class AccessControl {
             }
             String[] parts = line.split("\\s+");
             if (parts.length != 2) {
-                throw new IllegalArgumentException(source + ":" + (i + 1) + ": expected '<role> <token>' (role read or operator)");
+                throw new IllegalArgumentException(
+                        source + ":" + (i + 1) + ": expected '<role> <token>' (role read or operator)");
             }
             Role role = switch (parts[0].toLowerCase(Locale.ROOT)) {
                 case "read", "reader", "read-only" -> Role.READ;
                 case "operator", "operate" -> Role.OPERATE;
-                default -> throw new IllegalArgumentException(source + ":" + (i + 1) + ": unknown role '" + parts[0] + "' (read or operator)");
+                default ->
+                    throw new IllegalArgumentException(
+                            source + ":" + (i + 1) + ": unknown role '" + parts[0] + "' (read or operator)");
             };
             if (parts[1].length() < 16) {
-                throw new IllegalArgumentException(source + ":" + (i + 1) + ": a token must have at least 16 characters");
+                throw new IllegalArgumentException(
+                        source + ":" + (i + 1) + ": a token must have at least 16 characters");
             }
             tokens.put(parts[1], role);
         }
@@ -74,7 +78,11 @@ public final class AccessControl {
 
     /** Tokens from an environment variable's value: {@code read:<token>,operator:<token>}. */
     public static AccessControl fromEnvironment(String value) {
-        return fromLines(List.of(value.split(",")).stream().map(s -> s.replaceFirst(":", " ")).toList(), "BATON_API_TOKENS");
+        return fromLines(
+                List.of(value.split(",")).stream()
+                        .map(s -> s.replaceFirst(":", " "))
+                        .toList(),
+                "BATON_API_TOKENS");
     }
 
     public boolean isOpen() {
@@ -83,14 +91,19 @@ public final class AccessControl {
 
     /** Rejects the request with 401 or 403 unless its token allows it. */
     void check(Context ctx) {
-        if (isOpen() || ctx.path().equals("/health") || !ctx.path().startsWith("/api") && !ctx.path().equals("/metrics")) {
+        if (isOpen()
+                || ctx.path().equals("/health")
+                || !ctx.path().startsWith("/api") && !ctx.path().equals("/metrics")) {
             return;
         }
-        Role needed = ctx.method().name().equals("GET") || ctx.path().equals("/api/workflows/validate") ? Role.READ : Role.OPERATE;
+        Role needed = ctx.method().name().equals("GET") || ctx.path().equals("/api/workflows/validate")
+                ? Role.READ
+                : Role.OPERATE;
         Role granted = roleOf(presented(ctx));
         if (granted == null) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"baton\"");
-            throw new io.javalin.http.HttpResponseException(HttpStatus.UNAUTHORIZED.getCode(), "a valid bearer token is required");
+            throw new io.javalin.http.HttpResponseException(
+                    HttpStatus.UNAUTHORIZED.getCode(), "a valid bearer token is required");
         }
         if (needed == Role.OPERATE && granted != Role.OPERATE) {
             throw new io.javalin.http.HttpResponseException(HttpStatus.FORBIDDEN.getCode(), "this token may only read");

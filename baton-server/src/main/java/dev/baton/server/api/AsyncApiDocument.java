@@ -18,55 +18,107 @@ final class AsyncApiDocument {
     static Map<String, Object> of(WorkflowDefinition d, BatonTopics topics, String bootstrapServers) {
         var doc = new LinkedHashMap<String, Object>();
         doc.put("asyncapi", "3.0.0");
-        doc.put("info", Map.of(
-                "title", "Baton workflow " + d.name(),
-                "version", String.valueOf(d.version()),
-                "description", "Topics and messages of the '" + d.name() + "' workflow, orchestrated by Baton (wire protocol v1). "
-                        + "Every message is JSON keyed by the instance id and carries CloudEvents 1.0 attributes in ce_* headers."));
+        doc.put(
+                "info",
+                Map.of(
+                        "title", "Baton workflow " + d.name(),
+                        "version", String.valueOf(d.version()),
+                        "description",
+                                "Topics and messages of the '" + d.name()
+                                        + "' workflow, orchestrated by Baton (wire protocol v1). "
+                                        + "Every message is JSON keyed by the instance id and carries CloudEvents 1.0 attributes in ce_* headers."));
         doc.put("defaultContentType", "application/json");
         doc.put("servers", Map.of("kafka", Map.of("host", bootstrapServers, "protocol", "kafka")));
 
         var channels = new LinkedHashMap<String, Object>();
         var operations = new LinkedHashMap<String, Object>();
-        channels.put("requests", channel(topics.requests(), "Start requests (and operator actions) for instances.", "StartRequest"));
+        channels.put(
+                "requests",
+                channel(topics.requests(), "Start requests (and operator actions) for instances.", "StartRequest"));
         operations.put("receiveStartRequest", operation("receive", "requests", "A requester starts an instance."));
-        channels.put("callbacks", channel(topics.callbacks(), "Every worker's absolute outcome, one per command, ordered per instance.", "Outcome"));
-        operations.put("receiveOutcome", operation("receive", "callbacks", "Workers report the outcome of each command here."));
+        channels.put(
+                "callbacks",
+                channel(
+                        topics.callbacks(),
+                        "Every worker's absolute outcome, one per command, ordered per instance.",
+                        "Outcome"));
+        operations.put(
+                "receiveOutcome",
+                operation("receive", "callbacks", "Workers report the outcome of each command here."));
         for (StepDefinition s : d.steps()) {
             if (s.signal().isPresent()) {
-                operations.put("receive" + capitalize(s.id()) + "Signal", operation("receive", "requests",
-                        "Step '" + s.id() + "' waits for a signal {\"signal\": \"" + s.signal().get() + "\", \"payload\": ...} keyed by the instance id."));
+                operations.put(
+                        "receive" + capitalize(s.id()) + "Signal",
+                        operation(
+                                "receive",
+                                "requests",
+                                "Step '" + s.id() + "' waits for a signal {\"signal\": \""
+                                        + s.signal().get() + "\", \"payload\": ...} keyed by the instance id."));
                 continue;
             }
             if (s.http().isPresent()) {
                 continue; // an HTTP call Baton makes itself: no topic of the workflow carries it
             }
             if (s.workflow().isPresent()) {
-                operations.put("send" + capitalize(s.id()) + "ChildStart", operation("send", "requests",
-                        "Step '" + s.id() + "' starts a child instance of workflow '" + s.workflow().get().name()
-                                + "' (a start request keyed <instance id>:" + s.id() + ":<attempt>); the child's outcome arrives on the callbacks."));
+                operations.put(
+                        "send" + capitalize(s.id()) + "ChildStart",
+                        operation(
+                                "send",
+                                "requests",
+                                "Step '" + s.id() + "' starts a child instance of workflow '"
+                                        + s.workflow().get().name() + "' (a start request keyed <instance id>:" + s.id()
+                                        + ":<attempt>); the child's outcome arrives on the callbacks."));
                 continue;
             }
             String id = "step-" + s.id();
-            channels.putIfAbsent(id, channel(s.topic(), "Commands for step '" + s.id() + "'"
-                    + (s.compensate().isPresent() ? " (kind execute; compensations may share the topic)" : ""), "Command"));
-            operations.put("send" + capitalize(s.id()) + "Command", operation("send", id,
-                    "Baton asks the worker of '" + s.id() + "' to execute it" + (s.after().isEmpty() ? "" : ", once " + String.join(" and ", s.after()) + " are done") + "."));
+            channels.putIfAbsent(
+                    id,
+                    channel(
+                            s.topic(),
+                            "Commands for step '" + s.id() + "'"
+                                    + (s.compensate().isPresent()
+                                            ? " (kind execute; compensations may share the topic)"
+                                            : ""),
+                            "Command"));
+            operations.put(
+                    "send" + capitalize(s.id()) + "Command",
+                    operation(
+                            "send",
+                            id,
+                            "Baton asks the worker of '" + s.id() + "' to execute it"
+                                    + (s.after().isEmpty()
+                                            ? ""
+                                            : ", once " + String.join(" and ", s.after()) + " are done")
+                                    + "."));
             s.compensate().ifPresent(c -> {
                 String cid = "compensate-" + s.id();
                 if (!c.topic().equals(s.topic())) {
-                    channels.put(cid, channel(c.topic(), "Compensation commands for step '" + s.id() + "'.", "Command"));
+                    channels.put(
+                            cid, channel(c.topic(), "Compensation commands for step '" + s.id() + "'.", "Command"));
                 }
-                operations.put("send" + capitalize(s.id()) + "Compensation", operation("send", c.topic().equals(s.topic()) ? id : cid,
-                        "Baton asks the worker to undo '" + s.id() + "' (kind compensate)."));
+                operations.put(
+                        "send" + capitalize(s.id()) + "Compensation",
+                        operation(
+                                "send",
+                                c.topic().equals(s.topic()) ? id : cid,
+                                "Baton asks the worker to undo '" + s.id() + "' (kind compensate)."));
             });
             s.outcomeTopic().ifPresent(t -> {
-                channels.put("outcomes-" + s.id(), channel(t, "The worker's own outcome topic, merged by Baton into the callback topic.", "Outcome"));
-                operations.put("receive" + capitalize(s.id()) + "Outcomes", operation("receive", "outcomes-" + s.id(), "Merged into " + topics.callbacks() + "."));
+                channels.put(
+                        "outcomes-" + s.id(),
+                        channel(
+                                t,
+                                "The worker's own outcome topic, merged by Baton into the callback topic.",
+                                "Outcome"));
+                operations.put(
+                        "receive" + capitalize(s.id()) + "Outcomes",
+                        operation("receive", "outcomes-" + s.id(), "Merged into " + topics.callbacks() + "."));
             });
         }
         channels.put("results", channel(d.resultTopic(), "Exactly one result per instance.", "Result"));
-        operations.put("sendResult", operation("send", "results", "Baton publishes the item's outcome when the process completes."));
+        operations.put(
+                "sendResult",
+                operation("send", "results", "Baton publishes the item's outcome when the process completes."));
         channels.put("status", channel(topics.status(), "Status notifications, for monitoring.", "Status"));
         operations.put("sendStatus", operation("send", "status", "One record per engine notification."));
         doc.put("channels", channels);
@@ -91,41 +143,182 @@ final class AsyncApiDocument {
         String first = d.steps().get(0).id();
         Map<String, Object> key = Map.of("type", "string", "description", "the instance id");
         var m = new LinkedHashMap<String, Object>();
-        m.put("StartRequest", message("Start request", key,
-                object(List.of("workflow"), Map.of("workflow", Map.of("type", "string", "const", d.name()), "input", Map.of(),
-                        "version", Map.of("type", "integer", "minimum", 1), "businessKey", Map.of("type", "string"))),
-                Map.of("workflow", d.name(), "input", Map.of("orderId", "o-1001"), "businessKey", "o-1001")));
-        m.put("Command", message("Command", key,
-                object(List.of("instanceId", "stepId", "commandId", "kind", "callbackTopic"), Map.of(
-                        "instanceId", Map.of("type", "string"), "workflow", Map.of("type", "string"),
-                        "stepId", Map.of("type", "string", "enum", d.steps().stream().map(StepDefinition::id).toList()),
-                        "commandId", Map.of("type", "string"), "kind", Map.of("type", "string", "enum", List.of("execute", "compensate")),
-                        "attempt", Map.of("type", "integer"), "callbackTopic", Map.of("type", "string"), "input", Map.of())),
-                Map.of("instanceId", "i-1", "workflow", d.name(), "stepId", first, "commandId", "i-1/" + first + "/1",
-                        "kind", "execute", "attempt", 1, "callbackTopic", "baton.callbacks", "input", Map.of("orderId", "o-1001"))));
-        m.put("Outcome", message("Outcome", key,
-                object(List.of("commandId", "instanceId", "stepId", "status"), Map.of(
-                        "commandId", Map.of("type", "string"), "instanceId", Map.of("type", "string"), "stepId", Map.of("type", "string"),
-                        "status", Map.of("type", "string", "enum", List.of("SUCCEEDED", "FAILED")), "output", Map.of(),
-                        "error", Map.of("type", "object", "properties", Map.of("type", Map.of("type", "string"), "message", Map.of("type", "string"))),
-                        "attempts", Map.of("type", "integer"))),
-                Map.of("commandId", "i-1/" + first + "/1", "instanceId", "i-1", "stepId", first, "status", "SUCCEEDED",
-                        "output", Map.of("ok", true), "attempts", 1)));
-        m.put("Result", message("Result", key,
-                object(List.of("instanceId", "workflow", "status"), Map.of(
-                        "instanceId", Map.of("type", "string"), "workflow", Map.of("type", "string"), "version", Map.of("type", "integer"),
-                        "status", Map.of("type", "string", "enum", List.of("SUCCEEDED", "FAILED", "CANCELLED")), "output", Map.of(),
-                        "error", Map.of("type", "object"), "compensated", Map.of("type", "array", "items", Map.of("type", "string")))),
-                Map.of("instanceId", "i-1", "workflow", d.name(), "version", d.version(), "status", "SUCCEEDED",
-                        "output", Map.of(first, Map.of("ok", true)), "compensated", List.of())));
-        m.put("Status", message("Status notification", key,
-                object(List.of("type", "instanceId"), Map.of("type", Map.of("type", "string"), "instanceId", Map.of("type", "string"),
-                        "workflow", Map.of("type", "string"), "stepId", Map.of("type", "string"), "at", Map.of("type", "string", "format", "date-time"))),
-                Map.of("type", "StepCompleted", "workflow", d.name(), "instanceId", "i-1", "stepId", first, "at", "2026-11-26T10:15:02.113Z")));
+        m.put(
+                "StartRequest",
+                message(
+                        "Start request",
+                        key,
+                        object(
+                                List.of("workflow"),
+                                Map.of(
+                                        "workflow",
+                                        Map.of("type", "string", "const", d.name()),
+                                        "input",
+                                        Map.of(),
+                                        "version",
+                                        Map.of("type", "integer", "minimum", 1),
+                                        "businessKey",
+                                        Map.of("type", "string"))),
+                        Map.of("workflow", d.name(), "input", Map.of("orderId", "o-1001"), "businessKey", "o-1001")));
+        m.put(
+                "Command",
+                message(
+                        "Command",
+                        key,
+                        object(
+                                List.of("instanceId", "stepId", "commandId", "kind", "callbackTopic"),
+                                Map.of(
+                                        "instanceId",
+                                        Map.of("type", "string"),
+                                        "workflow",
+                                        Map.of("type", "string"),
+                                        "stepId",
+                                        Map.of(
+                                                "type",
+                                                "string",
+                                                "enum",
+                                                d.steps().stream()
+                                                        .map(StepDefinition::id)
+                                                        .toList()),
+                                        "commandId",
+                                        Map.of("type", "string"),
+                                        "kind",
+                                        Map.of("type", "string", "enum", List.of("execute", "compensate")),
+                                        "attempt",
+                                        Map.of("type", "integer"),
+                                        "callbackTopic",
+                                        Map.of("type", "string"),
+                                        "input",
+                                        Map.of())),
+                        Map.of(
+                                "instanceId",
+                                "i-1",
+                                "workflow",
+                                d.name(),
+                                "stepId",
+                                first,
+                                "commandId",
+                                "i-1/" + first + "/1",
+                                "kind",
+                                "execute",
+                                "attempt",
+                                1,
+                                "callbackTopic",
+                                "baton.callbacks",
+                                "input",
+                                Map.of("orderId", "o-1001"))));
+        m.put(
+                "Outcome",
+                message(
+                        "Outcome",
+                        key,
+                        object(
+                                List.of("commandId", "instanceId", "stepId", "status"),
+                                Map.of(
+                                        "commandId",
+                                        Map.of("type", "string"),
+                                        "instanceId",
+                                        Map.of("type", "string"),
+                                        "stepId",
+                                        Map.of("type", "string"),
+                                        "status",
+                                        Map.of("type", "string", "enum", List.of("SUCCEEDED", "FAILED")),
+                                        "output",
+                                        Map.of(),
+                                        "error",
+                                        Map.of(
+                                                "type",
+                                                "object",
+                                                "properties",
+                                                Map.of(
+                                                        "type",
+                                                        Map.of("type", "string"),
+                                                        "message",
+                                                        Map.of("type", "string"))),
+                                        "attempts",
+                                        Map.of("type", "integer"))),
+                        Map.of(
+                                "commandId",
+                                "i-1/" + first + "/1",
+                                "instanceId",
+                                "i-1",
+                                "stepId",
+                                first,
+                                "status",
+                                "SUCCEEDED",
+                                "output",
+                                Map.of("ok", true),
+                                "attempts",
+                                1)));
+        m.put(
+                "Result",
+                message(
+                        "Result",
+                        key,
+                        object(
+                                List.of("instanceId", "workflow", "status"),
+                                Map.of(
+                                        "instanceId",
+                                        Map.of("type", "string"),
+                                        "workflow",
+                                        Map.of("type", "string"),
+                                        "version",
+                                        Map.of("type", "integer"),
+                                        "status",
+                                        Map.of("type", "string", "enum", List.of("SUCCEEDED", "FAILED", "CANCELLED")),
+                                        "output",
+                                        Map.of(),
+                                        "error",
+                                        Map.of("type", "object"),
+                                        "compensated",
+                                        Map.of("type", "array", "items", Map.of("type", "string")))),
+                        Map.of(
+                                "instanceId",
+                                "i-1",
+                                "workflow",
+                                d.name(),
+                                "version",
+                                d.version(),
+                                "status",
+                                "SUCCEEDED",
+                                "output",
+                                Map.of(first, Map.of("ok", true)),
+                                "compensated",
+                                List.of())));
+        m.put(
+                "Status",
+                message(
+                        "Status notification",
+                        key,
+                        object(
+                                List.of("type", "instanceId"),
+                                Map.of(
+                                        "type",
+                                        Map.of("type", "string"),
+                                        "instanceId",
+                                        Map.of("type", "string"),
+                                        "workflow",
+                                        Map.of("type", "string"),
+                                        "stepId",
+                                        Map.of("type", "string"),
+                                        "at",
+                                        Map.of("type", "string", "format", "date-time"))),
+                        Map.of(
+                                "type",
+                                "StepCompleted",
+                                "workflow",
+                                d.name(),
+                                "instanceId",
+                                "i-1",
+                                "stepId",
+                                first,
+                                "at",
+                                "2026-11-26T10:15:02.113Z")));
         return m;
     }
 
-    private static Map<String, Object> message(String title, Map<String, Object> key, Map<String, Object> payload, Map<String, Object> example) {
+    private static Map<String, Object> message(
+            String title, Map<String, Object> key, Map<String, Object> payload, Map<String, Object> example) {
         var msg = new LinkedHashMap<String, Object>();
         msg.put("title", title);
         msg.put("contentType", "application/json");

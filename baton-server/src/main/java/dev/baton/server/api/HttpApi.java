@@ -6,6 +6,8 @@ import dev.baton.definition.DefinitionWriter;
 import dev.baton.definition.InvalidDefinitionException;
 import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Instance;
+import dev.baton.engine.Outcome;
+import dev.baton.engine.ProcessStatus;
 import dev.baton.protocol.Json;
 import dev.baton.protocol.OperatorRequest;
 import dev.baton.protocol.StartRequest;
@@ -16,8 +18,6 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import dev.baton.engine.Outcome;
-import dev.baton.engine.ProcessStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,13 +50,16 @@ public final class HttpApi implements AutoCloseable {
         this.queries = new InstanceQueries(orchestrator);
         this.prometheus = orchestrator.metrics().registry() instanceof PrometheusMeterRegistry p ? p : null;
         this.waitingGauge = io.micrometer.core.instrument.MultiGauge.builder("baton.steps.waiting")
-                .description("Instances waiting for a step's outcome (kind=execute) or its compensation (kind=compensate)")
+                .description(
+                        "Instances waiting for a step's outcome (kind=execute) or its compensation (kind=compensate)")
                 .register(orchestrator.metrics().registry());
     }
 
     /** Starts serving; port 0 picks a free port, see {@link #port()}. */
     public HttpApi start(String host, int port) {
-        broadcast = new StatusBroadcast(orchestrator.settings().bootstrapServers(), orchestrator.settings().kafkaProperties(),
+        broadcast = new StatusBroadcast(
+                orchestrator.settings().bootstrapServers(),
+                orchestrator.settings().kafkaProperties(),
                 orchestrator.settings().topics().status());
         try {
             app = create(host, port);
@@ -69,47 +72,60 @@ public final class HttpApi implements AutoCloseable {
 
     private Javalin create(String host, int port) {
         return Javalin.create(config -> {
-            config.jetty.host = host;
-            config.jetty.port = port;
-            config.jsonMapper(new JavalinJackson(Json.mapper(), false));
-            if (HttpApi.class.getResource("/dashboard/index.html") != null) {
-                config.staticFiles.add(files -> {
-                    files.hostedPath = "/";
-                    files.directory = "/dashboard";
-                    files.location = Location.CLASSPATH;
-                });
-            }
-            config.staticFiles.enableWebjars();
-            config.routes.before(access::check);
-            config.routes.get("/health", this::health);
-            config.routes.get("/metrics", this::metrics);
-            config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
-            config.routes.get("/api/overview", this::overview);
-            config.routes.get("/api/waiting", this::waiting);
-            config.routes.sse("/api/events", this::events);
-            config.routes.post("/api/instances/bulk", this::bulk);
-            config.routes.get("/api/workflows", this::listWorkflows);
-            config.routes.get("/api/workflows/{name}", this::getWorkflow);
-            config.routes.get("/api/workflows/{name}/asyncapi", this::asyncApi);
-            config.routes.post("/api/workflows", this::deploy);
-            config.routes.post("/api/workflows/validate", this::validate);
-            config.routes.post("/api/instances", this::startInstance);
-            config.routes.get("/api/instances", this::listInstances);
-            config.routes.get("/api/instances/{id}", this::getInstance);
-            config.routes.post("/api/instances/{id}/cancel", ctx -> operate(ctx, OperatorRequest.Operation.CANCEL));
-            config.routes.post("/api/instances/{id}/retry", ctx -> operate(ctx, OperatorRequest.Operation.RETRY));
-            config.routes.post("/api/instances/{id}/signals/{name}", this::signalInstance);
-            config.routes.post("/api/signals/{name}", this::signalByBusinessKey);
-            config.routes.exception(io.javalin.http.HttpResponseException.class,
-                    (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
-            config.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", e.getMessage())));
-            config.routes.exception(io.javalin.validation.ValidationException.class,
-                    (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "bad parameter: " + e.getErrors().keySet())));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "internal error: " + e.getMessage()));
-            });
-        }).start();
+                    config.jetty.host = host;
+                    config.jetty.port = port;
+                    config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+                    if (HttpApi.class.getResource("/dashboard/index.html") != null) {
+                        config.staticFiles.add(files -> {
+                            files.hostedPath = "/";
+                            files.directory = "/dashboard";
+                            files.location = Location.CLASSPATH;
+                        });
+                    }
+                    config.staticFiles.enableWebjars();
+                    config.routes.before(access::check);
+                    config.routes.get("/health", this::health);
+                    config.routes.get("/metrics", this::metrics);
+                    config.routes.get(
+                            "/api/openapi.json",
+                            ctx -> ctx.contentType("application/json").result(openApi()));
+                    config.routes.get("/api/overview", this::overview);
+                    config.routes.get("/api/waiting", this::waiting);
+                    config.routes.sse("/api/events", this::events);
+                    config.routes.post("/api/instances/bulk", this::bulk);
+                    config.routes.get("/api/workflows", this::listWorkflows);
+                    config.routes.get("/api/workflows/{name}", this::getWorkflow);
+                    config.routes.get("/api/workflows/{name}/asyncapi", this::asyncApi);
+                    config.routes.post("/api/workflows", this::deploy);
+                    config.routes.post("/api/workflows/validate", this::validate);
+                    config.routes.post("/api/instances", this::startInstance);
+                    config.routes.get("/api/instances", this::listInstances);
+                    config.routes.get("/api/instances/{id}", this::getInstance);
+                    config.routes.post(
+                            "/api/instances/{id}/cancel", ctx -> operate(ctx, OperatorRequest.Operation.CANCEL));
+                    config.routes.post(
+                            "/api/instances/{id}/retry", ctx -> operate(ctx, OperatorRequest.Operation.RETRY));
+                    config.routes.post("/api/instances/{id}/signals/{name}", this::signalInstance);
+                    config.routes.post("/api/signals/{name}", this::signalByBusinessKey);
+                    config.routes.exception(
+                            io.javalin.http.HttpResponseException.class,
+                            (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
+                    config.routes.exception(
+                            BadRequest.class,
+                            (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", e.getMessage())));
+                    config.routes.exception(
+                            io.javalin.validation.ValidationException.class,
+                            (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
+                                    .json(Map.of(
+                                            "error",
+                                            "bad parameter: " + e.getErrors().keySet())));
+                    config.routes.exception(Exception.class, (e, ctx) -> {
+                        log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                        ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                                .json(Map.of("error", "internal error: " + e.getMessage()));
+                    });
+                })
+                .start();
     }
 
     public int port() {
@@ -119,12 +135,25 @@ public final class HttpApi implements AutoCloseable {
     private void health(Context ctx) {
         boolean up = orchestrator.isRunning();
         ctx.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .json(Map.of("status", up ? "UP" : "DOWN", "orchestrator", orchestrator.state().name()));
+                .json(Map.of(
+                        "status",
+                        up ? "UP" : "DOWN",
+                        "orchestrator",
+                        orchestrator.state().name()));
     }
 
     private void listWorkflows(Context ctx) {
-        ctx.json(orchestrator.definitions().latestOfEach().stream().map(d -> Map.of(
-                "name", d.name(), "version", d.version(), "steps", d.steps().size(), "resultTopic", d.resultTopic())).toList());
+        ctx.json(orchestrator.definitions().latestOfEach().stream()
+                .map(d -> Map.of(
+                        "name",
+                        d.name(),
+                        "version",
+                        d.version(),
+                        "steps",
+                        d.steps().size(),
+                        "resultTopic",
+                        d.resultTopic()))
+                .toList());
     }
 
     private void getWorkflow(Context ctx) {
@@ -144,7 +173,10 @@ public final class HttpApi implements AutoCloseable {
             ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no workflow named '" + ctx.pathParam("name") + "'"));
             return;
         }
-        ctx.json(AsyncApiDocument.of(definition.get(), orchestrator.settings().topics(), orchestrator.settings().bootstrapServers()));
+        ctx.json(AsyncApiDocument.of(
+                definition.get(),
+                orchestrator.settings().topics(),
+                orchestrator.settings().bootstrapServers()));
     }
 
     private void deploy(Context ctx) {
@@ -159,7 +191,13 @@ public final class HttpApi implements AutoCloseable {
     private void validate(Context ctx) {
         WorkflowDefinition parsed = parse(ctx);
         if (parsed != null) {
-            ctx.json(Map.of("valid", true, "name", parsed.name(), "steps", parsed.steps().size()));
+            ctx.json(Map.of(
+                    "valid",
+                    true,
+                    "name",
+                    parsed.name(),
+                    "steps",
+                    parsed.steps().size()));
         }
     }
 
@@ -169,8 +207,14 @@ public final class HttpApi implements AutoCloseable {
         try {
             return DefinitionReader.read(ctx.body(), source);
         } catch (InvalidDefinitionException e) {
-            ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("valid", false, "error", "invalid workflow definition",
-                    "problems", InstanceView.problems(e)));
+            ctx.status(HttpStatus.BAD_REQUEST)
+                    .json(Map.of(
+                            "valid",
+                            false,
+                            "error",
+                            "invalid workflow definition",
+                            "problems",
+                            InstanceView.problems(e)));
             return null;
         }
     }
@@ -182,14 +226,19 @@ public final class HttpApi implements AutoCloseable {
             throw new BadRequest("field 'workflow' is required");
         }
         Integer version = body.hasNonNull("version") ? body.get("version").asInt() : null;
-        var definition = version == null ? orchestrator.definitions().latest(workflow) : orchestrator.definitions().find(workflow, version);
+        var definition = version == null
+                ? orchestrator.definitions().latest(workflow)
+                : orchestrator.definitions().find(workflow, version);
         if (definition.isEmpty()) {
             ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "workflow '" + workflow + "' is not deployed"));
             return;
         }
-        String id = body.hasNonNull("instanceId") ? body.get("instanceId").asText() : UUID.randomUUID().toString();
+        String id = body.hasNonNull("instanceId")
+                ? body.get("instanceId").asText()
+                : UUID.randomUUID().toString();
         Object input = body.has("input") ? Json.mapper().convertValue(body.get("input"), Object.class) : Map.of();
-        String businessKey = body.hasNonNull("businessKey") ? body.get("businessKey").asText() : null;
+        String businessKey =
+                body.hasNonNull("businessKey") ? body.get("businessKey").asText() : null;
         // A caller that traces its requests (W3C trace context) gets the instance in its own trace.
         var trace = dev.baton.server.tracing.TraceContext.of(ctx.header("traceparent"), ctx.header("tracestate"));
         orchestrator.start(id, new StartRequest(workflow, version, input, businessKey), trace);
@@ -197,9 +246,12 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void getInstance(Context ctx) {
-        var owner = ctx.header(Peers.FORWARDED) == null ? orchestrator.remoteOwnerOf(ctx.pathParam("id")) : java.util.Optional.<String>empty();
+        var owner = ctx.header(Peers.FORWARDED) == null
+                ? orchestrator.remoteOwnerOf(ctx.pathParam("id"))
+                : java.util.Optional.<String>empty();
         if (owner.isPresent()) {
-            Peers.Answer a = peers.get(owner.get(), "/api/instances/" + encode(ctx.pathParam("id")), ctx.header("Authorization"));
+            Peers.Answer a = peers.get(
+                    owner.get(), "/api/instances/" + encode(ctx.pathParam("id")), ctx.header("Authorization"));
             ctx.status(a.status()).contentType("application/json").result(a.body());
             return;
         }
@@ -208,7 +260,10 @@ public final class HttpApi implements AutoCloseable {
             ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no instance '" + ctx.pathParam("id") + "'"));
             return;
         }
-        var definition = orchestrator.definitions().find(instance.workflow(), instance.version()).orElse(null);
+        var definition = orchestrator
+                .definitions()
+                .find(instance.workflow(), instance.version())
+                .orElse(null);
         ctx.json(InstanceView.full(instance, definition));
     }
 
@@ -221,38 +276,61 @@ public final class HttpApi implements AutoCloseable {
         var params = singleValues(ctx);
         if (isLocal(ctx)) {
             InstanceQueries.Page page = queries.page(filter(params), offset, limit);
-            ctx.json(Map.of("total", page.total(), "offset", offset, "limit", limit,
-                    "items", page.items().stream().map(InstanceView::summary).toList()));
+            ctx.json(Map.of(
+                    "total",
+                    page.total(),
+                    "offset",
+                    offset,
+                    "limit",
+                    limit,
+                    "items",
+                    page.items().stream().map(InstanceView::summary).toList()));
             return;
         }
         // Each process returns its newest offset+limit; the merged page is the newest of those.
         InstanceQueries.Page local = queries.page(filter(params), 0, offset + limit);
         int total = local.total();
-        var items = new ArrayList<Map<String, Object>>(local.items().stream().map(InstanceView::summary).toList());
-        for (JsonNode answer : peers.getAll(orchestrator.otherProcesses(), localQuery(params, 0, offset + limit), ctx.header("Authorization"))) {
+        var items = new ArrayList<Map<String, Object>>(
+                local.items().stream().map(InstanceView::summary).toList());
+        for (JsonNode answer : peers.getAll(
+                orchestrator.otherProcesses(), localQuery(params, 0, offset + limit), ctx.header("Authorization"))) {
             total += answer.path("total").asInt();
             for (JsonNode item : answer.path("items")) {
                 items.add(Json.mapper().convertValue(item, MAP));
             }
         }
-        items.sort(java.util.Comparator.comparing((Map<String, Object> m) -> m.get("startedAt") == null ? Instant.MIN : Instant.parse((String) m.get("startedAt")))
-                .reversed().thenComparing(m -> (String) m.get("instanceId")));
+        items.sort(java.util.Comparator.comparing((Map<String, Object> m) ->
+                        m.get("startedAt") == null ? Instant.MIN : Instant.parse((String) m.get("startedAt")))
+                .reversed()
+                .thenComparing(m -> (String) m.get("instanceId")));
         int from = Math.min(offset, items.size());
-        ctx.json(Map.of("total", total, "offset", offset, "limit", limit, "items", items.subList(from, Math.min(from + limit, items.size()))));
+        ctx.json(Map.of(
+                "total",
+                total,
+                "offset",
+                offset,
+                "limit",
+                limit,
+                "items",
+                items.subList(from, Math.min(from + limit, items.size()))));
     }
 
-    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP = new com.fasterxml.jackson.core.type.TypeReference<>() {};
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
     private void overview(Context ctx) {
-        Map<String, Object> local = queries.overview(orchestrator.settings().clock().instant());
+        Map<String, Object> local =
+                queries.overview(orchestrator.settings().clock().instant());
         if (isLocal(ctx) || orchestrator.otherProcesses().isEmpty()) {
             ctx.json(local);
             return;
         }
         JsonNode merged = Json.mapper().valueToTree(local);
-        for (JsonNode other : peers.getAll(orchestrator.otherProcesses(), "/api/overview?scope=local", ctx.header("Authorization"))) {
+        for (JsonNode other :
+                peers.getAll(orchestrator.otherProcesses(), "/api/overview?scope=local", ctx.header("Authorization"))) {
             addCounts((com.fasterxml.jackson.databind.node.ObjectNode) merged.get("byStatus"), other.path("byStatus"));
-            addCounts((com.fasterxml.jackson.databind.node.ObjectNode) merged.get("byOutcome"), other.path("byOutcome"));
+            addCounts(
+                    (com.fasterxml.jackson.databind.node.ObjectNode) merged.get("byOutcome"), other.path("byOutcome"));
             var workflows = (com.fasterxml.jackson.databind.node.ArrayNode) merged.get("workflows");
             for (JsonNode w : other.path("workflows")) {
                 JsonNode mine = null;
@@ -264,19 +342,36 @@ public final class HttpApi implements AutoCloseable {
                 if (mine == null) {
                     workflows.add(w);
                 } else {
-                    addCounts((com.fasterxml.jackson.databind.node.ObjectNode) mine, w, "running", "succeeded", "failed", "cancelled");
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) mine).put("version", Math.max(mine.path("version").asInt(), w.path("version").asInt()));
+                    addCounts(
+                            (com.fasterxml.jackson.databind.node.ObjectNode) mine,
+                            w,
+                            "running",
+                            "succeeded",
+                            "failed",
+                            "cancelled");
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) mine)
+                            .put(
+                                    "version",
+                                    Math.max(
+                                            mine.path("version").asInt(),
+                                            w.path("version").asInt()));
                 }
             }
             var series = merged.get("throughput");
             for (int i = 0; i < series.size() && i < other.path("throughput").size(); i++) {
-                addCounts((com.fasterxml.jackson.databind.node.ObjectNode) series.get(i), other.path("throughput").get(i), "started", "succeeded", "failed");
+                addCounts(
+                        (com.fasterxml.jackson.databind.node.ObjectNode) series.get(i),
+                        other.path("throughput").get(i),
+                        "started",
+                        "succeeded",
+                        "failed");
             }
         }
         ctx.json(merged);
     }
 
-    private static void addCounts(com.fasterxml.jackson.databind.node.ObjectNode into, JsonNode from, String... fields) {
+    private static void addCounts(
+            com.fasterxml.jackson.databind.node.ObjectNode into, JsonNode from, String... fields) {
         Iterable<String> names = fields.length > 0 ? List.of(fields) : () -> from.fieldNames();
         for (String f : names) {
             into.put(f, into.path(f).asInt() + from.path(f).asInt());
@@ -291,17 +386,22 @@ public final class HttpApi implements AutoCloseable {
         }
         var merged = new java.util.TreeMap<String, Map<String, Object>>();
         java.util.function.Consumer<Map<String, Object>> add = row -> merged.merge(
-                row.get("workflow") + "\u0000" + row.get("stepId") + "\u0000" + row.get("kind") + "\u0000" + row.get("version"),
-                new java.util.LinkedHashMap<>(row), (a, b) -> {
+                row.get("workflow") + "\u0000" + row.get("stepId") + "\u0000" + row.get("kind") + "\u0000"
+                        + row.get("version"),
+                new java.util.LinkedHashMap<>(row),
+                (a, b) -> {
                     a.put("waiting", ((Number) a.get("waiting")).intValue() + ((Number) b.get("waiting")).intValue());
-                    if (b.get("oldestSince") != null && (a.get("oldestSince") == null
-                            || Instant.parse((String) b.get("oldestSince")).isBefore(Instant.parse((String) a.get("oldestSince"))))) {
+                    if (b.get("oldestSince") != null
+                            && (a.get("oldestSince") == null
+                                    || Instant.parse((String) b.get("oldestSince"))
+                                            .isBefore(Instant.parse((String) a.get("oldestSince"))))) {
                         a.put("oldestSince", b.get("oldestSince"));
                     }
                     return a;
                 });
         rows.forEach(add);
-        for (JsonNode other : peers.getAll(orchestrator.otherProcesses(), "/api/waiting?scope=local", ctx.header("Authorization"))) {
+        for (JsonNode other :
+                peers.getAll(orchestrator.otherProcesses(), "/api/waiting?scope=local", ctx.header("Authorization"))) {
             other.forEach(row -> add.accept(Json.mapper().convertValue(row, MAP)));
         }
         ctx.json(List.copyOf(merged.values()));
@@ -340,14 +440,19 @@ public final class HttpApi implements AutoCloseable {
         try {
             return new InstanceQueries.Filter(
                     blankToNull(p.get("workflow")),
-                    p.get("status") == null ? null : ProcessStatus.valueOf(p.get("status").toUpperCase(java.util.Locale.ROOT)),
-                    p.get("outcome") == null ? null : Outcome.valueOf(p.get("outcome").toUpperCase(java.util.Locale.ROOT)),
+                    p.get("status") == null
+                            ? null
+                            : ProcessStatus.valueOf(p.get("status").toUpperCase(java.util.Locale.ROOT)),
+                    p.get("outcome") == null
+                            ? null
+                            : Outcome.valueOf(p.get("outcome").toUpperCase(java.util.Locale.ROOT)),
                     blankToNull(p.get("businessKey")),
                     p.get("from") == null ? null : Instant.parse(p.get("from")),
                     p.get("to") == null ? null : Instant.parse(p.get("to")));
         } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
             throw new BadRequest("bad filter: status is one of " + java.util.Arrays.toString(ProcessStatus.values())
-                    + ", outcome one of " + java.util.Arrays.toString(Outcome.values()) + ", from/to ISO-8601 instants");
+                    + ", outcome one of " + java.util.Arrays.toString(Outcome.values())
+                    + ", from/to ISO-8601 instants");
         }
     }
 
@@ -365,9 +470,12 @@ public final class HttpApi implements AutoCloseable {
             default -> throw new BadRequest("field 'action' must be cancel or retry");
         };
         var filterFields = new java.util.HashMap<String, String>();
-        body.path("filter").fields().forEachRemaining(e -> filterFields.put(e.getKey(), e.getValue().asText()));
+        body.path("filter")
+                .fields()
+                .forEachRemaining(e -> filterFields.put(e.getKey(), e.getValue().asText()));
         if (filterFields.isEmpty()) {
-            throw new BadRequest("a bulk action needs a non-empty 'filter', so that it cannot hit every instance by accident");
+            throw new BadRequest(
+                    "a bulk action needs a non-empty 'filter', so that it cannot hit every instance by accident");
         }
         String stepId = body.hasNonNull("stepId") ? body.get("stepId").asText() : null;
         String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
@@ -377,7 +485,9 @@ public final class HttpApi implements AutoCloseable {
         if (!isLocal(ctx)) {
             for (String peer : orchestrator.otherProcesses()) {
                 Peers.Answer a = peers.post(peer, "/api/instances/bulk", ctx.body(), ctx.header("Authorization"));
-                count += a.status() == 202 ? Json.mapper().readTree(a.body()).path("instances").asInt() : 0;
+                count += a.status() == 202
+                        ? Json.mapper().readTree(a.body()).path("instances").asInt()
+                        : 0;
             }
         }
         ctx.status(HttpStatus.ACCEPTED).json(Map.of("operation", action, "instances", count));
@@ -397,10 +507,19 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         // Waiting counts come from the store at scrape time: a count kept in memory would be lost on restart.
-        waitingGauge.register(queries.waiting().stream().map(row -> io.micrometer.core.instrument.MultiGauge.Row.of(
-                io.micrometer.core.instrument.Tags.of("workflow", String.valueOf(row.get("workflow")),
-                        "step", String.valueOf(row.get("stepId")), "kind", String.valueOf(row.get("kind"))),
-                ((Number) row.get("waiting")).doubleValue())).toList(), true);
+        waitingGauge.register(
+                queries.waiting().stream()
+                        .map(row -> io.micrometer.core.instrument.MultiGauge.Row.of(
+                                io.micrometer.core.instrument.Tags.of(
+                                        "workflow",
+                                        String.valueOf(row.get("workflow")),
+                                        "step",
+                                        String.valueOf(row.get("stepId")),
+                                        "kind",
+                                        String.valueOf(row.get("kind"))),
+                                ((Number) row.get("waiting")).doubleValue()))
+                        .toList(),
+                true);
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape());
     }
 
@@ -414,8 +533,11 @@ public final class HttpApi implements AutoCloseable {
 
     private void operate(Context ctx, OperatorRequest.Operation operation) {
         String id = ctx.pathParam("id");
-        boolean known = orchestrator.remoteOwnerOf(id)
-                .map(owner -> peers.get(owner, "/api/instances/" + encode(id), ctx.header("Authorization")).status() == 200)
+        boolean known = orchestrator
+                .remoteOwnerOf(id)
+                .map(owner -> peers.get(owner, "/api/instances/" + encode(id), ctx.header("Authorization"))
+                                .status()
+                        == 200)
                 .orElseGet(() -> orchestrator.localInstance(id).isPresent());
         if (!known) {
             ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no instance '" + id + "'"));
@@ -425,7 +547,8 @@ public final class HttpApi implements AutoCloseable {
         String stepId = body.hasNonNull("stepId") ? body.get("stepId").asText() : null;
         String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
         orchestrator.operate(id, new OperatorRequest(operation, stepId, reason));
-        ctx.status(HttpStatus.ACCEPTED).json(Map.of("instanceId", id, "operation", operation.name().toLowerCase()));
+        ctx.status(HttpStatus.ACCEPTED)
+                .json(Map.of("instanceId", id, "operation", operation.name().toLowerCase()));
     }
 
     /** The body is the signal's payload (any JSON, or nothing). */
@@ -444,11 +567,16 @@ public final class HttpApi implements AutoCloseable {
             throw new BadRequest("field 'businessKey' is required");
         }
         Object payload = body.has("payload") ? Json.mapper().convertValue(body.get("payload"), Object.class) : null;
-        var ids = new java.util.LinkedHashSet<String>(queries.ids(new InstanceQueries.Filter(null, null, null, key, null, null)));
-        for (JsonNode other : peers.getAll(orchestrator.otherProcesses(), "/api/instances?scope=local&limit=1000&businessKey=" + encode(key), ctx.header("Authorization"))) {
+        var ids = new java.util.LinkedHashSet<String>(
+                queries.ids(new InstanceQueries.Filter(null, null, null, key, null, null)));
+        for (JsonNode other : peers.getAll(
+                orchestrator.otherProcesses(),
+                "/api/instances?scope=local&limit=1000&businessKey=" + encode(key),
+                ctx.header("Authorization"))) {
             other.path("items").forEach(i -> ids.add(i.path("instanceId").asText()));
         }
-        ids.forEach(id -> orchestrator.signal(id, new dev.baton.protocol.SignalRequest(ctx.pathParam("name"), payload)));
+        ids.forEach(
+                id -> orchestrator.signal(id, new dev.baton.protocol.SignalRequest(ctx.pathParam("name"), payload)));
         ctx.status(HttpStatus.ACCEPTED).json(Map.of("signal", ctx.pathParam("name"), "instances", List.copyOf(ids)));
     }
 

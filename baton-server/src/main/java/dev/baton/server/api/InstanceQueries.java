@@ -30,7 +30,8 @@ final class InstanceQueries {
     }
 
     /** Which instances a list, a count or a bulk action is about. Every field is optional. */
-    record Filter(String workflow, ProcessStatus status, Outcome outcome, String businessKey, Instant from, Instant to) {
+    record Filter(
+            String workflow, ProcessStatus status, Outcome outcome, String businessKey, Instant from, Instant to) {
         Predicate<Instance> predicate() {
             return i -> (workflow == null || workflow.equals(i.workflow()))
                     && (status == null || status == i.status())
@@ -43,9 +44,9 @@ final class InstanceQueries {
 
     record Page(int total, List<Instance> items) {}
 
-    private static final Comparator<Instance> NEWEST_FIRST =
-            Comparator.comparing(Instance::startedAt, Comparator.nullsLast(Comparator.reverseOrder()))
-                    .thenComparing(Instance::instanceId);
+    private static final Comparator<Instance> NEWEST_FIRST = Comparator.comparing(
+                    Instance::startedAt, Comparator.nullsLast(Comparator.reverseOrder()))
+            .thenComparing(Instance::instanceId);
 
     /**
      * Matching instances, newest first. Only the first {@code offset + limit} are held while the store is read (in a
@@ -171,10 +172,16 @@ final class InstanceQueries {
             m.put("workflow", sample.workflow());
             m.put("version", sample.version());
             m.put("stepId", row[1]);
-            m.put("topic", orchestrator.definitions().find(sample.workflow(), sample.version())
-                    .flatMap(d -> d.step((String) row[1]))
-                    .map(d -> row[4] == StepState.COMPENSATING ? d.compensate().map(c -> c.topic()).orElse(d.topic()) : d.topic())
-                    .orElse(null));
+            m.put(
+                    "topic",
+                    orchestrator
+                            .definitions()
+                            .find(sample.workflow(), sample.version())
+                            .flatMap(d -> d.step((String) row[1]))
+                            .map(d -> row[4] == StepState.COMPENSATING
+                                    ? d.compensate().map(c -> c.topic()).orElse(d.topic())
+                                    : d.topic())
+                            .orElse(null));
             m.put("kind", row[4] == StepState.COMPENSATING ? "compensate" : "execute");
             m.put("waiting", row[2]);
             m.put("oldestSince", row[3] == null ? null : row[3].toString());

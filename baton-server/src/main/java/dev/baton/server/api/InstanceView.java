@@ -33,10 +33,20 @@ final class InstanceView {
         m.put("completedAt", text(i.completedAt()));
         m.put("failure", failure(i.failure()));
         if (i.parent() != null) {
-            m.put("parent", Map.of("instanceId", i.parent().instanceId(), "stepId", i.parent().stepId()));
+            m.put(
+                    "parent",
+                    Map.of(
+                            "instanceId",
+                            i.parent().instanceId(),
+                            "stepId",
+                            i.parent().stepId()));
         }
-        m.put("waitingOn", i.steps().values().stream().filter(s -> s.state() == StepState.RUNNING || s.state() == StepState.COMPENSATING)
-                .map(StepExecution::stepId).toList());
+        m.put(
+                "waitingOn",
+                i.steps().values().stream()
+                        .filter(s -> s.state() == StepState.RUNNING || s.state() == StepState.COMPENSATING)
+                        .map(StepExecution::stepId)
+                        .toList());
         return m;
     }
 
@@ -44,7 +54,16 @@ final class InstanceView {
         var m = summary(i);
         m.put("input", i.input());
         m.put("compensated", i.compensated());
-        m.put("steps", i.steps().values().stream().map(s -> step(i, s, definition == null ? null : definition.step(s.stepId()).orElse(null))).toList());
+        m.put(
+                "steps",
+                i.steps().values().stream()
+                        .map(s -> step(
+                                i,
+                                s,
+                                definition == null
+                                        ? null
+                                        : definition.step(s.stepId()).orElse(null)))
+                        .toList());
         return m;
     }
 
@@ -55,8 +74,16 @@ final class InstanceView {
             m.put("topic", def.topic());
             def.signal().ifPresent(name -> m.put("signal", name));
             def.workflow().ifPresent(w -> m.put("workflow", w.name()));
-            def.http().ifPresent(h -> m.put("http", Map.of("method", h.method(), "url", h.url().toString(),
-                    "maxAttempts", h.retry().maxAttempts())));
+            def.http()
+                    .ifPresent(h -> m.put(
+                            "http",
+                            Map.of(
+                                    "method",
+                                    h.method(),
+                                    "url",
+                                    h.url().toString(),
+                                    "maxAttempts",
+                                    h.retry().maxAttempts())));
             m.put("after", def.after());
             m.put("compensable", def.undoable());
         }
@@ -66,7 +93,11 @@ final class InstanceView {
         m.put("workerAttempts", s.workerAttempts());
         m.put("startedAt", text(s.startedAt()));
         m.put("finishedAt", text(s.finishedAt()));
-        m.put("durationMs", s.startedAt() != null && s.finishedAt() != null ? Duration.between(s.startedAt(), s.finishedAt()).toMillis() : null);
+        m.put(
+                "durationMs",
+                s.startedAt() != null && s.finishedAt() != null
+                        ? Duration.between(s.startedAt(), s.finishedAt()).toMillis()
+                        : null);
         m.put("input", s.input());
         m.put("output", s.output());
         m.put("error", failure(s.error()));
@@ -74,7 +105,8 @@ final class InstanceView {
             Engine.nextCallAt(def, s).ifPresent(t -> m.put("nextCallAt", text(t)));
         }
         if (def != null && def.workflow().isPresent() && s.attempt() > 0) {
-            Engine.childInstanceId(i.instanceId(), s.stepId(), s.attempt()).ifPresent(child -> m.put("childInstanceId", child));
+            Engine.childInstanceId(i.instanceId(), s.stepId(), s.attempt())
+                    .ifPresent(child -> m.put("childInstanceId", child));
         }
         if (s.compensationCommandId() != null) {
             var c = new LinkedHashMap<String, Object>();
@@ -104,14 +136,16 @@ final class InstanceView {
     }
 
     static List<Map<String, Object>> problems(dev.baton.definition.InvalidDefinitionException e) {
-        return e.problems().stream().map(p -> {
-            var m = new LinkedHashMap<String, Object>();
-            m.put("source", p.source());
-            m.put("line", p.line());
-            m.put("field", p.field());
-            m.put("message", p.message());
-            m.put("text", p.toString());
-            return (Map<String, Object>) m;
-        }).toList();
+        return e.problems().stream()
+                .map(p -> {
+                    var m = new LinkedHashMap<String, Object>();
+                    m.put("source", p.source());
+                    m.put("line", p.line());
+                    m.put("field", p.field());
+                    m.put("message", p.message());
+                    m.put("text", p.toString());
+                    return (Map<String, Object>) m;
+                })
+                .toList();
     }
 }

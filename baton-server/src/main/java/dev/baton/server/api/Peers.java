@@ -19,7 +19,8 @@ final class Peers {
     /** Marks a request already forwarded once, so two processes that disagree about ownership cannot loop. */
     static final String FORWARDED = "X-Baton-Forwarded";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     record Answer(int status, String body) {}
 
@@ -28,14 +29,19 @@ final class Peers {
     }
 
     Answer post(String address, String pathAndQuery, String body, String authorization) {
-        var request = builder(address, pathAndQuery, authorization).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return join(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> new Answer(r.statusCode(), r.body())));
+        var request = builder(address, pathAndQuery, authorization)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return join(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Answer(r.statusCode(), r.body())));
     }
 
     /** The same GET on every peer, in parallel; a peer that cannot answer makes the whole query fail loudly. */
     List<JsonNode> getAll(List<String> addresses, String pathAndQuery, String authorization) {
-        var futures = addresses.stream().map(a -> getAsync(a, pathAndQuery, authorization)).toList();
+        var futures = addresses.stream()
+                .map(a -> getAsync(a, pathAndQuery, authorization))
+                .toList();
         var out = new ArrayList<JsonNode>();
         for (int i = 0; i < futures.size(); i++) {
             Answer a = join(futures.get(i));
@@ -45,7 +51,8 @@ final class Peers {
             try {
                 out.add(Json.mapper().readTree(a.body()));
             } catch (Exception e) {
-                throw new IllegalStateException("orchestrator process " + addresses.get(i) + " sent unreadable JSON", e);
+                throw new IllegalStateException(
+                        "orchestrator process " + addresses.get(i) + " sent unreadable JSON", e);
             }
         }
         return out;
@@ -53,7 +60,9 @@ final class Peers {
 
     /** The caller's own credentials go along: a peer checks them as it would the caller's. */
     private static HttpRequest.Builder builder(String address, String pathAndQuery, String authorization) {
-        var b = HttpRequest.newBuilder(URI.create("http://" + address + pathAndQuery)).timeout(Duration.ofSeconds(10)).header(FORWARDED, "1");
+        var b = HttpRequest.newBuilder(URI.create("http://" + address + pathAndQuery))
+                .timeout(Duration.ofSeconds(10))
+                .header(FORWARDED, "1");
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
@@ -62,7 +71,8 @@ final class Peers {
 
     private CompletableFuture<Answer> getAsync(String address, String pathAndQuery, String authorization) {
         var request = builder(address, pathAndQuery, authorization).GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> new Answer(r.statusCode(), r.body()));
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Answer(r.statusCode(), r.body()));
     }
 
     private static Answer join(CompletableFuture<Answer> f) {

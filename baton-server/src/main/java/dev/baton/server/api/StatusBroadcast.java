@@ -33,42 +33,46 @@ final class StatusBroadcast implements AutoCloseable {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        thread = new Thread(() -> {
-            try (consumer) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-                consumer.assign(partitions);
-                // Nobody watching, nothing fetched: under load the status topic carries about ten records per
-                // workflow, which every process would otherwise read and decode for no one.
-                consumer.pause(partitions);
-                boolean following = false;
-                while (running.get()) {
-                    boolean watched = !subscribers.isEmpty();
-                    if (watched && !following) {
-                        consumer.seekToEnd(partitions);
-                        consumer.resume(partitions);
-                    } else if (!watched && following) {
+        thread = new Thread(
+                () -> {
+                    try (consumer) {
+                        List<TopicPartition> partitions = new ArrayList<>();
+                        consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                                .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                        consumer.assign(partitions);
+                        // Nobody watching, nothing fetched: under load the status topic carries about ten records per
+                        // workflow, which every process would otherwise read and decode for no one.
                         consumer.pause(partitions);
-                    }
-                    following = watched;
-                    // A short wait while paused: a new subscriber's feed starts within it.
-                    for (var record : consumer.poll(Duration.ofMillis(following ? 200 : 20))) {
-                        String json = new String(record.value(), StandardCharsets.UTF_8);
-                        for (Consumer<String> s : subscribers) {
-                            try {
-                                s.accept(json);
-                            } catch (RuntimeException e) {
-                                subscribers.remove(s); // a closed browser tab
+                        boolean following = false;
+                        while (running.get()) {
+                            boolean watched = !subscribers.isEmpty();
+                            if (watched && !following) {
+                                consumer.seekToEnd(partitions);
+                                consumer.resume(partitions);
+                            } else if (!watched && following) {
+                                consumer.pause(partitions);
+                            }
+                            following = watched;
+                            // A short wait while paused: a new subscriber's feed starts within it.
+                            for (var record : consumer.poll(Duration.ofMillis(following ? 200 : 20))) {
+                                String json = new String(record.value(), StandardCharsets.UTF_8);
+                                for (Consumer<String> s : subscribers) {
+                                    try {
+                                        s.accept(json);
+                                    } catch (RuntimeException e) {
+                                        subscribers.remove(s); // a closed browser tab
+                                    }
+                                }
                             }
                         }
+                    } catch (org.apache.kafka.common.errors.WakeupException
+                            | org.apache.kafka.common.errors.InterruptException e) {
+                        // closing
+                    } catch (RuntimeException e) {
+                        log.warn("The status feed stopped: {}", e.toString());
                     }
-                }
-            } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
-                // closing
-            } catch (RuntimeException e) {
-                log.warn("The status feed stopped: {}", e.toString());
-            }
-        }, "baton-status-broadcast");
+                },
+                "baton-status-broadcast");
         thread.setDaemon(true);
         thread.start();
     }

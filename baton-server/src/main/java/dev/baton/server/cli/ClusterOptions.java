@@ -11,26 +11,39 @@ import picocli.CommandLine.Option;
 
 /** Where Kafka is: an existing cluster, or the embedded broker Baton starts itself. */
 final class ClusterOptions {
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT,...",
             description = "An existing Kafka cluster. Without it Baton starts an embedded single-node broker.")
     String bootstrapServers;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", paramLabel = "PORT",
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "9092",
+            paramLabel = "PORT",
             description = "Port of the embedded broker (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
-    @Option(names = "--data-dir", defaultValue = "baton-data", paramLabel = "DIR",
-            description = "Where the embedded broker and the orchestrator keep their data (default: ./${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "baton-data",
+            paramLabel = "DIR",
+            description =
+                    "Where the embedded broker and the orchestrator keep their data (default: ./${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
             description = "Kafka client properties (TLS, SASL, ...) passed to every client.")
     Path kafkaConfig;
 
-    @Option(names = "--commit-when-drained",
-            description = "Commit as soon as the orchestrator has handled its input instead of every 20 ms: about three "
-                    + "times lower latency at low traffic, lower throughput and longer queues under steady load "
-                    + "(see docs/operations.md).")
+    @Option(
+            names = "--commit-when-drained",
+            description =
+                    "Commit as soon as the orchestrator has handled its input instead of every 20 ms: about three "
+                            + "times lower latency at low traffic, lower throughput and longer queues under steady load "
+                            + "(see docs/operations.md).")
     boolean commitWhenDrained;
 
     Map<String, Object> kafkaProperties() {

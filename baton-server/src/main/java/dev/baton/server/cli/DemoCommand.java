@@ -8,10 +8,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The article's story, live: Kafka, the orchestrator, services A, B, C and D, and a trickle of orders.",
-                "C works in batch windows (offline, then catching up); D rejects expensive orders after its own retries,",
-                "so A, B and C are compensated."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The article's story, live: Kafka, the orchestrator, services A, B, C and D, and a trickle of orders.",
+            "C works in batch windows (offline, then catching up); D rejects expensive orders after its own retries,",
+            "so A, B and C are compensated."
+        })
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
@@ -22,15 +26,23 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     TracingOptions tracing;
 
-    @Option(names = "--rate", defaultValue = "2", paramLabel = "PER_SECOND", description = "Orders per second (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            defaultValue = "2",
+            paramLabel = "PER_SECOND",
+            description = "Orders per second (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of Baton's topics when it creates them (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--partitions",
+            defaultValue = "3",
+            description = "Partitions of Baton's topics when it creates them (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     @Override
     public Integer call() throws Exception {
-        RunningBaton baton = RunningBaton.start(cluster, http, tracing, partitions, java.time.Duration.ofDays(7), System.out);
+        RunningBaton baton =
+                RunningBaton.start(cluster, http, tracing, partitions, java.time.Duration.ofDays(7), System.out);
         try {
             run(baton);
         } catch (RuntimeException e) {
@@ -42,11 +54,12 @@ final class DemoCommand implements Callable<Integer> {
 
     private void run(RunningBaton baton) {
         var definition = baton.deploy(ArticleServices.definitionYaml(), "article.yaml");
-        System.out.println("Deployed " + definition.name() + " v" + definition.version() + ": A -> (B || C) -> D, compensations on A, B, C");
+        System.out.println("Deployed " + definition.name() + " v" + definition.version()
+                + ": A -> (B || C) -> D, compensations on A, B, C");
 
         var feed = new StatusFeed(baton.bootstrapServers).start();
-        var services = ArticleServices.start(ArticleServices.Settings.of(baton.bootstrapServers)
-                .withServiceCListener(feed::serviceCWindowChanged));
+        var services = ArticleServices.start(
+                ArticleServices.Settings.of(baton.bootstrapServers).withServiceCListener(feed::serviceCWindowChanged));
         // Ids carry the run's start time, so a second run on the same data directory starts new instances.
         String prefix = "order-" + Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36) + "-";
         var requests = new ArticleRequests(baton.bootstrapServers, prefix, System.nanoTime()).startTrickle(rate);
@@ -55,8 +68,10 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("  Dashboard:  " + url);
         System.out.println("  API:        " + url + "api/instances   metrics: " + url + "metrics");
-        System.out.println("  Kafka:      " + baton.bootstrapServers + "   (topics baton.requests, baton.callbacks, baton.results, baton.status, baton.dlq)");
-        System.out.println("  Orders:     " + rate + "/s; C is offline 8 s out of every 12; D rejects orders over 900 after 3 tries");
+        System.out.println("  Kafka:      " + baton.bootstrapServers
+                + "   (topics baton.requests, baton.callbacks, baton.results, baton.status, baton.dlq)");
+        System.out.println("  Orders:     " + rate
+                + "/s; C is offline 8 s out of every 12; D rejects orders over 900 after 3 tries");
         System.out.println("  Ctrl-C stops the demo.");
         System.out.println();
 

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "deploy", mixinStandardHelpOptions = true,
+@Command(
+        name = "deploy",
+        mixinStandardHelpOptions = true,
         description = "Deploy a workflow definition to a running server as the workflow's next version.")
 final class DeployCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "A YAML or JSON definition file.")
@@ -23,8 +25,11 @@ final class DeployCommand implements Callable<Integer> {
             return BatonCli.FAILED;
         }
         try {
-            var r = client.post("/api/workflows?source=" + java.net.URLEncoder.encode(file.getFileName().toString(), "UTF-8"),
-                    Files.readString(file), "application/yaml");
+            var r = client.post(
+                    "/api/workflows?source="
+                            + java.net.URLEncoder.encode(file.getFileName().toString(), "UTF-8"),
+                    Files.readString(file),
+                    "application/yaml");
             if (!r.ok()) {
                 System.err.println("deploy failed: " + r.error());
                 for (JsonNode p : r.body().path("problems")) {
@@ -32,7 +37,8 @@ final class DeployCommand implements Callable<Integer> {
                 }
                 return BatonCli.FAILED;
             }
-            System.out.println("deployed " + r.body().path("name").asText() + " v" + r.body().path("version").asInt());
+            System.out.println("deployed " + r.body().path("name").asText() + " v"
+                    + r.body().path("version").asInt());
             return 0;
         } catch (ServerClient.Unreachable e) {
             System.err.println(e.getMessage());

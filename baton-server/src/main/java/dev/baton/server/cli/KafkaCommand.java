@@ -6,7 +6,9 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "kafka", mixinStandardHelpOptions = true,
+@Command(
+        name = "kafka",
+        mixinStandardHelpOptions = true,
         description = "Run only the embedded single-node Kafka broker, for local development.")
 final class KafkaCommand implements Callable<Integer> {
     @Mixin
@@ -15,7 +17,8 @@ final class KafkaCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start(cluster.dataDir.resolve("kafka"), cluster.kafkaPort);
-        System.out.println("Kafka is running at " + kafka.bootstrapServers() + " (data in " + kafka.dataDir() + "; Ctrl-C to stop)");
+        System.out.println("Kafka is running at " + kafka.bootstrapServers() + " (data in " + kafka.dataDir()
+                + "; Ctrl-C to stop)");
         var done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kafka.close();

@@ -24,13 +24,19 @@ final class RunningBaton implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    static RunningBaton start(ClusterOptions cluster, HttpOptions http, TracingOptions tracing, int partitions, Duration retention,
+    static RunningBaton start(
+            ClusterOptions cluster,
+            HttpOptions http,
+            TracingOptions tracing,
+            int partitions,
+            Duration retention,
             PrintStream out) {
         var traces = tracing.settings(); // a bad OTLP endpoint or protocol stops the start before anything runs
         EmbeddedKafka kafka = null;
         String bootstrap = cluster.bootstrapServers;
         if (bootstrap == null) {
-            out.println("Starting the embedded Kafka broker on 127.0.0.1:" + cluster.kafkaPort + " (data in " + cluster.dataDir.resolve("kafka") + ")");
+            out.println("Starting the embedded Kafka broker on 127.0.0.1:" + cluster.kafkaPort + " (data in "
+                    + cluster.dataDir.resolve("kafka") + ")");
             kafka = EmbeddedKafka.start(cluster.dataDir.resolve("kafka"), cluster.kafkaPort);
             bootstrap = kafka.bootstrapServers();
         }
@@ -49,7 +55,10 @@ final class RunningBaton implements AutoCloseable {
             out.println("Starting the orchestrator against " + bootstrap);
             orchestrator = new Orchestrator(settings, OrchestratorMetrics.prometheus()).start(Duration.ofSeconds(120));
             HttpApi api = new HttpApi(orchestrator, access).start(http.host, http.port);
-            out.println(access.isOpen() ? "The API needs no token (bound to " + http.host + ")." : "The API requires bearer tokens.");
+            out.println(
+                    access.isOpen()
+                            ? "The API needs no token (bound to " + http.host + ")."
+                            : "The API requires bearer tokens.");
             return new RunningBaton(kafka, orchestrator, api, bootstrap);
         } catch (RuntimeException e) {
             if (orchestrator != null) {
@@ -72,18 +81,21 @@ final class RunningBaton implements AutoCloseable {
      */
     void awaitShutdown(PrintStream out, AutoCloseable... first) {
         var done = new java.util.concurrent.CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("Shutting down...");
-            for (AutoCloseable c : first) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    out.println("while shutting down: " + e);
-                }
-            }
-            close();
-            done.countDown();
-        }, "baton-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            out.println("Shutting down...");
+                            for (AutoCloseable c : first) {
+                                try {
+                                    c.close();
+                                } catch (Exception e) {
+                                    out.println("while shutting down: " + e);
+                                }
+                            }
+                            close();
+                            done.countDown();
+                        },
+                        "baton-shutdown"));
         try {
             done.await();
         } catch (InterruptedException e) {

@@ -13,11 +13,17 @@ import picocli.CommandLine.Option;
 
 /** The CLI's way to a running {@code baton server}. */
 final class ServerClient {
-    @Option(names = "--server", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
+    @Option(
+            names = "--server",
+            defaultValue = "http://127.0.0.1:8080",
+            paramLabel = "URL",
             description = "The Baton server to talk to (default: ${DEFAULT-VALUE}).")
     String server;
 
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:BATON_TOKEN}",
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            defaultValue = "${env:BATON_TOKEN}",
             description = "Bearer token for a server that requires one (default: $BATON_TOKEN).")
     String token;
 
@@ -58,10 +64,14 @@ final class ServerClient {
     }
 
     private Response send(HttpRequest.Builder request) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try {
-            HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body = r.body().isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(r.body());
+            HttpResponse<String> r =
+                    client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = r.body().isBlank()
+                    ? Json.mapper().createObjectNode()
+                    : Json.mapper().readTree(r.body());
             return new Response(r.statusCode(), body);
         } catch (ConnectException e) {
             throw new Unreachable("cannot reach the Baton server at " + server + " (is `baton server` running?)");

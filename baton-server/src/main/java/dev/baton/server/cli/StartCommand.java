@@ -14,7 +14,11 @@ final class StartCommand implements Callable<Integer> {
     @Parameters(paramLabel = "WORKFLOW")
     String workflow;
 
-    @Option(names = "--input", defaultValue = "{}", paramLabel = "JSON", description = "The request's input (default: {}).")
+    @Option(
+            names = "--input",
+            defaultValue = "{}",
+            paramLabel = "JSON",
+            description = "The request's input (default: {}).")
     String input;
 
     @Option(names = "--id", paramLabel = "ID", description = "The instance id (default: a new UUID).")
@@ -32,7 +36,8 @@ final class StartCommand implements Callable<Integer> {
         try {
             parsed = Json.mapper().readTree(input);
         } catch (Exception e) {
-            System.err.println("--input is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            System.err.println("--input is not valid JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""));
             return 2;
         }
         ObjectNode body = Json.mapper().createObjectNode().put("workflow", workflow);

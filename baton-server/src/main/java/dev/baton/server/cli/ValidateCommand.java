@@ -12,8 +12,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check workflow definitions without deploying them; prints each problem with its file, line and field.")
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description =
+                "Check workflow definitions without deploying them; prints each problem with its file, line and field.")
 final class ValidateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "YAML or JSON definition files.")
     List<Path> files;

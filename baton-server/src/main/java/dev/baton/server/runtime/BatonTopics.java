@@ -4,14 +4,20 @@ package dev.baton.server.runtime;
  * The orchestrator's own topics; every name can be changed with a prefix, for several Batons on one cluster.
  * {@code http} carries HTTP steps' calls from the orchestrator's decisions to its HTTP executor.
  */
-public record BatonTopics(String requests, String callbacks, String status, String deadLetters, String definitions, String http) {
+public record BatonTopics(
+        String requests, String callbacks, String status, String deadLetters, String definitions, String http) {
 
     public static BatonTopics defaults() {
         return withPrefix("baton.");
     }
 
     public static BatonTopics withPrefix(String prefix) {
-        return new BatonTopics(prefix + "requests", prefix + "callbacks", prefix + "status", prefix + "dlq", prefix + "definitions",
+        return new BatonTopics(
+                prefix + "requests",
+                prefix + "callbacks",
+                prefix + "status",
+                prefix + "dlq",
+                prefix + "definitions",
                 prefix + "http");
     }
 }

@@ -65,11 +65,13 @@ final class CloudEventRecords {
         try {
             data = KafkaMessageFactory.createReader(headers, value).toEvent().getData();
         } catch (RuntimeException e) { // the SDK signals unreadable input with several exception types of its own
-            throw new MalformedMessageException("the record says it is a structured-mode CloudEvent, but it cannot be read as one: "
-                    + e.getMessage());
+            throw new MalformedMessageException(
+                    "the record says it is a structured-mode CloudEvent, but it cannot be read as one: "
+                            + e.getMessage());
         }
         if (data == null) {
-            throw new MalformedMessageException("the structured-mode CloudEvent has no data: its data must be the Baton message");
+            throw new MalformedMessageException(
+                    "the structured-mode CloudEvent has no data: its data must be the Baton message");
         }
         return data.toBytes();
     }

@@ -46,25 +46,59 @@ final class DecisionWriter {
         var out = new ArrayList<Outgoing>();
         for (Outbound o : decision.outbound()) {
             if (o instanceof StepCommand c) {
-                out.add(new Outgoing(c.instanceId(), new Routed(c.topic(), CommandMessage.toJson(c, topics.callbacks())),
-                        headers(CloudEvents.COMMAND, c.commandId(), c.instanceId(), at, instanceTrace.command(c.commandId()))));
+                out.add(new Outgoing(
+                        c.instanceId(),
+                        new Routed(c.topic(), CommandMessage.toJson(c, topics.callbacks())),
+                        headers(
+                                CloudEvents.COMMAND,
+                                c.commandId(),
+                                c.instanceId(),
+                                at,
+                                instanceTrace.command(c.commandId()))));
             } else if (o instanceof WorkflowResult r) {
-                out.add(new Outgoing(r.instanceId(), new Routed(r.topic(), ResultMessage.toJson(r)),
+                out.add(new Outgoing(
+                        r.instanceId(),
+                        new Routed(r.topic(), ResultMessage.toJson(r)),
                         headers(CloudEvents.RESULT, r.instanceId() + "/result", r.instanceId(), at, trace)));
             } else if (o instanceof HttpCall c) {
-                out.add(new Outgoing(c.instanceId(), new Routed(topics.http(), HttpCallMessage.toJson(c, topics.callbacks())),
-                        headers(CloudEvents.COMMAND, c.commandId(), c.instanceId(), at, instanceTrace.command(c.commandId()))));
+                out.add(new Outgoing(
+                        c.instanceId(),
+                        new Routed(topics.http(), HttpCallMessage.toJson(c, topics.callbacks())),
+                        headers(
+                                CloudEvents.COMMAND,
+                                c.commandId(),
+                                c.instanceId(),
+                                at,
+                                instanceTrace.command(c.commandId()))));
             } else if (o instanceof StartChild c) {
                 var start = new StartRequest(c.workflow(), c.version(), c.input(), c.businessKey(), c.parent());
-                out.add(new Outgoing(c.childInstanceId(), new Routed(topics.requests(), start.toJson()),
-                        headers(CloudEvents.REQUEST, c.parent().commandId(), c.childInstanceId(), at, instanceTrace.command(c.parent().commandId()))));
+                out.add(new Outgoing(
+                        c.childInstanceId(),
+                        new Routed(topics.requests(), start.toJson()),
+                        headers(
+                                CloudEvents.REQUEST,
+                                c.parent().commandId(),
+                                c.childInstanceId(),
+                                at,
+                                instanceTrace.command(c.parent().commandId()))));
             } else if (o instanceof CancelChild c) {
                 var cancel = new OperatorRequest(OperatorRequest.Operation.CANCEL, null, c.reason());
-                out.add(new Outgoing(c.childInstanceId(), new Routed(topics.requests(), cancel.toJson()),
+                out.add(new Outgoing(
+                        c.childInstanceId(),
+                        new Routed(topics.requests(), cancel.toJson()),
                         headers(CloudEvents.REQUEST, c.childInstanceId() + "/cancel", c.childInstanceId(), at, trace)));
             } else if (o instanceof CompensateChild c) {
-                out.add(new Outgoing(c.childInstanceId(), new Routed(topics.requests(), OperatorRequest.compensate(c.parent()).toJson()),
-                        headers(CloudEvents.REQUEST, c.parent().commandId(), c.childInstanceId(), at, instanceTrace.command(c.parent().commandId()))));
+                out.add(new Outgoing(
+                        c.childInstanceId(),
+                        new Routed(
+                                topics.requests(),
+                                OperatorRequest.compensate(c.parent()).toJson()),
+                        headers(
+                                CloudEvents.REQUEST,
+                                c.parent().commandId(),
+                                c.childInstanceId(),
+                                at,
+                                instanceTrace.command(c.parent().commandId()))));
             } else if (o instanceof ParentOutcome p) {
                 out.add(parentOutcome(p, at, trace));
             }
@@ -72,7 +106,9 @@ final class DecisionWriter {
         int n = 0;
         for (Notification note : decision.notifications()) {
             String id = note.instanceId() + "/" + at.toEpochMilli() + "/" + note.type() + "/" + n++;
-            out.add(new Outgoing(note.instanceId(), new Routed(topics.status(), StatusMessage.toJson(note, definition.name())),
+            out.add(new Outgoing(
+                    note.instanceId(),
+                    new Routed(topics.status(), StatusMessage.toJson(note, definition.name())),
                     headers(CloudEvents.STATUS, id, note.instanceId(), at, trace)));
         }
         return out;
@@ -80,10 +116,23 @@ final class DecisionWriter {
 
     /** A sub-workflow's outcome, written as its parent's worker outcome on the callback topic. */
     Outgoing parentOutcome(ParentOutcome p, Instant at, TraceContext trace) {
-        var outcome = new WorkerOutcome(p.parent().commandId(), p.parent().instanceId(), p.parent().stepId(), p.succeeded(),
-                p.output(), p.error(), 1);
-        return new Outgoing(p.parent().instanceId(), new Routed(settings.topics().callbacks(), outcome.toJson()),
-                headers(CloudEvents.OUTCOME, p.parent().commandId() + "/outcome", p.parent().instanceId(), at, trace));
+        var outcome = new WorkerOutcome(
+                p.parent().commandId(),
+                p.parent().instanceId(),
+                p.parent().stepId(),
+                p.succeeded(),
+                p.output(),
+                p.error(),
+                1);
+        return new Outgoing(
+                p.parent().instanceId(),
+                new Routed(settings.topics().callbacks(), outcome.toJson()),
+                headers(
+                        CloudEvents.OUTCOME,
+                        p.parent().commandId() + "/outcome",
+                        p.parent().instanceId(),
+                        at,
+                        trace));
     }
 
     private static Headers headers(String type, String id, String subject, Instant at, TraceContext trace) {

@@ -38,12 +38,15 @@ public final class DefinitionRegistry {
     }
 
     public void add(WorkflowDefinition definition) {
-        byName.computeIfAbsent(definition.name(), n -> new ConcurrentSkipListMap<>()).put(definition.version(), definition);
+        byName.computeIfAbsent(definition.name(), n -> new ConcurrentSkipListMap<>())
+                .put(definition.version(), definition);
     }
 
     public Optional<WorkflowDefinition> latest(String name) {
         NavigableMap<Integer, WorkflowDefinition> versions = byName.get(name);
-        return versions == null || versions.isEmpty() ? Optional.empty() : Optional.of(versions.lastEntry().getValue());
+        return versions == null || versions.isEmpty()
+                ? Optional.empty()
+                : Optional.of(versions.lastEntry().getValue());
     }
 
     public Optional<WorkflowDefinition> find(String name, int version) {
@@ -53,8 +56,11 @@ public final class DefinitionRegistry {
 
     /** The newest version of every workflow, by name. */
     public List<WorkflowDefinition> latestOfEach() {
-        return byName.values().stream().filter(v -> !v.isEmpty()).map(v -> v.lastEntry().getValue())
-                .sorted(java.util.Comparator.comparing(WorkflowDefinition::name)).toList();
+        return byName.values().stream()
+                .filter(v -> !v.isEmpty())
+                .map(v -> v.lastEntry().getValue())
+                .sorted(java.util.Comparator.comparing(WorkflowDefinition::name))
+                .toList();
     }
 
     public List<WorkflowDefinition> versions(String name) {

@@ -98,8 +98,10 @@ final class HttpStepExecutor implements AutoCloseable {
 
     private void run() {
         while (running.get()) {
-            try (var c = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
-                    var producer = new KafkaProducer<>(producerProperties, new StringSerializer(), new ByteArraySerializer())) {
+            try (var c = new KafkaConsumer<>(
+                            consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+                    var producer = new KafkaProducer<>(
+                            producerProperties, new StringSerializer(), new ByteArraySerializer())) {
                 consumer = c;
                 c.subscribe(List.of(settings.topics().http()));
                 while (running.get()) {
@@ -111,7 +113,8 @@ final class HttpStepExecutor implements AutoCloseable {
                     for (ConsumerRecord<String, byte[]> r : records) {
                         sent.add(perform(r).thenCompose(outcome -> send(producer, outcome)));
                     }
-                    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+                    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+                            .join();
                     c.commitSync();
                 }
             } catch (WakeupException e) {
@@ -143,12 +146,19 @@ final class HttpStepExecutor implements AutoCloseable {
         try {
             request = request(call, trace);
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(new Answer(call, failed(call, "HttpBadRequest",
-                    "cannot call " + call.method() + " " + call.url() + ": " + e.getMessage(), false), trace));
+            return CompletableFuture.completedFuture(new Answer(
+                    call,
+                    failed(
+                            call,
+                            "HttpBadRequest",
+                            "cannot call " + call.method() + " " + call.url() + ": " + e.getMessage(),
+                            false),
+                    trace));
         }
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .orTimeout(call.timeout().plus(BODY_GRACE).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .handle((response, error) -> new Answer(call, error == null ? answered(call, response) : unanswered(call, error), trace));
+                .handle((response, error) ->
+                        new Answer(call, error == null ? answered(call, response) : unanswered(call, error), trace));
     }
 
     private HttpRequest request(HttpCallMessage call, TraceContext trace) {
@@ -177,34 +187,58 @@ final class HttpStepExecutor implements AutoCloseable {
         byte[] body = response.body() == null ? new byte[0] : response.body();
         if (status >= 200 && status < 300) {
             if (body.length > settings.maxPayloadBytes() / 2) {
-                return failed(call, "HttpResponseTooLarge", call.method() + " " + call.url() + " answered " + status + " with "
-                        + body.length + " bytes, more than the " + settings.maxPayloadBytes() / 2 + " a step's output may hold", false);
+                return failed(
+                        call,
+                        "HttpResponseTooLarge",
+                        call.method() + " " + call.url() + " answered " + status + " with " + body.length
+                                + " bytes, more than the " + settings.maxPayloadBytes() / 2
+                                + " a step's output may hold",
+                        false);
             }
             var output = new LinkedHashMap<String, Object>();
             output.put("status", status);
             output.put("body", parseBody(body));
             return new WorkerOutcome(call.commandId(), call.instanceId(), call.stepId(), true, output, null, 1);
         }
-        String text = new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
+        String text =
+                new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
         String excerpt = text.length() > BODY_EXCERPT_CHARS ? text.substring(0, BODY_EXCERPT_CHARS) + "..." : text;
-        return failed(call, "HTTP_" + status, call.method() + " " + call.url() + " answered " + status
-                + (excerpt.isEmpty() ? "" : ": " + excerpt), call.retryOn().contains(status));
+        return failed(
+                call,
+                "HTTP_" + status,
+                call.method() + " " + call.url() + " answered " + status + (excerpt.isEmpty() ? "" : ": " + excerpt),
+                call.retryOn().contains(status));
     }
 
     private static WorkerOutcome unanswered(HttpCallMessage call, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
-            return failed(call, "HttpTimeout", call.method() + " " + call.url() + " gave no answer within " + call.timeout(), true);
+            return failed(
+                    call,
+                    "HttpTimeout",
+                    call.method() + " " + call.url() + " gave no answer within " + call.timeout(),
+                    true);
         }
         if (cause instanceof IOException) {
-            return failed(call, "HttpConnectionFailed", call.method() + " " + call.url() + " could not be reached: " + cause, true);
+            return failed(
+                    call,
+                    "HttpConnectionFailed",
+                    call.method() + " " + call.url() + " could not be reached: " + cause,
+                    true);
         }
         return failed(call, "HttpBadRequest", "cannot call " + call.method() + " " + call.url() + ": " + cause, false);
     }
 
     private static WorkerOutcome failed(HttpCallMessage call, String type, String message, boolean retryable) {
-        return new WorkerOutcome(call.commandId(), call.instanceId(), call.stepId(), false, null,
-                new Failure(call.stepId(), type, message), 1, retryable);
+        return new WorkerOutcome(
+                call.commandId(),
+                call.instanceId(),
+                call.stepId(),
+                false,
+                null,
+                new Failure(call.stepId(), type, message),
+                1,
+                retryable);
     }
 
     /** JSON when the body parses as JSON, the text otherwise; nothing for an empty body. */
@@ -224,10 +258,17 @@ final class HttpStepExecutor implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         HttpCallMessage call = answer.call();
-        Headers headers = CloudEventRecords.headers(CloudEvents.OUTCOME, call.commandId() + "/outcome", call.instanceId(), clock.instant());
+        Headers headers = CloudEventRecords.headers(
+                CloudEvents.OUTCOME, call.commandId() + "/outcome", call.instanceId(), clock.instant());
         answer.trace().addTo(headers);
         var done = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(call.callbackTopic(), null, call.instanceId(), answer.outcome().toJson(), headers),
+        producer.send(
+                new ProducerRecord<>(
+                        call.callbackTopic(),
+                        null,
+                        call.instanceId(),
+                        answer.outcome().toJson(),
+                        headers),
                 (metadata, e) -> {
                     if (e == null) {
                         done.complete(null);
@@ -247,7 +288,8 @@ final class HttpStepExecutor implements AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.httpConcurrency());
         // A batch takes at most the longest call; keep well within the poll interval.
-        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(5).toMillis());
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int)
+                Duration.ofMinutes(5).toMillis());
         return p;
     }
 

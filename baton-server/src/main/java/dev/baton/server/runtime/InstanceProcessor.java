@@ -68,7 +68,11 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     private TimerIndex timers;
     private TraceContexts traces;
 
-    InstanceProcessor(DefinitionRegistry definitions, OrchestratorSettings settings, OrchestratorMetrics metrics, Tracing tracing) {
+    InstanceProcessor(
+            DefinitionRegistry definitions,
+            OrchestratorSettings settings,
+            OrchestratorMetrics metrics,
+            Tracing tracing) {
         this.definitions = definitions;
         this.settings = settings;
         this.metrics = metrics;
@@ -93,7 +97,8 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         try {
             String instanceId = instanceIdOf(record);
             Instance current = load(instanceId);
-            Record<byte[], byte[]> message = record.withValue(CloudEventRecords.message(record.headers(), record.value()));
+            Record<byte[], byte[]> message =
+                    record.withValue(CloudEventRecords.message(record.headers(), record.value()));
             if (topic.equals(settings.topics().requests())) {
                 onRequest(message, instanceId, current, now);
             } else {
@@ -119,8 +124,8 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         RequestMessage request = RequestMessage.parse(record.value());
         if (request instanceof StartRequest start) {
             WorkflowDefinition definition = (start.version() == null
-                    ? definitions.latest(start.workflow())
-                    : definitions.find(start.workflow(), start.version()))
+                            ? definitions.latest(start.workflow())
+                            : definitions.find(start.workflow(), start.version()))
                     .orElse(null);
             if (definition == null) {
                 String reason = "unknown workflow '" + start.workflow() + "'"
@@ -129,7 +134,12 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                     throw new MalformedMessageException(reason);
                 }
                 // A parent waits for this child: it fails its step instead of waiting for a start that cannot happen.
-                failParentStep(start.parent(), "UnknownWorkflow", "cannot start sub-workflow instance '" + instanceId + "': " + reason, now, record.headers());
+                failParentStep(
+                        start.parent(),
+                        "UnknownWorkflow",
+                        "cannot start sub-workflow instance '" + instanceId + "': " + reason,
+                        now,
+                        record.headers());
                 return;
             }
             if (current != null) {
@@ -138,9 +148,15 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             decideAndApply(definition, current, start.toInbound(instanceId, now), record.headers());
         } else {
             if (current == null && request instanceof OperatorRequest undo && undo.parent() != null) {
-                // A parent undoes a child that is no longer stored (its retention ran out): the parent's undo fails, visibly.
-                failParentStep(undo.parent(), "CompensationFailed", "sub-workflow instance '" + instanceId
-                        + "' is no longer stored (its retention ran out), so its work cannot be undone", now, record.headers());
+                // A parent undoes a child that is no longer stored (its retention ran out): the parent's undo fails,
+                // visibly.
+                failParentStep(
+                        undo.parent(),
+                        "CompensationFailed",
+                        "sub-workflow instance '" + instanceId
+                                + "' is no longer stored (its retention ran out), so its work cannot be undone",
+                        now,
+                        record.headers());
                 return;
             }
             if (current == null) {
@@ -166,7 +182,8 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     }
 
     private void failParentStep(ParentRef parent, String type, String message, Instant now, Headers inbound) {
-        var failed = new ParentOutcome(parent.instanceId(), parent, false, null, new Failure(parent.stepId(), type, message));
+        var failed = new ParentOutcome(
+                parent.instanceId(), parent, false, null, new Failure(parent.stepId(), type, message));
         forward(writer.parentOutcome(failed, now, TraceContext.of(inbound)), now);
     }
 
@@ -182,8 +199,10 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                 Instance finished = load(due.instanceId());
                 // An undo still open after the result (a late success being compensated, or its failed compensation
                 // waiting for an operator) keeps the instance until that is settled.
-                boolean undoOpen = finished != null && finished.steps().values().stream().anyMatch(
-                        st -> st.state() == dev.baton.engine.StepState.COMPENSATING || st.state() == dev.baton.engine.StepState.COMPENSATION_FAILED);
+                boolean undoOpen = finished != null
+                        && finished.steps().values().stream()
+                                .anyMatch(st -> st.state() == dev.baton.engine.StepState.COMPENSATING
+                                        || st.state() == dev.baton.engine.StepState.COMPENSATION_FAILED);
                 if (undoOpen) {
                     timers.schedulePurge(due.instanceId(), now.plus(settings.retention()));
                 } else if (finished != null && finished.isCompleted()) {
@@ -202,7 +221,12 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                         : new FireTimeout(due.instanceId(), due.stepId(), due.commandId(), now);
                 decideAndApply(definitionOf(current), current, fired, new RecordHeaders());
             } catch (RuntimeException e) {
-                log.error("Could not fire the {} of {} for instance {}", due.isRetry() ? "retry" : "timeout", due.commandId(), due.instanceId(), e);
+                log.error(
+                        "Could not fire the {} of {} for instance {}",
+                        due.isRetry() ? "retry" : "timeout",
+                        due.commandId(),
+                        due.instanceId(),
+                        e);
             }
         }
     }
@@ -212,15 +236,19 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         byte[] state = stateOf(decision, current);
         if (state != null && state.length > recordLimit && event instanceof ReportOutcome o && o.succeeded()) {
             // Keeping this output would make the instance too large to store: the step fails instead, like any failure.
-            Failure tooLarge = new Failure(o.stepId(), "OutputTooLarge", "the output would make the instance's state "
-                    + state.length + " bytes, more than the limit of " + recordLimit);
-            event = new ReportOutcome(o.instanceId(), o.stepId(), o.commandId(), false, null, tooLarge, o.workerAttempts(), o.at());
+            Failure tooLarge = new Failure(
+                    o.stepId(),
+                    "OutputTooLarge",
+                    "the output would make the instance's state " + state.length + " bytes, more than the limit of "
+                            + recordLimit);
+            event = new ReportOutcome(
+                    o.instanceId(), o.stepId(), o.commandId(), false, null, tooLarge, o.workerAttempts(), o.at());
             decision = Engine.decide(definition, current, event);
             state = stateOf(decision, current);
         }
         if (state != null && state.length > recordLimit) {
-            throw new MalformedMessageException("the instance's state would be " + state.length
-                    + " bytes, more than the limit of " + recordLimit);
+            throw new MalformedMessageException(
+                    "the instance's state would be " + state.length + " bytes, more than the limit of " + recordLimit);
         }
         InstanceTrace trace = traces.of(current, decision.instance(), inbound);
         List<DecisionWriter.Outgoing> out = writer.records(decision, definition, event.at(), trace);
@@ -238,7 +266,9 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             traces.remember(current, decision.instance(), inbound);
         }
         timers.apply(decision.timers());
-        if (decision.instance() != null && decision.instance().isCompleted() && (current == null || !current.isCompleted())) {
+        if (decision.instance() != null
+                && decision.instance().isCompleted()
+                && (current == null || !current.isCompleted())) {
             // Finished instances leave the store after the retention time; their results stay on the result topic.
             timers.schedulePurge(decision.instance().instanceId(), event.at().plus(settings.retention()));
         }
@@ -250,11 +280,14 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     }
 
     private void forward(DecisionWriter.Outgoing r, Instant at) {
-        context.forward(new Record<>(r.key().getBytes(StandardCharsets.UTF_8), r.routed(), at.toEpochMilli(), r.headers()));
+        context.forward(
+                new Record<>(r.key().getBytes(StandardCharsets.UTF_8), r.routed(), at.toEpochMilli(), r.headers()));
     }
 
     private static byte[] stateOf(Decision decision, Instance current) {
-        return decision.instance() != null && decision.instance() != current ? InstanceCodec.write(decision.instance()) : null;
+        return decision.instance() != null && decision.instance() != current
+                ? InstanceCodec.write(decision.instance())
+                : null;
     }
 
     private static int headersSize(Headers headers) {
@@ -271,16 +304,20 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
      */
     static int recordLimit(OrchestratorSettings settings) {
         Map<String, Object> kafka = settings.kafkaProperties();
-        Object configured = kafka.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        Object configured = kafka.getOrDefault(
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 kafka.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
-        int max = configured == null ? 1024 * 1024 : Integer.parseInt(String.valueOf(configured).trim());
+        int max = configured == null
+                ? 1024 * 1024
+                : Integer.parseInt(String.valueOf(configured).trim());
         return max - RECORD_HEADROOM;
     }
 
     private WorkflowDefinition definitionOf(Instance instance) {
-        return definitions.find(instance.workflow(), instance.version()).orElseThrow(() -> new IllegalStateException(
-                "definition " + instance.workflow() + " v" + instance.version() + " of instance " + instance.instanceId()
-                        + " is not deployed"));
+        return definitions
+                .find(instance.workflow(), instance.version())
+                .orElseThrow(() -> new IllegalStateException("definition " + instance.workflow() + " v"
+                        + instance.version() + " of instance " + instance.instanceId() + " is not deployed"));
     }
 
     private Instance load(String instanceId) {
@@ -294,16 +331,19 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         }
         int size = record.key().length + (record.value() == null ? 0 : record.value().length);
         if (size > settings.maxPayloadBytes()) {
-            throw new MalformedMessageException("the record has " + size + " bytes, more than the limit of "
-                    + settings.maxPayloadBytes());
+            throw new MalformedMessageException(
+                    "the record has " + size + " bytes, more than the limit of " + settings.maxPayloadBytes());
         }
         try {
-            String id = StandardCharsets.UTF_8.newDecoder()
+            String id = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(record.key()))
                     .toString();
-            if (id.isBlank() || id.length() > Instance.MAX_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
+            if (id.isBlank()
+                    || id.length() > Instance.MAX_ID_LENGTH
+                    || id.chars().anyMatch(Character::isISOControl)) {
                 throw new MalformedMessageException(
                         "the instance id (the record key) must be 1 to 200 characters with no control characters");
             }
@@ -321,9 +361,11 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         int size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length) + headersSize(record.headers());
         if (size + MAX_REASON_CHARS * 4 + 1024 > recordLimit) {
             // A copy would be too large to write (see recordLimit); the record stays where the headers say.
-            headers.add("baton.dlq.omitted", ("the record (" + size + " bytes with key and headers) is too large to copy: "
-                    + "its value" + (key != null && key.length > 1024 ? ", key" : "") + " and headers were left out")
-                    .getBytes(StandardCharsets.UTF_8));
+            headers.add(
+                    "baton.dlq.omitted",
+                    ("the record (" + size + " bytes with key and headers) is too large to copy: " + "its value"
+                                    + (key != null && key.length > 1024 ? ", key" : "") + " and headers were left out")
+                            .getBytes(StandardCharsets.UTF_8));
             value = null;
             key = key != null && key.length > 1024 ? null : key;
         } else {
@@ -337,11 +379,13 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         headers.add("baton.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
         if (source != null) {
             headers.add("baton.dlq.topic", source.topic().getBytes(StandardCharsets.UTF_8));
-            headers.add("baton.dlq.partition", String.valueOf(source.partition()).getBytes(StandardCharsets.UTF_8));
+            headers.add(
+                    "baton.dlq.partition", String.valueOf(source.partition()).getBytes(StandardCharsets.UTF_8));
             headers.add("baton.dlq.offset", String.valueOf(source.offset()).getBytes(StandardCharsets.UTF_8));
         }
         metrics.deadLettered(source == null ? "" : source.topic());
-        context.forward(new Record<>(key, new Routed(settings.topics().deadLetters(), value), record.timestamp(), headers));
+        context.forward(
+                new Record<>(key, new Routed(settings.topics().deadLetters(), value), record.timestamp(), headers));
     }
 
     /** Time-ordered due timers, in a store so they survive restarts and move with their partition. */
@@ -391,8 +435,12 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                     String value = new String(kv.value, StandardCharsets.UTF_8);
                     int cut = value.indexOf('\u0000');
                     int kind = value.indexOf('\u0000', cut + 1);
-                    due.add(new Due(kv.key, value.substring(0, cut), value.substring(cut + 1, kind < 0 ? value.length() : kind),
-                            commandId, kind >= 0 && value.substring(kind + 1).equals(RETRY)));
+                    due.add(new Due(
+                            kv.key,
+                            value.substring(0, cut),
+                            value.substring(cut + 1, kind < 0 ? value.length() : kind),
+                            commandId,
+                            kind >= 0 && value.substring(kind + 1).equals(RETRY)));
                 }
             }
             return due;

@@ -1,13 +1,13 @@
 package dev.baton.server.runtime;
 
+import dev.baton.definition.DefinitionWriter;
 import dev.baton.definition.StepDefinition;
 import dev.baton.definition.WorkflowDefinition;
-import dev.baton.definition.DefinitionWriter;
 import dev.baton.engine.Instance;
+import dev.baton.protocol.CloudEvents;
 import dev.baton.protocol.InstanceCodec;
 import dev.baton.protocol.OperatorRequest;
 import dev.baton.protocol.StartRequest;
-import dev.baton.protocol.CloudEvents;
 import dev.baton.server.tracing.TraceContext;
 import dev.baton.server.tracing.Tracing;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +95,8 @@ public final class Orchestrator implements AutoCloseable {
         producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
         awaitTopicMetadata();
         tracing = Tracing.start(settings.tracing());
-        streams = new KafkaStreams(OrchestratorTopology.build(settings, definitions, metrics, tracing), streamsProperties());
+        streams = new KafkaStreams(
+                OrchestratorTopology.build(settings, definitions, metrics, tracing), streamsProperties());
         var running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             state = now;
@@ -106,13 +107,15 @@ public final class Orchestrator implements AutoCloseable {
         });
         streams.setUncaughtExceptionHandler(e -> {
             log.error("A stream thread died; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
         });
         new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams).bindTo(metrics.registry());
         streams.start();
         try {
             if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the orchestrator did not reach RUNNING within " + timeout + " (state " + state + ")");
+                throw new IllegalStateException(
+                        "the orchestrator did not reach RUNNING within " + timeout + " (state " + state + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -136,11 +139,13 @@ public final class Orchestrator implements AutoCloseable {
                     if (!producer.partitionsFor(topic).isEmpty()) {
                         break;
                     }
-                } catch (org.apache.kafka.common.errors.TimeoutException | org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
+                } catch (org.apache.kafka.common.errors.TimeoutException
+                        | org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
                     // not visible yet
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topic " + topic + " was created but its metadata did not appear within 30 s");
+                    throw new IllegalStateException(
+                            "topic " + topic + " was created but its metadata did not appear within 30 s");
                 }
                 sleep(50);
             }
@@ -160,16 +165,28 @@ public final class Orchestrator implements AutoCloseable {
      * process sees it.
      */
     public WorkflowDefinition deploy(WorkflowDefinition definition) {
-        int next = definitions.latest(definition.name()).map(WorkflowDefinition::version).orElse(0) + 1;
+        int next = definitions
+                        .latest(definition.name())
+                        .map(WorkflowDefinition::version)
+                        .orElse(0)
+                + 1;
         WorkflowDefinition versioned = definition.withVersion(next);
         createTopics(topicsOf(versioned), settings.partitions(), Map.of());
         String key = DefinitionRegistry.key(versioned.name(), next);
-        send(settings.topics().definitions(), key, DefinitionWriter.toJson(versioned).getBytes(StandardCharsets.UTF_8),
-                CloudEventRecords.headers(CloudEvents.DEFINITION, key, versioned.name(), settings.clock().instant()));
+        send(
+                settings.topics().definitions(),
+                key,
+                DefinitionWriter.toJson(versioned).getBytes(StandardCharsets.UTF_8),
+                CloudEventRecords.headers(
+                        CloudEvents.DEFINITION,
+                        key,
+                        versioned.name(),
+                        settings.clock().instant()));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (definitions.find(versioned.name(), next).isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("deployed " + versioned.name() + " v" + next + " but did not read it back within 30 s");
+                throw new IllegalStateException(
+                        "deployed " + versioned.name() + " v" + next + " but did not read it back within 30 s");
             }
             sleep(10);
         }
@@ -199,7 +216,11 @@ public final class Orchestrator implements AutoCloseable {
 
     /** A request written here is an event of its own: it has an id of its own, unlike the engine's, which replay. */
     private Headers requestHeaders(String instanceId) {
-        return CloudEventRecords.headers(CloudEvents.REQUEST, UUID.randomUUID().toString(), instanceId, settings.clock().instant());
+        return CloudEventRecords.headers(
+                CloudEvents.REQUEST,
+                UUID.randomUUID().toString(),
+                instanceId,
+                settings.clock().instant());
     }
 
     /** The instance as stored by this process, if this process owns its partition. */
@@ -226,11 +247,15 @@ public final class Orchestrator implements AutoCloseable {
         if (settings.advertisedHttp().isEmpty()) {
             return Optional.empty();
         }
-        var metadata = streams.queryMetadataForKey(OrchestratorTopology.INSTANCE_STORE, instanceId, new StringSerializer());
-        if (metadata == null || metadata.activeHost() == null || metadata.activeHost().port() < 0) {
+        var metadata =
+                streams.queryMetadataForKey(OrchestratorTopology.INSTANCE_STORE, instanceId, new StringSerializer());
+        if (metadata == null
+                || metadata.activeHost() == null
+                || metadata.activeHost().port() < 0) {
             return Optional.empty();
         }
-        String owner = metadata.activeHost().host() + ":" + metadata.activeHost().port();
+        String owner =
+                metadata.activeHost().host() + ":" + metadata.activeHost().port();
         return owner.equals(settings.advertisedHttp().get()) ? Optional.empty() : Optional.of(owner);
     }
 
@@ -242,7 +267,9 @@ public final class Orchestrator implements AutoCloseable {
         var others = new ArrayList<String>();
         for (var m : streams.metadataForAllStreamsClients()) {
             String address = m.hostInfo().host() + ":" + m.hostInfo().port();
-            if (m.hostInfo().port() >= 0 && !address.equals(settings.advertisedHttp().get()) && !others.contains(address)) {
+            if (m.hostInfo().port() >= 0
+                    && !address.equals(settings.advertisedHttp().get())
+                    && !others.contains(address)) {
                 others.add(address);
             }
         }
@@ -267,7 +294,8 @@ public final class Orchestrator implements AutoCloseable {
 
     private void send(String topic, String key, byte[] value, Headers headers) {
         try {
-            producer.send(new ProducerRecord<>(topic, null, key, value, headers)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, null, key, value, headers))
+                    .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing to " + topic, e);
@@ -291,16 +319,30 @@ public final class Orchestrator implements AutoCloseable {
 
     private void createOwnTopics() {
         BatonTopics t = settings.topics();
-        createTopics(List.of(t.requests(), t.callbacks(), t.status(), t.deadLetters(), t.http(), WorkflowDefinition.DEFAULT_RESULT_TOPIC),
-                settings.partitions(), Map.of());
-        createTopics(List.of(t.definitions()), 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        createTopics(
+                List.of(
+                        t.requests(),
+                        t.callbacks(),
+                        t.status(),
+                        t.deadLetters(),
+                        t.http(),
+                        WorkflowDefinition.DEFAULT_RESULT_TOPIC),
+                settings.partitions(),
+                Map.of());
+        createTopics(
+                List.of(t.definitions()),
+                1,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         try (Admin admin = Admin.create(adminProperties())) {
-            Map<String, TopicDescription> d = admin.describeTopics(List.of(t.requests(), t.callbacks())).allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> d = admin.describeTopics(List.of(t.requests(), t.callbacks()))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
             int requests = d.get(t.requests()).partitions().size();
             int callbacks = d.get(t.callbacks()).partitions().size();
             if (requests != callbacks) {
-                throw new IllegalStateException(t.requests() + " has " + requests + " partitions and " + t.callbacks() + " has "
-                        + callbacks + ": they must have the same number, so that an instance's events meet on one partition");
+                throw new IllegalStateException(
+                        t.requests() + " has " + requests + " partitions and " + t.callbacks() + " has " + callbacks
+                                + ": they must have the same number, so that an instance's events meet on one partition");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -359,19 +401,31 @@ public final class Orchestrator implements AutoCloseable {
         var p = new Properties();
         p.putAll(common());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        p.put(
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                settings.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
         if (settings.exactlyOnce() && settings.commitWhenDrained()) {
             // Kafka Streams takes the most specific of these for its main consumer; the user's interceptors stay.
             var kafka = settings.kafkaProperties();
             String interceptors = ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG;
-            Object own = kafka.getOrDefault(StreamsConfig.mainConsumerPrefix(interceptors),
+            Object own = kafka.getOrDefault(
+                    StreamsConfig.mainConsumerPrefix(interceptors),
                     kafka.getOrDefault(StreamsConfig.consumerPrefix(interceptors), kafka.get(interceptors)));
-            p.put(StreamsConfig.mainConsumerPrefix(interceptors), own == null || String.valueOf(own).isBlank()
-                    ? DrainedInput.class.getName() : own + "," + DrainedInput.class.getName());
+            p.put(
+                    StreamsConfig.mainConsumerPrefix(interceptors),
+                    own == null || String.valueOf(own).isBlank()
+                            ? DrainedInput.class.getName()
+                            : own + "," + DrainedInput.class.getName());
         }
         // A commit happens only between polls: a short poll keeps an idle thread from sitting on processed records.
-        p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(settings.pollInterval().toMillis(), settings.commitInterval().toMillis())));
+        p.put(
+                StreamsConfig.POLL_MS_CONFIG,
+                Math.max(
+                        1,
+                        Math.min(
+                                settings.pollInterval().toMillis(),
+                                settings.commitInterval().toMillis())));
         // A task reads requests and callbacks of its partition together. By default Kafka Streams holds the task back
         // while one of them has records on the broker it has not fetched yet, to interleave the two by timestamp.
         // Nothing in Baton depends on that order (an instance's events on each topic keep theirs, and which of an
@@ -379,7 +433,9 @@ public final class Orchestrator implements AutoCloseable {
         if (!settings.kafkaProperties().containsKey(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)) {
             p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         }
-        p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
+        p.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                settings.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
         p.put("processing.exception.handler.global.enabled", true);

@@ -7,11 +7,11 @@ import dev.baton.engine.StepExecution;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 
 /**
@@ -54,15 +54,26 @@ public final class OrchestratorMetrics {
         Instance after = decision.instance();
         for (Notification n : decision.notifications()) {
             if (n instanceof Notification.InstanceStarted) {
-                Counter.builder("baton.instances.started").tag("workflow", workflow)
-                        .description("Instances started").register(registry).increment();
+                Counter.builder("baton.instances.started")
+                        .tag("workflow", workflow)
+                        .description("Instances started")
+                        .register(registry)
+                        .increment();
             } else if (n instanceof Notification.InstanceCompleted done && after != null) {
-                Counter.builder("baton.instances.finished").tag("workflow", workflow).tag("outcome", done.outcome().name())
-                        .description("Instances whose process completed, by the item's outcome").register(registry).increment();
+                Counter.builder("baton.instances.finished")
+                        .tag("workflow", workflow)
+                        .tag("outcome", done.outcome().name())
+                        .description("Instances whose process completed, by the item's outcome")
+                        .register(registry)
+                        .increment();
                 if (after.startedAt() != null) {
-                    Timer.builder("baton.instance.duration").tag("workflow", workflow).tag("outcome", done.outcome().name())
-                            .publishPercentileHistogram().description("Start request to result")
-                            .register(registry).record(Duration.between(after.startedAt(), done.at()));
+                    Timer.builder("baton.instance.duration")
+                            .tag("workflow", workflow)
+                            .tag("outcome", done.outcome().name())
+                            .publishPercentileHistogram()
+                            .description("Start request to result")
+                            .register(registry)
+                            .record(Duration.between(after.startedAt(), done.at()));
                 }
             } else if (n instanceof Notification.StepCompleted c) {
                 stepLatency(workflow, after, c.stepId(), "SUCCEEDED", c.at());
@@ -71,16 +82,29 @@ public final class OrchestratorMetrics {
             } else if (n instanceof Notification.StepTimedOut t) {
                 stepLatency(workflow, after, t.stepId(), "TIMED_OUT", t.at());
             } else if (n instanceof Notification.CompensationStarted c) {
-                Counter.builder("baton.compensations.started").tag("workflow", workflow).tag("step", c.stepId())
-                        .register(registry).increment();
+                Counter.builder("baton.compensations.started")
+                        .tag("workflow", workflow)
+                        .tag("step", c.stepId())
+                        .register(registry)
+                        .increment();
             } else if (n instanceof Notification.StepRetryScheduled r) {
-                Counter.builder("baton.step.retries").tag("workflow", workflow).tag("step", r.stepId())
-                        .description("Calls of HTTP steps that failed and are made again after a backoff").register(registry).increment();
+                Counter.builder("baton.step.retries")
+                        .tag("workflow", workflow)
+                        .tag("step", r.stepId())
+                        .description("Calls of HTTP steps that failed and are made again after a backoff")
+                        .register(registry)
+                        .increment();
             } else if (n instanceof Notification.IncidentRaised) {
-                Counter.builder("baton.incidents").tag("workflow", workflow).register(registry).increment();
+                Counter.builder("baton.incidents")
+                        .tag("workflow", workflow)
+                        .register(registry)
+                        .increment();
             } else if (n instanceof Notification.OutcomeIgnored ignored) {
-                Counter.builder("baton.outcomes.ignored").tag("reason", ignored.reason().name())
-                        .description("Duplicate, stale or unknown outcomes").register(registry).increment();
+                Counter.builder("baton.outcomes.ignored")
+                        .tag("reason", ignored.reason().name())
+                        .description("Duplicate, stale or unknown outcomes")
+                        .register(registry)
+                        .increment();
             }
         }
     }
@@ -90,13 +114,21 @@ public final class OrchestratorMetrics {
         if (step == null || step.startedAt() == null) {
             return;
         }
-        Timer.builder("baton.step.latency").tag("workflow", workflow).tag("step", stepId).tag("outcome", outcome)
-                .publishPercentileHistogram().description("Command sent to absolute outcome received")
-                .register(registry).record(Duration.between(step.startedAt(), at));
+        Timer.builder("baton.step.latency")
+                .tag("workflow", workflow)
+                .tag("step", stepId)
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .description("Command sent to absolute outcome received")
+                .register(registry)
+                .record(Duration.between(step.startedAt(), at));
     }
 
     void deadLettered(String sourceTopic) {
-        Counter.builder("baton.dead.letters").tag("topic", sourceTopic)
-                .description("Records sent to the dead-letter topic").register(registry).increment();
+        Counter.builder("baton.dead.letters")
+                .tag("topic", sourceTopic)
+                .description("Records sent to the dead-letter topic")
+                .register(registry)
+                .increment();
     }
 }

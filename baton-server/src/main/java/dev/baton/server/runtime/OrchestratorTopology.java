@@ -30,6 +30,7 @@ public final class OrchestratorTopology {
     public static final String TIMER_STORE = "baton-timers";
     /** The trace context each instance was started with (see TraceContexts). */
     public static final String TRACE_STORE = "baton-traces";
+
     public static final String DEFINITIONS_STORE = "baton-definitions";
     public static final String OUTCOMES_SOURCE = "worker-outcomes";
     public static final String OUTCOMES_MERGER = "merge-outcomes";
@@ -39,24 +40,35 @@ public final class OrchestratorTopology {
 
     private OrchestratorTopology() {}
 
-    public static Topology build(OrchestratorSettings settings, DefinitionRegistry registry, OrchestratorMetrics metrics) {
+    public static Topology build(
+            OrchestratorSettings settings, DefinitionRegistry registry, OrchestratorMetrics metrics) {
         return build(settings, registry, metrics, Tracing.off());
     }
 
-    public static Topology build(OrchestratorSettings settings, DefinitionRegistry registry, OrchestratorMetrics metrics,
-            Tracing tracing) {
+    public static Topology build(
+            OrchestratorSettings settings, DefinitionRegistry registry, OrchestratorMetrics metrics, Tracing tracing) {
         BatonTopics topics = settings.topics();
         Topology t = new Topology();
         var bytes = Serdes.ByteArray();
         t.addSource(REQUESTS_SOURCE, bytes.deserializer(), bytes.deserializer(), topics.requests());
         t.addSource(CALLBACKS_SOURCE, bytes.deserializer(), bytes.deserializer(), topics.callbacks());
-        t.addProcessor(INSTANCES_PROCESSOR, () -> new InstanceProcessor(registry, settings, metrics, tracing), REQUESTS_SOURCE, CALLBACKS_SOURCE);
-        t.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(INSTANCE_STORE), Serdes.String(), Serdes.ByteArray()), INSTANCES_PROCESSOR);
-        t.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.ByteArray()), INSTANCES_PROCESSOR);
-        t.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TRACE_STORE), Serdes.String(), Serdes.ByteArray()), INSTANCES_PROCESSOR);
+        t.addProcessor(
+                INSTANCES_PROCESSOR,
+                () -> new InstanceProcessor(registry, settings, metrics, tracing),
+                REQUESTS_SOURCE,
+                CALLBACKS_SOURCE);
+        t.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(INSTANCE_STORE), Serdes.String(), Serdes.ByteArray()),
+                INSTANCES_PROCESSOR);
+        t.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.ByteArray()),
+                INSTANCES_PROCESSOR);
+        t.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(TRACE_STORE), Serdes.String(), Serdes.ByteArray()),
+                INSTANCES_PROCESSOR);
         Serializer<Routed> routed = (topic, value) -> value.value();
         t.addSink(OUT_SINK, (key, value, context) -> value.topic(), bytes.serializer(), routed, INSTANCES_PROCESSOR);
 
@@ -65,7 +77,8 @@ public final class OrchestratorTopology {
         t.addSink(CALLBACKS_SINK, topics.callbacks(), bytes.serializer(), bytes.serializer(), OUTCOMES_MERGER);
 
         t.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DEFINITIONS_STORE), Serdes.String(), Serdes.ByteArray())
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(DEFINITIONS_STORE), Serdes.String(), Serdes.ByteArray())
                         .withLoggingDisabled(),
                 "definitions-source",
                 Serdes.String().deserializer(),

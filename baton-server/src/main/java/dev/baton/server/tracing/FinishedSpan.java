@@ -31,8 +31,15 @@ final class FinishedSpan implements SpanData, ReadableSpan {
     private final Attributes attributes;
     private final Resource resource;
 
-    FinishedSpan(String name, SpanContext context, SpanContext parent, StatusData status, long startNanos, long endNanos,
-            Attributes attributes, Resource resource) {
+    FinishedSpan(
+            String name,
+            SpanContext context,
+            SpanContext parent,
+            StatusData status,
+            long startNanos,
+            long endNanos,
+            Attributes attributes,
+            Resource resource) {
         this.name = name;
         this.context = context;
         this.parent = parent;

@@ -95,19 +95,27 @@ final class InstanceSpans {
         StatusData status = StatusData.ok();
         if (after.outcome() != Outcome.SUCCEEDED && after.failure() != null) {
             a.put(ERROR_TYPE, after.failure().type());
-            status = after.outcome() == Outcome.FAILED ? StatusData.create(StatusCode.ERROR, describe(after.failure())) : StatusData.unset();
+            status = after.outcome() == Outcome.FAILED
+                    ? StatusData.create(StatusCode.ERROR, describe(after.failure()))
+                    : StatusData.unset();
         }
         SpanContext parent = trace.caller() == null ? SpanContext.getInvalid() : context(trace.caller(), true);
-        return new FinishedSpan("workflow " + after.workflow(), self, parent, status, nanos(after.startedAt()),
-                nanos(after.completedAt() != null ? after.completedAt() : at), a.build(), resource);
+        return new FinishedSpan(
+                "workflow " + after.workflow(),
+                self,
+                parent,
+                status,
+                nanos(after.startedAt()),
+                nanos(after.completedAt() != null ? after.completedAt() : at),
+                a.build(),
+                resource);
     }
 
-    private FinishedSpan stepSpan(Instance after, StepExecution was, StepExecution now, Instant at, InstanceTrace trace,
-            SpanContext parent) {
-        String outcome = now.state() == StepState.ABANDONED ? "ABANDONED"
-                : now.state() == StepState.TIMED_OUT ? "TIMED_OUT"
-                : now.error() != null ? "FAILED"
-                : "SUCCEEDED";
+    private FinishedSpan stepSpan(
+            Instance after, StepExecution was, StepExecution now, Instant at, InstanceTrace trace, SpanContext parent) {
+        String outcome = now.state() == StepState.ABANDONED
+                ? "ABANDONED"
+                : now.state() == StepState.TIMED_OUT ? "TIMED_OUT" : now.error() != null ? "FAILED" : "SUCCEEDED";
         AttributesBuilder a = common(after)
                 .put(STEP_ID, was.stepId())
                 .put(ATTEMPT, (long) was.attempt())
@@ -121,12 +129,19 @@ final class InstanceSpans {
             a.put(ERROR_TYPE, now.error().type());
             status = StatusData.create(StatusCode.ERROR, describe(now.error()));
         }
-        return new FinishedSpan("step " + was.stepId(), context(trace.commandSpan(was.commandId()), false), parent, status,
-                nanos(was.startedAt() != null ? was.startedAt() : at), nanos(at), a.build(), resource);
+        return new FinishedSpan(
+                "step " + was.stepId(),
+                context(trace.commandSpan(was.commandId()), false),
+                parent,
+                status,
+                nanos(was.startedAt() != null ? was.startedAt() : at),
+                nanos(at),
+                a.build(),
+                resource);
     }
 
-    private FinishedSpan compensationSpan(Instance after, StepExecution was, StepExecution now, Instant at,
-            InstanceTrace trace, SpanContext parent) {
+    private FinishedSpan compensationSpan(
+            Instance after, StepExecution was, StepExecution now, Instant at, InstanceTrace trace, SpanContext parent) {
         boolean undone = now.state() == StepState.COMPENSATED;
         AttributesBuilder a = common(after)
                 .put(STEP_ID, was.stepId())
@@ -139,8 +154,15 @@ final class InstanceSpans {
             status = StatusData.create(StatusCode.ERROR, describe(now.compensationError()));
         }
         Instant start = was.compensationStartedAt() != null ? was.compensationStartedAt() : at;
-        return new FinishedSpan("compensate " + was.stepId(), context(trace.commandSpan(was.compensationCommandId()), false),
-                parent, status, nanos(start), nanos(at), a.build(), resource);
+        return new FinishedSpan(
+                "compensate " + was.stepId(),
+                context(trace.commandSpan(was.compensationCommandId()), false),
+                parent,
+                status,
+                nanos(start),
+                nanos(at),
+                a.build(),
+                resource);
     }
 
     private static AttributesBuilder common(Instance instance) {

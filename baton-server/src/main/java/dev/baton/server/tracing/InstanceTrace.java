@@ -26,7 +26,12 @@ public final class InstanceTrace {
     private final TraceParent caller;
     private final TraceParent instanceSpan;
 
-    private InstanceTrace(TraceContext propagated, String instanceId, Instant startedAt, TraceParent caller, TraceParent instanceSpan) {
+    private InstanceTrace(
+            TraceContext propagated,
+            String instanceId,
+            Instant startedAt,
+            TraceParent caller,
+            TraceParent instanceSpan) {
         this.propagated = propagated;
         this.instanceId = instanceId;
         this.startedAt = startedAt;
@@ -70,7 +75,9 @@ public final class InstanceTrace {
 
     /** The context of a command: its own span when tracing is on. */
     public TraceContext command(String commandId) {
-        return instanceSpan == null ? propagated : new TraceContext(commandSpan(commandId).header(), propagated.tracestate());
+        return instanceSpan == null
+                ? propagated
+                : new TraceContext(commandSpan(commandId).header(), propagated.tracestate());
     }
 
     /** The instance's span; {@code null} while tracing is off. */
@@ -95,7 +102,8 @@ public final class InstanceTrace {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             // The start time tells apart two instances that used the same id, one after the other was purged.
-            String seed = instanceId + '\u0000' + startedAt.getEpochSecond() + '.' + startedAt.getNano() + '\u0000' + purpose;
+            String seed =
+                    instanceId + '\u0000' + startedAt.getEpochSecond() + '.' + startedAt.getNano() + '\u0000' + purpose;
             return sha.digest(seed.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);

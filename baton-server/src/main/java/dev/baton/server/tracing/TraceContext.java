@@ -26,8 +26,11 @@ public record TraceContext(String traceparent, String tracestate) {
         if (traceparent == null || TraceParent.parse(traceparent.strip()).isEmpty()) {
             return NONE;
         }
-        boolean stateFits = tracestate != null && tracestate.length() <= TraceParent.MAX_STATE_LENGTH
-                && tracestate.chars().allMatch(c -> c >= 0x20 && c <= 0x7e); // printable ASCII, as the specification says
+        boolean stateFits = tracestate != null
+                && tracestate.length() <= TraceParent.MAX_STATE_LENGTH
+                && tracestate
+                        .chars()
+                        .allMatch(c -> c >= 0x20 && c <= 0x7e); // printable ASCII, as the specification says
         return new TraceContext(traceparent.strip(), stateFits ? tracestate : null);
     }
 

@@ -26,13 +26,19 @@ public record TraceParent(String traceId, String spanId, int flags) {
      * @return empty when the value is absent or invalid, in which case the record is treated as having no context
      */
     public static Optional<TraceParent> parse(String value) {
-        if (value == null || value.length() < LENGTH || value.charAt(2) != '-' || value.charAt(35) != '-'
+        if (value == null
+                || value.length() < LENGTH
+                || value.charAt(2) != '-'
+                || value.charAt(35) != '-'
                 || value.charAt(52) != '-') {
             return Optional.empty();
         }
         String version = value.substring(0, 2);
-        if (!isHex(version) || version.equals("ff")
-                || (version.equals("00") ? value.length() != LENGTH : value.length() > LENGTH && value.charAt(LENGTH) != '-')) {
+        if (!isHex(version)
+                || version.equals("ff")
+                || (version.equals("00")
+                        ? value.length() != LENGTH
+                        : value.length() > LENGTH && value.charAt(LENGTH) != '-')) {
             return Optional.empty();
         }
         String traceId = value.substring(3, 35);
@@ -55,7 +61,8 @@ public record TraceParent(String traceId, String spanId, int flags) {
 
     /** The header value, version {@code 00}. */
     public String header() {
-        return "00-" + traceId + "-" + spanId + "-" + Character.forDigit(flags >> 4 & 0xf, 16) + Character.forDigit(flags & 0xf, 16);
+        return "00-" + traceId + "-" + spanId + "-" + Character.forDigit(flags >> 4 & 0xf, 16)
+                + Character.forDigit(flags & 0xf, 16);
     }
 
     @Override

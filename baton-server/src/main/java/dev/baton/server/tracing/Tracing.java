@@ -40,11 +40,20 @@ public final class Tracing implements AutoCloseable {
         if (!settings.isOn()) {
             return OFF;
         }
-        SpanExporter exporter = settings.exporter().orElseGet(() -> settings.protocol() == TracingSettings.Protocol.GRPC
-                ? OtlpGrpcSpanExporter.builder().setEndpoint(settings.exportUrl()).build()
-                : OtlpHttpSpanExporter.builder().setEndpoint(settings.exportUrl()).build());
-        var processor = BatchSpanProcessor.builder(exporter).setScheduleDelay(Duration.ofSeconds(1)).build();
-        Resource resource = Resource.getDefault().toBuilder().put("service.name", settings.serviceName()).build();
+        SpanExporter exporter = settings.exporter()
+                .orElseGet(() -> settings.protocol() == TracingSettings.Protocol.GRPC
+                        ? OtlpGrpcSpanExporter.builder()
+                                .setEndpoint(settings.exportUrl())
+                                .build()
+                        : OtlpHttpSpanExporter.builder()
+                                .setEndpoint(settings.exportUrl())
+                                .build());
+        var processor = BatchSpanProcessor.builder(exporter)
+                .setScheduleDelay(Duration.ofSeconds(1))
+                .build();
+        Resource resource = Resource.getDefault().toBuilder()
+                .put("service.name", settings.serviceName())
+                .build();
         log.info("Tracing: {}", settings);
         return new Tracing(processor, resource);
     }

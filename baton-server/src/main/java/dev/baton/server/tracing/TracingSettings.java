@@ -46,7 +46,8 @@ public final class TracingSettings {
         }
     }
 
-    private static final TracingSettings OFF = new TracingSettings(null, Protocol.HTTP_PROTOBUF, DEFAULT_SERVICE_NAME, null);
+    private static final TracingSettings OFF =
+            new TracingSettings(null, Protocol.HTTP_PROTOBUF, DEFAULT_SERVICE_NAME, null);
 
     private final URI endpoint;
     private final Protocol protocol;
@@ -72,15 +73,19 @@ public final class TracingSettings {
      */
     public static TracingSettings otlp(URI endpoint, Protocol protocol, String serviceName) {
         String scheme = Objects.requireNonNull(endpoint, "endpoint").getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || endpoint.getHost() == null) {
-            throw new IllegalArgumentException("the OTLP endpoint must be an http:// or https:// URL, not '" + endpoint + "'");
+        if (scheme == null
+                || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || endpoint.getHost() == null) {
+            throw new IllegalArgumentException(
+                    "the OTLP endpoint must be an http:// or https:// URL, not '" + endpoint + "'");
         }
         return new TracingSettings(endpoint, Objects.requireNonNull(protocol), serviceName(serviceName), null);
     }
 
     /** Spans go to an exporter of the caller's choosing; for embedding Baton, and for tests. */
     public static TracingSettings exportingTo(SpanExporter exporter, String serviceName) {
-        return new TracingSettings(null, Protocol.HTTP_PROTOBUF, serviceName(serviceName), Objects.requireNonNull(exporter));
+        return new TracingSettings(
+                null, Protocol.HTTP_PROTOBUF, serviceName(serviceName), Objects.requireNonNull(exporter));
     }
 
     public boolean isOn() {
@@ -120,7 +125,9 @@ public final class TracingSettings {
         if (!isOn()) {
             return "tracing off";
         }
-        return exporter != null ? "spans to " + exporter : "OTLP " + protocol + " to " + exportUrl() + " as " + serviceName;
+        return exporter != null
+                ? "spans to " + exporter
+                : "OTLP " + protocol + " to " + exportUrl() + " as " + serviceName;
     }
 
     private static String serviceName(String name) {

@@ -34,9 +34,16 @@ class ApiSecurityIT {
     @BeforeAll
     static void start() {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-        orchestrator = new Orchestrator(new OrchestratorSettings().bootstrapServers(kafka.bootstrapServers())
-                .applicationId("security-it").stateDir(dir.resolve("streams")).partitions(1)).start(Duration.ofSeconds(60));
-        api = new HttpApi(orchestrator, AccessControl.fromLines(List.of("# tokens", "read " + READER, "operator " + OPERATOR), "tokens"))
+        orchestrator = new Orchestrator(new OrchestratorSettings()
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .applicationId("security-it")
+                        .stateDir(dir.resolve("streams"))
+                        .partitions(1))
+                .start(Duration.ofSeconds(60));
+        api = new HttpApi(
+                        orchestrator,
+                        AccessControl.fromLines(
+                                List.of("# tokens", "read " + READER, "operator " + OPERATOR), "tokens"))
                 .start("127.0.0.1", 0);
     }
 
@@ -52,8 +59,11 @@ class ApiSecurityIT {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        b.method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("name: sec\nsteps:\n  - id: a\n    topic: sec.a\n")
-                : HttpRequest.BodyPublishers.noBody());
+        b.method(
+                method,
+                method.equals("POST")
+                        ? HttpRequest.BodyPublishers.ofString("name: sec\nsteps:\n  - id: a\n    topic: sec.a\n")
+                        : HttpRequest.BodyPublishers.noBody());
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
@@ -82,9 +92,13 @@ class ApiSecurityIT {
     @Test
     void shouldAcceptTheTokenAsAQueryParameterOnlyForTheEventStream() throws Exception {
         assertThat(status("GET", "/api/instances?access_token=" + READER, null)).isEqualTo(401);
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/events?access_token=" + READER))
-                .header("Accept", "text/event-stream").GET().build();
-        var response = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        var request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.port() + "/api/events?access_token=" + READER))
+                .header("Accept", "text/event-stream")
+                .GET()
+                .build();
+        var response = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(response.statusCode()).isEqualTo(200);
         response.body().close();
     }
@@ -94,6 +108,7 @@ class ApiSecurityIT {
         assertThatThrownBy(() -> AccessControl.fromLines(List.of("operator short"), "tokens.txt"))
                 .hasMessage("tokens.txt:1: a token must have at least 16 characters");
         assertThatThrownBy(() -> AccessControl.fromLines(List.of("admin some-long-secret-value"), "tokens.txt"))
-                .hasMessageNotContaining("some-long-secret-value").hasMessageContaining("unknown role 'admin'");
+                .hasMessageNotContaining("some-long-secret-value")
+                .hasMessageContaining("unknown role 'admin'");
     }
 }

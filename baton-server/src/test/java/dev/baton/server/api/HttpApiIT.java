@@ -45,8 +45,13 @@ class HttpApiIT {
     @BeforeAll
     static void start() {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-        orchestrator = new Orchestrator(new OrchestratorSettings().bootstrapServers(kafka.bootstrapServers())
-                .applicationId("api-it").stateDir(dir.resolve("streams")).partitions(1), OrchestratorMetrics.prometheus())
+        orchestrator = new Orchestrator(
+                        new OrchestratorSettings()
+                                .bootstrapServers(kafka.bootstrapServers())
+                                .applicationId("api-it")
+                                .stateDir(dir.resolve("streams"))
+                                .partitions(1),
+                        OrchestratorMetrics.prometheus())
                 .start(Duration.ofSeconds(60));
         api = new HttpApi(orchestrator).start("127.0.0.1", 0);
     }
@@ -63,11 +68,15 @@ class HttpApiIT {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url(path)))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -108,9 +117,11 @@ class HttpApiIT {
     @Test
     void shouldStartAnInstanceAndShowItsSteps() throws Exception {
         post("/api/workflows", DEFINITION);
-        var started = post("/api/instances", "{\"workflow\":\"api-flow\",\"instanceId\":\"api-1\",\"input\":{\"x\":1}}");
+        var started =
+                post("/api/instances", "{\"workflow\":\"api-flow\",\"instanceId\":\"api-1\",\"input\":{\"x\":1}}");
         assertThat(started.statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/instances/api-1").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> get("/api/instances/api-1").statusCode() == 200);
         JsonNode instance = json(get("/api/instances/api-1"));
         assertThat(instance.path("status").asText()).isEqualTo("RUNNING");
         assertThat(instance.path("steps").get(0).path("state").asText()).isEqualTo("RUNNING");
@@ -120,14 +131,20 @@ class HttpApiIT {
 
         var cancel = post("/api/instances/api-1/cancel", "{\"reason\":\"test\"}");
         assertThat(cancel.statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> json(get("/api/instances/api-1")).path("outcome").asText().equals("CANCELLED"));
-        assertThat(json(get("/api/instances?outcome=cancelled")).path("items").findValuesAsText("instanceId")).contains("api-1");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> json(get("/api/instances/api-1"))
+                        .path("outcome")
+                        .asText()
+                        .equals("CANCELLED"));
+        assertThat(json(get("/api/instances?outcome=cancelled")).path("items").findValuesAsText("instanceId"))
+                .contains("api-1");
     }
 
     @Test
     void shouldAnswerNotFoundAndBadRequestClearly() throws Exception {
         assertThat(get("/api/instances/nope").statusCode()).isEqualTo(404);
-        assertThat(post("/api/instances", "{\"workflow\":\"not-deployed\"}").statusCode()).isEqualTo(404);
+        assertThat(post("/api/instances", "{\"workflow\":\"not-deployed\"}").statusCode())
+                .isEqualTo(404);
         var bad = post("/api/instances", "not json");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json(bad).path("error").asText()).contains("not valid JSON");
@@ -138,10 +155,13 @@ class HttpApiIT {
         Path file = Files.writeString(dir.resolve("cli-flow.yaml"), DEFINITION.replace("api-flow", "cli-flow"));
         String server = "http://127.0.0.1:" + api.port();
         assertThat(BatonCli.run("deploy", file.toString(), "--server", server)).isZero();
-        assertThat(BatonCli.run("start", "cli-flow", "--input", "{\"a\":1}", "--id", "cli-1", "--server", server)).isZero();
+        assertThat(BatonCli.run("start", "cli-flow", "--input", "{\"a\":1}", "--id", "cli-1", "--server", server))
+                .isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> BatonCli.run("status", "cli-1", "--server", server) == 0);
-        assertThat(BatonCli.run("start", "cli-flow", "--input", "{broken", "--server", server)).isEqualTo(2);
-        assertThat(BatonCli.run("status", "no-such-instance", "--server", server)).isEqualTo(1);
+        assertThat(BatonCli.run("start", "cli-flow", "--input", "{broken", "--server", server))
+                .isEqualTo(2);
+        assertThat(BatonCli.run("status", "no-such-instance", "--server", server))
+                .isEqualTo(1);
     }
 
     @Test
@@ -157,10 +177,17 @@ class HttpApiIT {
     void shouldCountWaitAndActInBulk() throws Exception {
         post("/api/workflows", DEFINITION.replace("api-flow", "bulk-flow"));
         for (int i = 0; i < 3; i++) {
-            post("/api/instances", "{\"workflow\":\"bulk-flow\",\"instanceId\":\"bulk-" + i + "\",\"businessKey\":\"key-" + i + "\"}");
+            post(
+                    "/api/instances",
+                    "{\"workflow\":\"bulk-flow\",\"instanceId\":\"bulk-" + i + "\",\"businessKey\":\"key-" + i + "\"}");
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> json(get("/api/instances?workflow=bulk-flow")).path("total").asInt() == 3);
-        assertThat(json(get("/api/instances?businessKey=key-1")).path("items").findValuesAsText("instanceId")).containsExactly("bulk-1");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> json(get("/api/instances?workflow=bulk-flow"))
+                                .path("total")
+                                .asInt()
+                        == 3);
+        assertThat(json(get("/api/instances?businessKey=key-1")).path("items").findValuesAsText("instanceId"))
+                .containsExactly("bulk-1");
 
         JsonNode waiting = json(get("/api/waiting"));
         assertThat(waiting).anySatisfy(row -> {
@@ -178,12 +205,20 @@ class HttpApiIT {
         assertThat(metrics).contains("baton_steps_waiting{kind=\"execute\",step=\"first\",workflow=\"bulk-flow\"} 3.0");
         assertThat(metrics).contains("baton_kafka_");
 
-        assertThat(post("/api/instances/bulk", "{\"action\":\"cancel\",\"filter\":{}}").statusCode()).isEqualTo(400);
-        var bulk = post("/api/instances/bulk", "{\"action\":\"cancel\",\"filter\":{\"workflow\":\"bulk-flow\"},\"reason\":\"bulk test\"}");
+        assertThat(post("/api/instances/bulk", "{\"action\":\"cancel\",\"filter\":{}}")
+                        .statusCode())
+                .isEqualTo(400);
+        var bulk = post(
+                "/api/instances/bulk",
+                "{\"action\":\"cancel\",\"filter\":{\"workflow\":\"bulk-flow\"},\"reason\":\"bulk test\"}");
         assertThat(json(bulk).path("instances").asInt()).isEqualTo(3);
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                json(get("/api/instances?workflow=bulk-flow&outcome=CANCELLED")).path("total").asInt() == 3);
-        assertThat(get("/metrics").body()).contains("baton_instances_finished_total{outcome=\"CANCELLED\",workflow=\"bulk-flow\"} 3.0");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> json(get("/api/instances?workflow=bulk-flow&outcome=CANCELLED"))
+                                .path("total")
+                                .asInt()
+                        == 3);
+        assertThat(get("/metrics").body())
+                .contains("baton_instances_finished_total{outcome=\"CANCELLED\",workflow=\"bulk-flow\"} 3.0");
     }
 
     @Test
@@ -191,7 +226,11 @@ class HttpApiIT {
         post("/api/workflows", DEFINITION.replace("api-flow", "sse-flow"));
         var lines = new java.util.concurrent.CopyOnWriteArrayList<String>();
         // Like a browser's EventSource: Javalin serves the stream only to clients that accept it.
-        var response = http.sendAsync(HttpRequest.newBuilder(URI.create(url("/api/events"))).header("Accept", "text/event-stream").GET().build(),
+        var response = http.sendAsync(
+                HttpRequest.newBuilder(URI.create(url("/api/events")))
+                        .header("Accept", "text/event-stream")
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofLines());
         var stream = response.get(10, java.util.concurrent.TimeUnit.SECONDS).body();
         var reader = new Thread(() -> stream.forEach(lines::add));
@@ -199,7 +238,10 @@ class HttpApiIT {
         reader.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains("connected")));
         post("/api/instances", "{\"workflow\":\"sse-flow\",\"instanceId\":\"sse-1\"}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream().anyMatch(l -> l.startsWith("data:") && l.contains("\"sse-1\"") && l.contains("InstanceStarted")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> lines.stream()
+                        .anyMatch(l ->
+                                l.startsWith("data:") && l.contains("\"sse-1\"") && l.contains("InstanceStarted")));
         assertThat(lines).contains("event: status");
     }
 
@@ -208,10 +250,23 @@ class HttpApiIT {
         post("/api/workflows", DEFINITION.replace("api-flow", "async-flow"));
         JsonNode doc = json(get("/api/workflows/async-flow/asyncapi"));
         assertThat(doc.path("asyncapi").asText()).isEqualTo("3.0.0");
-        assertThat(doc.path("channels").path("step-first").path("address").asText()).isEqualTo("api.first.commands");
-        assertThat(doc.path("channels").path("callbacks").path("address").asText()).isEqualTo("baton.callbacks");
-        assertThat(doc.path("operations").path("sendFirstCommand").path("action").asText()).isEqualTo("send");
-        assertThat(doc.path("components").path("messages").path("Command").path("payload").path("properties").path("stepId").path("enum").toString())
+        assertThat(doc.path("channels").path("step-first").path("address").asText())
+                .isEqualTo("api.first.commands");
+        assertThat(doc.path("channels").path("callbacks").path("address").asText())
+                .isEqualTo("baton.callbacks");
+        assertThat(doc.path("operations")
+                        .path("sendFirstCommand")
+                        .path("action")
+                        .asText())
+                .isEqualTo("send");
+        assertThat(doc.path("components")
+                        .path("messages")
+                        .path("Command")
+                        .path("payload")
+                        .path("properties")
+                        .path("stepId")
+                        .path("enum")
+                        .toString())
                 .isEqualTo("[\"first\",\"second\"]");
         assertThat(get("/api/workflows/nope/asyncapi").statusCode()).isEqualTo(404);
     }
@@ -228,14 +283,32 @@ class HttpApiIT {
                     after: [approval]
                 """);
         post("/api/instances", "{\"workflow\":\"approvals\",\"instanceId\":\"sig-1\",\"businessKey\":\"case-9\"}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/instances/sig-1").statusCode() == 200);
-        assertThat(post("/api/instances/sig-1/signals/approved", "{\"by\":\"ana\"}").statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                json(get("/api/instances/sig-1")).path("steps").get(0).path("state").asText().equals("SUCCEEDED"));
-        assertThat(json(get("/api/instances/sig-1")).path("steps").get(0).path("output").path("by").asText()).isEqualTo("ana");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> get("/api/instances/sig-1").statusCode() == 200);
+        assertThat(post("/api/instances/sig-1/signals/approved", "{\"by\":\"ana\"}")
+                        .statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> json(get("/api/instances/sig-1"))
+                        .path("steps")
+                        .get(0)
+                        .path("state")
+                        .asText()
+                        .equals("SUCCEEDED"));
+        assertThat(json(get("/api/instances/sig-1"))
+                        .path("steps")
+                        .get(0)
+                        .path("output")
+                        .path("by")
+                        .asText())
+                .isEqualTo("ana");
 
         var byKey = post("/api/signals/approved-again", "{\"businessKey\":\"case-9\",\"payload\":{\"by\":\"bo\"}}");
         assertThat(json(byKey).path("instances").toString()).isEqualTo("[\"sig-1\"]");
-        await().atMost(Duration.ofSeconds(30)).until(() -> json(get("/api/instances/sig-1")).path("outcome").asText().equals("SUCCEEDED"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> json(get("/api/instances/sig-1"))
+                        .path("outcome")
+                        .asText()
+                        .equals("SUCCEEDED"));
     }
 }

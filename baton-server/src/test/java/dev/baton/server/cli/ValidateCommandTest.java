@@ -67,7 +67,8 @@ class ValidateCommandTest {
 
     @Test
     void shouldSayWhenTheFileIsMissing() {
-        assertThat(BatonCli.run("validate", dir.resolve("nope.yaml").toString())).isEqualTo(1);
+        assertThat(BatonCli.run("validate", dir.resolve("nope.yaml").toString()))
+                .isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("nope.yaml: no such file");
     }
 
@@ -79,7 +80,8 @@ class ValidateCommandTest {
 
     @Test
     void shouldExitWithThreeWhenTheServerIsUnreachable() throws Exception {
-        assertThat(BatonCli.run("status", "x", "--server", "http://127.0.0.1:1")).isEqualTo(3);
+        assertThat(BatonCli.run("status", "x", "--server", "http://127.0.0.1:1"))
+                .isEqualTo(3);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot reach the Baton server");
     }
 }

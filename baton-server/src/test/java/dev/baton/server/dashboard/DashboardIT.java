@@ -80,18 +80,35 @@ class DashboardIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-        orchestrator = new Orchestrator(new OrchestratorSettings().bootstrapServers(kafka.bootstrapServers())
-                .applicationId("dashboard-it").stateDir(dir.resolve("streams")).partitions(1)).start(Duration.ofSeconds(60));
+        orchestrator = new Orchestrator(new OrchestratorSettings()
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .applicationId("dashboard-it")
+                        .stateDir(dir.resolve("streams"))
+                        .partitions(1))
+                .start(Duration.ofSeconds(60));
         api = new HttpApi(orchestrator).start("127.0.0.1", 0);
-        assertThat(post("/api/workflows?source=article.yaml", ArticleServices.definitionYaml()).statusCode()).isEqualTo(201);
-        assertThat(post("/api/workflows?source=offline.yaml", OFFLINE_WORKFLOW).statusCode()).isEqualTo(201);
-        assertThat(post("/api/workflows?source=incident.yaml", INCIDENT_WORKFLOW).statusCode()).isEqualTo(201);
+        assertThat(post("/api/workflows?source=article.yaml", ArticleServices.definitionYaml())
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(post("/api/workflows?source=offline.yaml", OFFLINE_WORKFLOW).statusCode())
+                .isEqualTo(201);
+        assertThat(post("/api/workflows?source=incident.yaml", INCIDENT_WORKFLOW)
+                        .statusCode())
+                .isEqualTo(201);
         services = ArticleServices.start(ArticleServices.Settings.of(kafka.bootstrapServers())
                 .withoutLatency()
                 .withAlwaysOnlineC()
-                .withRetryPolicy(RetryPolicy.newBuilder().maxAttempts(2).initialBackoff(Duration.ofMillis(5)).build()));
-        flaky = Worker.create(WorkerOptions.newBuilder().bootstrapServers(kafka.bootstrapServers()).commandTopic(FLAKY_TOPIC)
-                .retryPolicy(RetryPolicy.newBuilder().maxAttempts(1).build()).build(), ctx -> {
+                .withRetryPolicy(RetryPolicy.newBuilder()
+                        .maxAttempts(2)
+                        .initialBackoff(Duration.ofMillis(5))
+                        .build()));
+        flaky = Worker.create(
+                WorkerOptions.newBuilder()
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .commandTopic(FLAKY_TOPIC)
+                        .retryPolicy(RetryPolicy.newBuilder().maxAttempts(1).build())
+                        .build(),
+                ctx -> {
                     if (ctx.attempt() == 1) {
                         throw NonRetryableException.ofType("ScannerOffline", "the scanner is offline");
                     }
@@ -100,13 +117,20 @@ class DashboardIT {
         flaky.start();
 
         startInstance(ArticleServices.WORKFLOW, OK, "o-ok", Map.of("orderId", "o-ok", "sku", "book-42", "amount", 25));
-        startInstance(ArticleServices.WORKFLOW, FAILED, "o-failed", Map.of("orderId", "o-failed", "sku", "book-42", "amount", 950));
+        startInstance(
+                ArticleServices.WORKFLOW,
+                FAILED,
+                "o-failed",
+                Map.of("orderId", "o-failed", "sku", "book-42", "amount", 950));
         startInstance("offline-batch", STUCK, "b-1", Map.of("batch", 1));
         startInstance("offline-batch", TO_CANCEL, "b-2", Map.of("batch", 2));
         startInstance("needs-operator", INCIDENT, "c-1", Map.of("parcel", "p-1"));
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100))
-                .until(() -> outcome(OK).equals("SUCCEEDED") && outcome(FAILED).equals("FAILED")
-                        && instance(FAILED).path("compensated").size() == 3 && instance(STUCK).path("status").asText().equals("RUNNING")
+        await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> outcome(OK).equals("SUCCEEDED")
+                        && outcome(FAILED).equals("FAILED")
+                        && instance(FAILED).path("compensated").size() == 3
+                        && instance(STUCK).path("status").asText().equals("RUNNING")
                         && instance(TO_CANCEL).path("status").asText().equals("RUNNING")
                         && instance(INCIDENT).path("status").asText().equals("INCIDENT"));
 
@@ -146,23 +170,27 @@ class DashboardIT {
     @Test
     void overviewShowsCountsChartsAndWorkflows() {
         browser.open(url("/#/"));
-        browser.waitFor("counts loaded", d -> count("COMPLETED") >= 2 && count("SUCCEEDED") >= 1 && count("FAILED") >= 1);
+        browser.waitFor(
+                "counts loaded", d -> count("COMPLETED") >= 2 && count("SUCCEEDED") >= 1 && count("FAILED") >= 1);
         assertThat(count("RUNNING")).isGreaterThanOrEqualTo(1);
-        assertThat(browser.waitForElement(".kpi[data-kpi='FAILED'] .kpi-value").getText()).isNotEqualTo("0");
+        assertThat(browser.waitForElement(".kpi[data-kpi='FAILED'] .kpi-value").getText())
+                .isNotEqualTo("0");
 
         browser.waitFor("throughput chart drawn", d -> browser.canvasHasPixels("#chart-throughput"));
         assertThat(browser.canvasHasPixels("#chart-failures")).isTrue();
 
         WebElement article = browser.waitForElement("#workflow-table tr[data-workflow='article']");
         assertThat(article.getText()).contains("article");
-        assertThat(browser.all("#workflow-table tr[data-workflow='offline-batch']")).hasSize(1);
+        assertThat(browser.all("#workflow-table tr[data-workflow='offline-batch']"))
+                .hasSize(1);
         assertThat(browser.attr("#live", "data-state")).isIn("open", "connecting");
     }
 
     @Test
     void succeededInstanceShowsFourGreenStepsAndItsStatus() {
         openInstance(OK);
-        assertThat(stepStates()).isEqualTo(Map.of("A", "SUCCEEDED", "B", "SUCCEEDED", "C", "SUCCEEDED", "D", "SUCCEEDED"));
+        assertThat(stepStates())
+                .isEqualTo(Map.of("A", "SUCCEEDED", "B", "SUCCEEDED", "C", "SUCCEEDED", "D", "SUCCEEDED"));
         WebElement status = browser.waitForElement("#status-line");
         assertThat(status.getDomAttribute("data-status")).isEqualTo("COMPLETED");
         assertThat(status.getDomAttribute("data-outcome")).isEqualTo("SUCCEEDED");
@@ -173,18 +201,23 @@ class DashboardIT {
             assertThat(nodeColour(step)).as("colour of " + step).isEqualTo("rgb(22,163,74)");
         }
         assertThat(browser.all("#compensated")).isEmpty();
-        assertThat(timelineEvents()).contains("InstanceStarted", "StepCompleted", "InstanceCompleted").doesNotContain("StepFailed");
+        assertThat(timelineEvents())
+                .contains("InstanceStarted", "StepCompleted", "InstanceCompleted")
+                .doesNotContain("StepFailed");
 
         // Selecting a step shows its payloads.
         browser.driver.findElement(By.cssSelector("#steps [data-step-id='B']")).click();
-        browser.waitFor("step B selected", d -> "B".equals(d.findElement(By.id("step-details")).getDomAttribute("data-step-id")));
+        browser.waitFor(
+                "step B selected",
+                d -> "B".equals(d.findElement(By.id("step-details")).getDomAttribute("data-step-id")));
         assertThat(browser.text("#step-details")).contains("service-b.commands").contains("paymentId");
     }
 
     @Test
     void failedInstanceShowsFailureAtDAndCompensationOfCBThenA() {
         openInstance(FAILED);
-        assertThat(stepStates()).isEqualTo(Map.of("A", "COMPENSATED", "B", "COMPENSATED", "C", "COMPENSATED", "D", "FAILED"));
+        assertThat(stepStates())
+                .isEqualTo(Map.of("A", "COMPENSATED", "B", "COMPENSATED", "C", "COMPENSATED", "D", "FAILED"));
         WebElement status = browser.waitForElement("#status-line");
         assertThat(status.getDomAttribute("data-status")).isEqualTo("COMPLETED");
         assertThat(status.getDomAttribute("data-outcome")).isEqualTo("FAILED");
@@ -197,7 +230,9 @@ class DashboardIT {
             assertThat(nodeStyle(step, "border-style")).isEqualTo("dashed");
         }
         Number undoEdges = (Number) browser.js("return document.getElementById('graph').cy.edges('[?undo]').length");
-        assertThat(undoEdges.intValue()).as("dashed undo edges A<-B, A<-C, B<-D, C<-D").isEqualTo(4);
+        assertThat(undoEdges.intValue())
+                .as("dashed undo edges A<-B, A<-C, B<-D, C<-D")
+                .isEqualTo(4);
 
         List<String> compensated = browser.attrs("#compensated .chip[data-step-id]", "data-step-id");
         assertThat(compensated).hasSize(3);
@@ -206,7 +241,8 @@ class DashboardIT {
 
         WebElement failure = browser.waitForElement("#timeline li[data-event='StepFailed'][data-step-id='D']");
         assertThat(failure.getText()).contains("failed").contains("MailboxRejected");
-        assertThat(browser.all("#timeline li[data-event='CompensationCompleted']")).hasSize(3);
+        assertThat(browser.all("#timeline li[data-event='CompensationCompleted']"))
+                .hasSize(3);
         assertThat(browser.text("#failure-callout")).contains("D").contains("MailboxRejected");
         assertThat(browser.attr("#step-details", "data-step-id")).isEqualTo("D");
     }
@@ -214,17 +250,26 @@ class DashboardIT {
     @Test
     void instancesListFiltersByOutcomeAndOpensAnInstance() {
         browser.open(url("/#/instances"));
-        browser.waitFor("both orders listed", d -> !rows(OK).isEmpty() && !rows(FAILED).isEmpty());
+        browser.waitFor(
+                "both orders listed", d -> !rows(OK).isEmpty() && !rows(FAILED).isEmpty());
 
         new Select(browser.waitForElement("#f-outcome")).selectByValue("FAILED");
-        browser.waitFor("only failed items", d -> rows(OK).isEmpty() && !rows(FAILED).isEmpty());
-        assertThat(browser.attrs("#instance-table tbody tr", "data-outcome")).isNotEmpty().containsOnly("FAILED");
+        browser.waitFor(
+                "only failed items", d -> rows(OK).isEmpty() && !rows(FAILED).isEmpty());
+        assertThat(browser.attrs("#instance-table tbody tr", "data-outcome"))
+                .isNotEmpty()
+                .containsOnly("FAILED");
         assertThat(browser.driver.getCurrentUrl()).contains("outcome=FAILED");
-        assertThat(browser.text(row(FAILED))).contains("COMPLETED").contains("FAILED").contains("MailboxRejected");
+        assertThat(browser.text(row(FAILED)))
+                .contains("COMPLETED")
+                .contains("FAILED")
+                .contains("MailboxRejected");
 
         new Select(browser.waitForElement("#f-outcome")).selectByValue("");
         new Select(browser.waitForElement("#f-status")).selectByValue("RUNNING");
-        browser.waitFor("only running instances", d -> rows(FAILED).isEmpty() && !rows(STUCK).isEmpty());
+        browser.waitFor(
+                "only running instances",
+                d -> rows(FAILED).isEmpty() && !rows(STUCK).isEmpty());
         assertThat(browser.text(row(STUCK))).contains("ship");
 
         browser.open(url("/#/instances?outcome=FAILED"));
@@ -240,17 +285,22 @@ class DashboardIT {
     void aNewInstanceAppearsLiveWithoutAReload() throws Exception {
         browser.open(url("/#/instances?workflow=" + ArticleServices.WORKFLOW));
         browser.waitFor("list loaded", d -> !rows(OK).isEmpty());
-        browser.waitFor("live updates connected", d -> "open".equals(d.findElement(By.id("live")).getDomAttribute("data-state")));
+        browser.waitFor(
+                "live updates connected",
+                d -> "open".equals(d.findElement(By.id("live")).getDomAttribute("data-state")));
         browser.js("window.__sameDocument = true");
 
         String id = "order-live";
-        startInstance(ArticleServices.WORKFLOW, id, "o-live", Map.of("orderId", "o-live", "sku", "pen-1", "amount", 10));
+        startInstance(
+                ArticleServices.WORKFLOW, id, "o-live", Map.of("orderId", "o-live", "sku", "pen-1", "amount", 10));
         browser.waitFor("the new instance to appear", d -> !rows(id).isEmpty());
         browser.waitFor("the new instance to complete", d -> {
             List<WebElement> r = rows(id);
             return !r.isEmpty() && "SUCCEEDED".equals(r.get(0).getDomAttribute("data-outcome"));
         });
-        assertThat(browser.js("return window.__sameDocument === true")).as("no page reload").isEqualTo(true);
+        assertThat(browser.js("return window.__sameDocument === true"))
+                .as("no page reload")
+                .isEqualTo(true);
         assertThat(Integer.parseInt(browser.attr("#live", "data-events"))).isPositive();
     }
 
@@ -270,11 +320,15 @@ class DashboardIT {
             d.findElement(By.cssSelector(row + " td:nth-child(4)")).click();
             return true;
         });
-        browser.waitFor("the instances waiting", d -> d.getCurrentUrl().contains("#/instances?workflow=offline-batch&status=RUNNING"));
+        browser.waitFor(
+                "the instances waiting",
+                d -> d.getCurrentUrl().contains("#/instances?workflow=offline-batch&status=RUNNING"));
         browser.waitFor("stuck instance listed", d -> !rows(STUCK).isEmpty());
         openInstance(STUCK);
         assertThat(stepStates()).isEqualTo(Map.of("ship", "RUNNING"));
-        assertThat(browser.text("#timeline li[data-event='Waiting'][data-step-id='ship']")).contains("waiting for its worker").contains(OFFLINE_TOPIC);
+        assertThat(browser.text("#timeline li[data-event='Waiting'][data-step-id='ship']"))
+                .contains("waiting for its worker")
+                .contains(OFFLINE_TOPIC);
         assertThat(nodeColour("ship")).isEqualTo("rgb(37,99,235)");
     }
 
@@ -291,7 +345,9 @@ class DashboardIT {
         browser.screenshot("cancel-dialog");
         dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
 
-        browser.waitFor("cancelled", d -> "CANCELLED".equals(d.findElement(By.id("status-line")).getDomAttribute("data-outcome")));
+        browser.waitFor(
+                "cancelled",
+                d -> "CANCELLED".equals(d.findElement(By.id("status-line")).getDomAttribute("data-outcome")));
         assertThat(browser.text("#status-line")).contains("CANCELLED");
         assertThat(browser.enabled("#act-cancel")).isFalse();
     }
@@ -308,11 +364,16 @@ class DashboardIT {
         browser.waitForElement("#act-retry").click();
         WebElement dialog = visibleDialog();
         assertThat(dialog.getText()).contains("Retry a step?");
-        assertThat(new Select(dialog.findElement(By.id("retry-step"))).getFirstSelectedOption().getDomAttribute("value")).isEqualTo("check");
+        assertThat(new Select(dialog.findElement(By.id("retry-step")))
+                        .getFirstSelectedOption()
+                        .getDomAttribute("value"))
+                .isEqualTo("check");
         browser.screenshot("retry-dialog");
         dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
 
-        browser.waitFor("retried and succeeded", d -> "SUCCEEDED".equals(d.findElement(By.id("status-line")).getDomAttribute("data-outcome")));
+        browser.waitFor(
+                "retried and succeeded",
+                d -> "SUCCEEDED".equals(d.findElement(By.id("status-line")).getDomAttribute("data-outcome")));
         assertThat(stepStates()).isEqualTo(Map.of("check", "SUCCEEDED"));
         assertThat(browser.text("#step-details")).contains(INCIDENT + "/check/2");
         assertThat(browser.enabled("#act-retry")).isFalse();
@@ -335,15 +396,17 @@ class DashboardIT {
 
     static void assertGraphDrawn() {
         WebElement graph = browser.waitForElement("#graph");
-        assertThat(graph.getDomAttribute("data-node-count")).isEqualTo(String.valueOf(browser.all("#steps [data-step-id]").size()));
+        assertThat(graph.getDomAttribute("data-node-count"))
+                .isEqualTo(String.valueOf(browser.all("#steps [data-step-id]").size()));
         assertThat(graph.findElements(By.tagName("canvas"))).isNotEmpty();
         browser.waitFor("graph pixels", d -> browser.canvasHasPixels("#graph canvas"));
     }
 
     @SuppressWarnings("unchecked")
     static Map<String, String> stepStates() {
-        var pairs = (List<List<String>>) browser.js(
-                "return [...document.querySelectorAll('#steps [data-step-id]')].map(e => [e.dataset.stepId, e.dataset.state])");
+        var pairs = (List<List<String>>)
+                browser.js(
+                        "return [...document.querySelectorAll('#steps [data-step-id]')].map(e => [e.dataset.stepId, e.dataset.state])");
         var states = new LinkedHashMap<String, String>();
         pairs.forEach(p -> states.put(p.get(0), p.get(1)));
         return states;
@@ -354,7 +417,10 @@ class DashboardIT {
     }
 
     static String nodeStyle(String step, String property) {
-        return (String) browser.js("return document.getElementById('graph').cy.getElementById(arguments[0]).style(arguments[1])", step, property);
+        return (String) browser.js(
+                "return document.getElementById('graph').cy.getElementById(arguments[0]).style(arguments[1])",
+                step,
+                property);
     }
 
     static List<String> timelineEvents() {
@@ -378,14 +444,23 @@ class DashboardIT {
         return "http://127.0.0.1:" + api.port() + path;
     }
 
-    static void startInstance(String workflow, String id, String businessKey, Map<String, Object> input) throws Exception {
-        var body = Json.mapper().writeValueAsString(Map.of("workflow", workflow, "instanceId", id, "businessKey", businessKey, "input", input));
+    static void startInstance(String workflow, String id, String businessKey, Map<String, Object> input)
+            throws Exception {
+        var body = Json.mapper()
+                .writeValueAsString(
+                        Map.of("workflow", workflow, "instanceId", id, "businessKey", businessKey, "input", input));
         assertThat(post("/api/instances", body).statusCode()).isEqualTo(202);
     }
 
     static JsonNode instance(String id) throws Exception {
-        var r = http.send(HttpRequest.newBuilder(URI.create(url("/api/instances/" + id))).GET().build(), HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() == 200 ? Json.mapper().readTree(r.body()) : Json.mapper().createObjectNode();
+        var r = http.send(
+                HttpRequest.newBuilder(URI.create(url("/api/instances/" + id)))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200
+                ? Json.mapper().readTree(r.body())
+                : Json.mapper().createObjectNode();
     }
 
     static String outcome(String id) throws Exception {
@@ -393,7 +468,10 @@ class DashboardIT {
     }
 
     static HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url(path)))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

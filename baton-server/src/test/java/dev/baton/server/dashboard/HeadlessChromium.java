@@ -49,8 +49,8 @@ final class HeadlessChromium implements AutoCloseable {
         File chromium = new File(System.getProperty("baton.chromium", "/usr/bin/chromium"));
         File chromedriver = new File(System.getProperty("baton.chromedriver", "/usr/bin/chromedriver"));
         if (!chromium.canExecute() || !chromedriver.canExecute()) {
-            throw new IllegalStateException("the dashboard tests need a headless Chromium and its driver at " + chromium + " and "
-                    + chromedriver + ": apt-get install -y chromium chromium-driver");
+            throw new IllegalStateException("the dashboard tests need a headless Chromium and its driver at " + chromium
+                    + " and " + chromedriver + ": apt-get install -y chromium chromium-driver");
         }
         try {
             Path profile = Files.createTempDirectory("baton-dashboard-chromium");
@@ -62,9 +62,19 @@ final class HeadlessChromium implements AutoCloseable {
                     .build();
             ChromeOptions options = new ChromeOptions();
             options.setBinary(chromium);
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--hide-scrollbars", "--window-size=" + WIDTH + "," + HEIGHT, "--user-data-dir=" + profile);
+            options.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--hide-scrollbars",
+                    "--window-size=" + WIDTH + "," + HEIGHT,
+                    "--user-data-dir=" + profile);
             LoggingPreferences logs = new LoggingPreferences();
             logs.enable(LogType.BROWSER, Level.ALL);
             options.setCapability("goog:loggingPrefs", logs);
@@ -86,8 +96,10 @@ final class HeadlessChromium implements AutoCloseable {
 
     <T> T waitFor(String what, ExpectedCondition<T> condition) {
         // The views re-render parts of the page as live updates arrive: an element found a moment ago may be gone.
-        return new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(100)).withMessage(what)
-                .ignoring(StaleElementReferenceException.class).until(condition);
+        return new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(100))
+                .withMessage(what)
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     WebElement waitForElement(String css) {
@@ -112,13 +124,18 @@ final class HeadlessChromium implements AutoCloseable {
 
     boolean enabled(String css) {
         // As a string: a wait takes Boolean.FALSE for "not yet".
-        return Boolean.parseBoolean(waitFor("state of " + css, d -> String.valueOf(d.findElement(By.cssSelector(css)).isEnabled())));
+        return Boolean.parseBoolean(waitFor(
+                "state of " + css,
+                d -> String.valueOf(d.findElement(By.cssSelector(css)).isEnabled())));
     }
 
     /** One attribute of every element matching {@code css}, read in one go inside the page. */
     @SuppressWarnings("unchecked")
     List<String> attrs(String css, String name) {
-        return (List<String>) js("return [...document.querySelectorAll(arguments[0])].map(e => e.getAttribute(arguments[1]))", css, name);
+        return (List<String>) js(
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.getAttribute(arguments[1]))",
+                css,
+                name);
     }
 
     List<WebElement> all(String css) {
@@ -142,7 +159,8 @@ final class HeadlessChromium implements AutoCloseable {
         Path file = screenshots.resolve(name + ".png");
         Dimension before = driver.manage().window().getSize();
         try {
-            Number height = (Number) js("return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)");
+            Number height =
+                    (Number) js("return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)");
             int full = Math.min(Math.max(height == null ? HEIGHT : height.intValue() + 140, HEIGHT), 4000);
             driver.manage().window().setSize(new Dimension(WIDTH, full));
             js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
@@ -175,7 +193,8 @@ final class HeadlessChromium implements AutoCloseable {
 
     private static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a leftover temp profile is harmless
         }

@@ -68,22 +68,30 @@ class NodeWorkerIT {
 
     @BeforeAll
     static void startBrokerOrchestratorAndWorkers() throws Exception {
-        assumeTrue(onPath("node"), "NodeWorkerIT skipped: 'node' is not on the PATH (install Node.js 18 or newer to run it)");
+        assumeTrue(
+                onPath("node"),
+                "NodeWorkerIT skipped: 'node' is not on the PATH (install Node.js 18 or newer to run it)");
         Path workerDir = workerDir();
         run(workerDir, Duration.ofMinutes(3), onPath("npm") ? "npm" : "npm.cmd", "ci", "--no-audit", "--no-fund");
 
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         orchestrator = new Orchestrator(new OrchestratorSettings()
-                .bootstrapServers(kafka.bootstrapServers())
-                .applicationId("it-node")
-                .stateDir(dir.resolve("streams"))
-                .partitions(1)).start(Duration.ofSeconds(60));
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .applicationId("it-node")
+                        .stateDir(dir.resolve("streams"))
+                        .partitions(1))
+                .start(Duration.ofSeconds(60));
 
-        shipping = Worker.create(WorkerOptions.newBuilder()
-                .bootstrapServers(kafka.bootstrapServers())
-                .commandTopic(SHIP_TOPIC)
-                .retryPolicy(RetryPolicy.newBuilder().maxAttempts(2).initialBackoff(Duration.ofMillis(10)).build())
-                .build(), ctx -> {
+        shipping = Worker.create(
+                WorkerOptions.newBuilder()
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .commandTopic(SHIP_TOPIC)
+                        .retryPolicy(RetryPolicy.newBuilder()
+                                .maxAttempts(2)
+                                .initialBackoff(Duration.ofMillis(10))
+                                .build())
+                        .build(),
+                ctx -> {
                     if (ctx.input().path("undeliverable").asBoolean(false)) {
                         throw NonRetryableException.ofType("Undeliverable", "no carrier serves " + ctx.instanceId());
                     }
@@ -91,23 +99,28 @@ class NodeWorkerIT {
                 });
         shipping.start();
 
-        ProcessBuilder pb = new ProcessBuilder("node", "worker.js").directory(workerDir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("node", "worker.js")
+                .directory(workerDir.toFile())
+                .redirectErrorStream(true);
         pb.environment().put("BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         pb.environment().put("COMMAND_TOPIC", LABEL_TOPIC);
         pb.environment().put("GROUP_ID", "node-it");
         pb.environment().put("MAX_ATTEMPTS", "3");
         pb.environment().put("BACKOFF_MS", "50");
         node = pb.start();
-        Thread pump = new Thread(() -> {
-            try (var in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    nodeOutput.add(line);
-                    System.out.println("[node] " + line);
-                }
-            } catch (IOException e) {
-                // the process is gone
-            }
-        }, "node-worker-output");
+        Thread pump = new Thread(
+                () -> {
+                    try (var in =
+                            new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = in.readLine()) != null; ) {
+                            nodeOutput.add(line);
+                            System.out.println("[node] " + line);
+                        }
+                    } catch (IOException e) {
+                        // the process is gone
+                    }
+                },
+                "node-worker-output");
         pump.setDaemon(true);
         pump.start();
     }
@@ -140,9 +153,10 @@ class NodeWorkerIT {
         start(def.name(), "node-fail", Map.of("orderId", "o-2", "undeliverable", true));
         start(def.name(), "node-reject", Map.of("orderId", "o-3", "reject", true));
 
-        try (var results = new Reader(RESULTS); var callbacks = new Reader(CALLBACKS)) {
-            await().atMost(Duration.ofSeconds(45)).until(() -> results.byKey().keySet()
-                    .containsAll(List.of("node-ok", "node-fail", "node-reject")));
+        try (var results = new Reader(RESULTS);
+                var callbacks = new Reader(CALLBACKS)) {
+            await().atMost(Duration.ofSeconds(45))
+                    .until(() -> results.byKey().keySet().containsAll(List.of("node-ok", "node-fail", "node-reject")));
             Thread.sleep(500); // a duplicate result or outcome would arrive by now
             var byKey = results.byKey();
 
@@ -164,10 +178,16 @@ class NodeWorkerIT {
             assertThat(rejected.error()).containsEntry("stepId", "label").containsEntry("type", "LabelRejected");
             assertThat(rejected.compensated()).isEmpty();
 
-            // What the Node.js worker wrote on the callback topic: exactly one outcome per command, as the protocol says.
-            List<JsonNode> fromNode = callbacks.values().stream().map(NodeWorkerIT::json)
-                    .filter(o -> o.path("stepId").asText().equals("label")).toList();
-            assertThat(fromNode).extracting(o -> o.path("commandId").asText()).doesNotHaveDuplicates().hasSize(4);
+            // What the Node.js worker wrote on the callback topic: exactly one outcome per command, as the protocol
+            // says.
+            List<JsonNode> fromNode = callbacks.values().stream()
+                    .map(NodeWorkerIT::json)
+                    .filter(o -> o.path("stepId").asText().equals("label"))
+                    .toList();
+            assertThat(fromNode)
+                    .extracting(o -> o.path("commandId").asText())
+                    .doesNotHaveDuplicates()
+                    .hasSize(4);
             JsonNode okOutcome = only(fromNode, "node-ok", "execute");
             assertThat(okOutcome.path("commandId").asText()).isEqualTo("node-ok/label/1");
             assertThat(okOutcome.path("status").asText()).isEqualTo("SUCCEEDED");
@@ -187,9 +207,13 @@ class NodeWorkerIT {
     @Order(2)
     void shouldStopGracefullyOnSigterm() throws Exception {
         node.destroy(); // SIGTERM
-        assertThat(node.waitFor(20, TimeUnit.SECONDS)).as("the Node.js worker stops within 20 s").isTrue();
-        // 0 only comes from the worker's SIGTERM handler (disconnect, then exit); a process killed by the signal exits 143.
-        // Its "stopping (SIGTERM)" log line is not asserted: under load it was sometimes missing from the captured output.
+        assertThat(node.waitFor(20, TimeUnit.SECONDS))
+                .as("the Node.js worker stops within 20 s")
+                .isTrue();
+        // 0 only comes from the worker's SIGTERM handler (disconnect, then exit); a process killed by the signal exits
+        // 143.
+        // Its "stopping (SIGTERM)" log line is not asserted: under load it was sometimes missing from the captured
+        // output.
         assertThat(node.exitValue()).isZero();
     }
 
@@ -198,7 +222,8 @@ class NodeWorkerIT {
         String executeId = instanceId + "/label/1";
         List<JsonNode> matching = outcomes.stream()
                 .filter(o -> o.path("instanceId").asText().equals(instanceId))
-                .filter(o -> kind.equals("execute") == o.path("commandId").asText().equals(executeId))
+                .filter(o ->
+                        kind.equals("execute") == o.path("commandId").asText().equals(executeId))
                 .toList();
         assertThat(matching).as("%s outcomes of %s", kind, instanceId).hasSize(1);
         return matching.get(0);
@@ -247,8 +272,11 @@ class NodeWorkerIT {
 
     private static void run(Path workDir, Duration timeout, String... command) throws Exception {
         Path log = dir.resolve(command[0] + ".log");
-        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
@@ -266,34 +294,42 @@ class NodeWorkerIT {
         private final Thread thread;
 
         Reader(String topic) {
-            var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                    new StringDeserializer(), new StringDeserializer());
-            thread = new Thread(() -> {
-                try (consumer) {
-                    List<TopicPartition> partitions = new ArrayList<>();
-                    while (running.get() && partitions.isEmpty()) { // the topic may not exist yet
-                        consumer.partitionsFor(topic, Duration.ofSeconds(10))
-                                .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-                        if (partitions.isEmpty()) {
-                            sleep(100);
+            var consumer = new KafkaConsumer<>(
+                    Map.<String, Object>of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka.bootstrapServers(),
+                            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                            "read_committed"),
+                    new StringDeserializer(),
+                    new StringDeserializer());
+            thread = new Thread(
+                    () -> {
+                        try (consumer) {
+                            List<TopicPartition> partitions = new ArrayList<>();
+                            while (running.get() && partitions.isEmpty()) { // the topic may not exist yet
+                                consumer.partitionsFor(topic, Duration.ofSeconds(10))
+                                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                                if (partitions.isEmpty()) {
+                                    sleep(100);
+                                }
+                            }
+                            consumer.assign(partitions);
+                            consumer.seekToBeginning(partitions);
+                            while (running.get()) {
+                                consumer.poll(Duration.ofMillis(100))
+                                        .forEach(r -> records.add(Map.entry(r.key(), r.value())));
+                            }
                         }
-                    }
-                    consumer.assign(partitions);
-                    consumer.seekToBeginning(partitions);
-                    while (running.get()) {
-                        consumer.poll(Duration.ofMillis(100)).forEach(r -> records.add(Map.entry(r.key(), r.value())));
-                    }
-                }
-            }, "reader-" + topic);
+                    },
+                    "reader-" + topic);
             thread.setDaemon(true);
             thread.start();
         }
 
         Map<String, List<String>> byKey() {
             var map = new java.util.HashMap<String, List<String>>();
-            records.forEach(e -> map.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+            records.forEach(
+                    e -> map.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
             return map;
         }
 

@@ -56,6 +56,7 @@ final class ArticleWorkload implements AutoCloseable {
 
     /** Results per instance id, from the result topic. */
     final Ledger.Counts results = new Ledger.Counts();
+
     final Map<String, String> resultStatus = new ConcurrentHashMap<>();
     /** The first result of each instance. */
     final Map<String, JsonNode> firstResult = new ConcurrentHashMap<>();
@@ -65,6 +66,7 @@ final class ArticleWorkload implements AutoCloseable {
     final Ledger.Counts stepsCompleted = new Ledger.Counts();
     /** OutcomeIgnored notifications per command id, with their reasons. */
     final Ledger.Counts outcomesIgnored = new Ledger.Counts();
+
     final Map<String, String> ignoredReasons = new ConcurrentHashMap<>();
     /** Committed command records per command id, from the four command topics. */
     final Ledger.Counts commands = new Ledger.Counts();
@@ -155,15 +157,20 @@ final class ArticleWorkload implements AutoCloseable {
     WorkflowDefinition deploy(WorkflowDefinition definition, OrchestratorProcess... processes) {
         HttpClient http = HttpClient.newHttpClient();
         try {
-            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + processes[0].httpPort + "/api/workflows"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(DefinitionWriter.toJson(definition))).build(),
+            var response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + processes[0].httpPort + "/api/workflows"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(DefinitionWriter.toJson(definition)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as("deploy: %s", response.body()).isEqualTo(201);
             for (OrchestratorProcess p : processes) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (true) {
-                    var seen = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.httpPort + "/api/workflows/" + workflow)).build(),
+                    var seen = http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + p.httpPort + "/api/workflows/" + workflow))
+                                    .build(),
                             HttpResponse.BodyHandlers.discarding());
                     if (seen.statusCode() == 200) {
                         break;
@@ -210,13 +217,16 @@ final class ArticleWorkload implements AutoCloseable {
                 return;
             }
             switch (note.path("type").asText()) {
-                case "InstanceCompleted" -> completions.add(note.path("instanceId").asText());
-                case "StepCompleted" -> stepsCompleted.add(note.path("commandId").asText());
+                case "InstanceCompleted" ->
+                    completions.add(note.path("instanceId").asText());
+                case "StepCompleted" ->
+                    stepsCompleted.add(note.path("commandId").asText());
                 case "OutcomeIgnored" -> {
                     outcomesIgnored.add(note.path("commandId").asText());
-                    ignoredReasons.merge(note.path("commandId").asText(), note.path("reason").asText(), (a, b) -> a + "," + b);
+                    ignoredReasons.merge(
+                            note.path("commandId").asText(), note.path("reason").asText(), (a, b) -> a + "," + b);
                 }
-                default -> { }
+                default -> {}
             }
         });
         handlers.put("baton.dlq", r -> {
@@ -226,16 +236,26 @@ final class ArticleWorkload implements AutoCloseable {
             }
         });
         for (String s : STEPS) {
-            handlers.put(topic(s), r -> commands.add(json(r.value()).path("commandId").asText()));
+            handlers.put(
+                    topic(s),
+                    r -> commands.add(json(r.value()).path("commandId").asText()));
         }
         ledger = new Ledger(bootstrapServers, clientProperties, handlers);
-        Thread progress = new Thread(() -> {
-            while (!closed) {
-                sleep(5_000);
-                Soak.log("%s: written %d, commands %d, delivered %d, steps completed %d, results %d", prefix,
-                        writer == null ? 0 : writer.written.get(), commands.total(), received.total(), stepsCompleted.total(), results.total());
-            }
-        }, "progress-" + prefix);
+        Thread progress = new Thread(
+                () -> {
+                    while (!closed) {
+                        sleep(5_000);
+                        Soak.log(
+                                "%s: written %d, commands %d, delivered %d, steps completed %d, results %d",
+                                prefix,
+                                writer == null ? 0 : writer.written.get(),
+                                commands.total(),
+                                received.total(),
+                                stepsCompleted.total(),
+                                results.total());
+                    }
+                },
+                "progress-" + prefix);
         progress.setDaemon(true);
         progress.start();
         return this;
@@ -252,7 +272,7 @@ final class ArticleWorkload implements AutoCloseable {
     /** Starts counting SDK workers for {@code steps} (all four by default). */
     ArticleWorkload startWorkers(String... steps) {
         for (String s : steps.length == 0 ? STEPS.toArray(String[]::new) : steps) {
-            workers.add(worker(s, ctx -> { }));
+            workers.add(worker(s, ctx -> {}));
         }
         return this;
     }
@@ -267,13 +287,14 @@ final class ArticleWorkload implements AutoCloseable {
                 .kafkaProperties(client(Map.of("session.timeout.ms", 10_000, "heartbeat.interval.ms", 2_000)))
                 .build();
         Worker w = Worker.create(options, ctx -> {
-            received.add(ctx.commandId());
-            before.accept(ctx);
-            return Map.of("by", step);
-        }).onCompensate(ctx -> {
-            received.add(ctx.commandId());
-            return null;
-        });
+                    received.add(ctx.commandId());
+                    before.accept(ctx);
+                    return Map.of("by", step);
+                })
+                .onCompensate(ctx -> {
+                    received.add(ctx.commandId());
+                    return null;
+                });
         w.start();
         return w;
     }
@@ -344,7 +365,8 @@ final class ArticleWorkload implements AutoCloseable {
                 deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no progress for 3 minutes (" + (last - base) + " of " + (target - base) + " steps)");
+                throw new AssertionError(
+                        "no progress for 3 minutes (" + (last - base) + " of " + (target - base) + " steps)");
             }
             sleep(10);
         }
@@ -372,53 +394,63 @@ final class ArticleWorkload implements AutoCloseable {
 
         Writer(List<String> ids, int window, double perSecond, java.util.function.Function<String, Object> input) {
             this.input = input;
-            var producer = new KafkaProducer<>(client(Map.of(
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.LINGER_MS_CONFIG, 5,
-                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 600_000)),
-                    new ByteArraySerializer(), new ByteArraySerializer());
-            thread = new Thread(() -> {
-                try (producer) {
-                    int next = 0;
-                    long start = System.nanoTime();
-                    while (running.get() && next < ids.size()) {
-                        double allowed = perSecond * (System.nanoTime() - start) / 1e9;
-                        if (written.get() - results.distinct() >= window || next >= allowed || next >= this.allowed.get()) {
-                            Thread.sleep(5);
-                            continue;
-                        }
-                        int batch = (int) Math.min(Math.min(Math.min(ids.size() - next, allowed - next + 1), this.allowed.get() - next),
-                                Math.max(1, Math.min(50, window - (written.get() - results.distinct()))));
-                        var sends = new LinkedHashMap<String, Future<RecordMetadata>>();
-                        for (String id : ids.subList(next, next + batch)) {
-                            sends.put(id, send(producer, id));
-                        }
-                        for (var e : sends.entrySet()) {
-                            while (true) {
-                                try {
-                                    e.getValue().get();
-                                    break;
-                                } catch (java.util.concurrent.ExecutionException ex) {
-                                    // A lost request would be the test's fault, not Baton's: write it again (a second start
-                                    // request with the same id is harmless: Baton reports it as a duplicate).
-                                    resent.incrementAndGet();
-                                    e.setValue(send(producer, e.getKey()));
+            var producer = new KafkaProducer<>(
+                    client(Map.of(
+                            ProducerConfig.ACKS_CONFIG, "all",
+                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                            ProducerConfig.LINGER_MS_CONFIG, 5,
+                            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
+                            ProducerConfig.MAX_BLOCK_MS_CONFIG, 600_000)),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer());
+            thread = new Thread(
+                    () -> {
+                        try (producer) {
+                            int next = 0;
+                            long start = System.nanoTime();
+                            while (running.get() && next < ids.size()) {
+                                double allowed = perSecond * (System.nanoTime() - start) / 1e9;
+                                if (written.get() - results.distinct() >= window
+                                        || next >= allowed
+                                        || next >= this.allowed.get()) {
+                                    Thread.sleep(5);
+                                    continue;
                                 }
+                                int batch = (int) Math.min(
+                                        Math.min(
+                                                Math.min(ids.size() - next, allowed - next + 1),
+                                                this.allowed.get() - next),
+                                        Math.max(1, Math.min(50, window - (written.get() - results.distinct()))));
+                                var sends = new LinkedHashMap<String, Future<RecordMetadata>>();
+                                for (String id : ids.subList(next, next + batch)) {
+                                    sends.put(id, send(producer, id));
+                                }
+                                for (var e : sends.entrySet()) {
+                                    while (true) {
+                                        try {
+                                            e.getValue().get();
+                                            break;
+                                        } catch (java.util.concurrent.ExecutionException ex) {
+                                            // A lost request would be the test's fault, not Baton's: write it again (a
+                                            // second start
+                                            // request with the same id is harmless: Baton reports it as a duplicate).
+                                            resent.incrementAndGet();
+                                            e.setValue(send(producer, e.getKey()));
+                                        }
+                                    }
+                                }
+                                acknowledged.addAll(sends.keySet());
+                                next += batch;
+                                written.addAndGet(batch);
                             }
+                            finished.set(next == ids.size());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (Throwable t) {
+                            failure.set(t);
                         }
-                        acknowledged.addAll(sends.keySet());
-                        next += batch;
-                        written.addAndGet(batch);
-                    }
-                    finished.set(next == ids.size());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (Throwable t) {
-                    failure.set(t);
-                }
-            }, "writer-" + prefix);
+                    },
+                    "writer-" + prefix);
             thread.setDaemon(true);
             thread.start();
         }
@@ -456,9 +488,13 @@ final class ArticleWorkload implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                List<String> missing = ids.stream().filter(id -> !results.byKey.containsKey(id)).limit(10).toList();
-                throw new AssertionError(wanted.size() - ids.stream().filter(results.byKey::containsKey).count()
-                        + " instances have no result after " + timeout + ", e.g. " + missing);
+                List<String> missing = ids.stream()
+                        .filter(id -> !results.byKey.containsKey(id))
+                        .limit(10)
+                        .toList();
+                throw new AssertionError(wanted.size()
+                        - ids.stream().filter(results.byKey::containsKey).count() + " instances have no result after "
+                        + timeout + ", e.g. " + missing);
             }
             whileWaiting.run();
             sleep(100);
@@ -482,7 +518,7 @@ final class ArticleWorkload implements AutoCloseable {
      * Baton; the committed command records must still be one per command.
      */
     Map<String, Object> verify(List<String> ids, String expectedStatus, boolean workersKeepTheirOffsets) {
-        awaitResults(ids, Duration.ofMinutes(5), () -> { });
+        awaitResults(ids, Duration.ofMinutes(5), () -> {});
         sleep(3_000); // a duplicate would be committed by now: the orchestrator commits every 20 ms
         ledger.check();
         int n = ids.size();
@@ -491,8 +527,11 @@ final class ArticleWorkload implements AutoCloseable {
         long duplicatedResults = results.duplicates();
         long duplicatedCommands = commands.duplicates();
         long duplicatedDeliveries = received.duplicates();
-        Map<String, Long> statuses = ids.stream().collect(Collectors.groupingBy(id -> String.valueOf(resultStatus.get(id)), Collectors.counting()));
-        Set<String> expectedCommands = ids.stream().flatMap(id -> STEPS.stream().map(s -> id + "/" + s + "/1")).collect(Collectors.toSet());
+        Map<String, Long> statuses = ids.stream()
+                .collect(Collectors.groupingBy(id -> String.valueOf(resultStatus.get(id)), Collectors.counting()));
+        Set<String> expectedCommands = ids.stream()
+                .flatMap(id -> STEPS.stream().map(s -> id + "/" + s + "/1"))
+                .collect(Collectors.toSet());
 
         var figures = new LinkedHashMap<String, Object>();
         figures.put("instances", n);
@@ -509,20 +548,36 @@ final class ArticleWorkload implements AutoCloseable {
 
         assertThat(results.byKey.keySet()).as("instances with a result").isEqualTo(idSet);
         assertThat(lost).as("lost").isZero();
-        assertThat(duplicatedResults).as("duplicated results, e.g. %s", results.keysSeenMoreThanOnce()).isZero();
+        assertThat(duplicatedResults)
+                .as("duplicated results, e.g. %s", results.keysSeenMoreThanOnce())
+                .isZero();
         assertThat(statuses).as("result statuses").isEqualTo(Map.of(expectedStatus, (long) n));
-        assertThat(completions.byKey.keySet()).as("instances with an InstanceCompleted notification").isEqualTo(idSet);
-        assertThat(completions.duplicates()).as("second InstanceCompleted, e.g. %s", completions.keysSeenMoreThanOnce()).isZero();
+        assertThat(completions.byKey.keySet())
+                .as("instances with an InstanceCompleted notification")
+                .isEqualTo(idSet);
+        assertThat(completions.duplicates())
+                .as("second InstanceCompleted, e.g. %s", completions.keysSeenMoreThanOnce())
+                .isZero();
         assertThat(commands.byKey.keySet()).as("committed commands").isEqualTo(expectedCommands);
-        assertThat(duplicatedCommands).as("commands published twice, e.g. %s", commands.keysSeenMoreThanOnce()).isZero();
+        assertThat(duplicatedCommands)
+                .as("commands published twice, e.g. %s", commands.keysSeenMoreThanOnce())
+                .isZero();
         assertThat(commands.total()).isEqualTo(4L * n);
         assertThat(received.byKey.keySet()).as("commands the workers received").isEqualTo(expectedCommands);
         if (workersKeepTheirOffsets) {
-            assertThat(duplicatedDeliveries).as("commands delivered twice to a worker, e.g. %s", received.keysSeenMoreThanOnce()).isZero();
+            assertThat(duplicatedDeliveries)
+                    .as("commands delivered twice to a worker, e.g. %s", received.keysSeenMoreThanOnce())
+                    .isZero();
         }
-        assertThat(deadLetters.total()).as("dead letters keyed by valid instances").isEqualTo(expectedDeadLetters);
-        figures.put("duplicated", duplicatedResults + duplicatedCommands + completions.duplicates()
-                + (workersKeepTheirOffsets ? duplicatedDeliveries : 0));
+        assertThat(deadLetters.total())
+                .as("dead letters keyed by valid instances")
+                .isEqualTo(expectedDeadLetters);
+        figures.put(
+                "duplicated",
+                duplicatedResults
+                        + duplicatedCommands
+                        + completions.duplicates()
+                        + (workersKeepTheirOffsets ? duplicatedDeliveries : 0));
         figures.put("workerRedeliveries", duplicatedDeliveries);
         return figures;
     }

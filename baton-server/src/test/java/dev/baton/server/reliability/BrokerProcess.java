@@ -17,7 +17,11 @@ final class BrokerProcess implements AutoCloseable {
     private final JavaProcess process;
 
     BrokerProcess(Path dir) {
-        process = new JavaProcess("broker", Soak.logFile(dir, "broker"), List.of("-Xmx768m"), "dev.baton.server.cli.BatonCli",
+        process = new JavaProcess(
+                "broker",
+                Soak.logFile(dir, "broker"),
+                List.of("-Xmx768m"),
+                "dev.baton.server.cli.BatonCli",
                 List.of("kafka", "--data-dir", dir.toString(), "--kafka-port", String.valueOf(port)));
     }
 
@@ -28,14 +32,22 @@ final class BrokerProcess implements AutoCloseable {
     BrokerProcess start(Duration timeout) {
         process.start();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                3000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                5000))) {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
                     throw new AssertionError("the broker died while starting\n" + process.tail(60));
                 }
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return this;
                     }
                 } catch (Exception e) {

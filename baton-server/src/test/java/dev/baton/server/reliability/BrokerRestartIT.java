@@ -37,19 +37,25 @@ class BrokerRestartIT {
                 var load = new ArticleWorkload("broker", broker.bootstrapServers())) {
             broker.start(Duration.ofMinutes(2));
             // The orchestrator runs in this JVM: only the broker goes away.
-            try (var orchestrator = new Orchestrator(new OrchestratorSettings().bootstrapServers(broker.bootstrapServers())
-                    .applicationId("broker-restart").stateDir(dir.resolve("streams")).partitions(4)).start(Duration.ofMinutes(2))) {
+            try (var orchestrator = new Orchestrator(new OrchestratorSettings()
+                            .bootstrapServers(broker.bootstrapServers())
+                            .applicationId("broker-restart")
+                            .stateDir(dir.resolve("streams"))
+                            .partitions(4))
+                    .start(Duration.ofMinutes(2))) {
                 var states = new java.util.concurrent.CopyOnWriteArrayList<KafkaStreams.State>();
                 var watching = new java.util.concurrent.atomic.AtomicBoolean(true);
-                Thread watcher = new Thread(() -> {
-                    while (watching.get()) {
-                        KafkaStreams.State s = orchestrator.state();
-                        if (!s.isRunningOrRebalancing()) {
-                            states.add(s);
-                        }
-                        ArticleWorkload.sleep(50);
-                    }
-                }, "state-watcher");
+                Thread watcher = new Thread(
+                        () -> {
+                            while (watching.get()) {
+                                KafkaStreams.State s = orchestrator.state();
+                                if (!s.isRunningOrRebalancing()) {
+                                    states.add(s);
+                                }
+                                ArticleWorkload.sleep(50);
+                            }
+                        },
+                        "state-watcher");
                 watcher.setDaemon(true);
                 watcher.start();
                 load.deploy(load.definition(), orchestrator);
@@ -61,7 +67,9 @@ class BrokerRestartIT {
                 List<String> done = new ArrayList<>();
                 for (int k = 0; k < outages; k++) {
                     load.awaitRandomMomentOfChunk(random);
-                    assertThat(load.inFlight()).as("instances in flight at outage %d", k + 1).isPositive();
+                    assertThat(load.inFlight())
+                            .as("instances in flight at outage %d", k + 1)
+                            .isPositive();
                     boolean kill = k % 2 == 0; // the first (and in CI the only) outage is a SIGKILL, the harder case
                     int down = 2_000 + random.nextInt(6_000);
                     int inFlight = load.inFlight();
@@ -70,7 +78,9 @@ class BrokerRestartIT {
                     } else {
                         broker.stop();
                     }
-                    Soak.log("broker %s with %d instances in flight; down for %d ms", kill ? "killed" : "stopped", inFlight, down);
+                    Soak.log(
+                            "broker %s with %d instances in flight; down for %d ms",
+                            kill ? "killed" : "stopped", inFlight, down);
                     Thread.sleep(down);
                     broker.start(Duration.ofMinutes(2));
                     Soak.log("broker back");
@@ -81,7 +91,9 @@ class BrokerRestartIT {
                 var figures = load.verify(ids, "SUCCEEDED", false);
                 watching.set(false);
                 watcher.join();
-                assertThat(states).as("the orchestrator left RUNNING/REBALANCING").isEmpty();
+                assertThat(states)
+                        .as("the orchestrator left RUNNING/REBALANCING")
+                        .isEmpty();
                 var completed = new java.util.concurrent.atomic.AtomicInteger();
                 orchestrator.forEachLocalInstance(i -> completed.addAndGet(i.isCompleted() ? 1 : 0));
                 assertThat(completed.get()).isEqualTo(n);

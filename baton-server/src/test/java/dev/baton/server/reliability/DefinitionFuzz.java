@@ -23,28 +23,115 @@ final class DefinitionFuzz {
             "(\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z]\\w*(Exception|Error)\\b)|(\\n\\s+at [\\w.$]+\\()|(\\bException\\b:)");
 
     static Arbitrary<String> hostileValues() {
-        Arbitrary<String> wrongTypes = Arbitraries.of("42", "-1", "0", "true", "null", "~", "\"\"", "''", "3.14", "[]", "{}",
-                "[a, b]", "{x: 1}", "{topic: [1]}", "[[A]]", "2147483648", "99999999999999999999999", "1e309", ".inf", ".nan",
-                "0x1F", "-.inf");
-        Arbitrary<String> hostileStrings = Arbitraries.of("\"\\u0000\"", "\"\\t\\n\"", "\"../../etc/passwd\"", "\"${jndi:ldap://x/a}\"",
-                "\"'; DROP TABLE steps; --\"", "\"\\u202Egnp.exe\"", "\"😀😀😀\"", "\"a b\"", "\" \"", "\"A\"", "\"$.steps.A.output\"",
-                "\"name:with:colons\"", "\"#comment\"", "\"-\"", "\".\"", "\"a..b\"");
-        Arbitrary<String> yamlSpecials = Arbitraries.of("*alias", "&anchor x", "!!java.lang.Runtime []", "!!binary AAAA", "!custom x",
-                "!!python/object:os.system [ls]", "? complex", "|\n    block", ">\n    folded", "@reserved", "`backtick`", "%directive",
-                "[unclosed", "{unclosed: 1", "\"unclosed", "'unclosed", "- item", "a: b: c", "\t", "!!int \"x\"", "!!float abc");
-        Arbitrary<String> longStrings = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(201).ofMaxLength(20_000);
-        Arbitrary<String> anyStrings = Arbitraries.strings().all().ofMaxLength(40).map(s -> "\"" + escape(s) + "\"");
-        Arbitrary<String> deep = Combinators.combine(Arbitraries.integers().between(50, 3_000), Arbitraries.of("[", "{a: "))
+        Arbitrary<String> wrongTypes = Arbitraries.of(
+                "42",
+                "-1",
+                "0",
+                "true",
+                "null",
+                "~",
+                "\"\"",
+                "''",
+                "3.14",
+                "[]",
+                "{}",
+                "[a, b]",
+                "{x: 1}",
+                "{topic: [1]}",
+                "[[A]]",
+                "2147483648",
+                "99999999999999999999999",
+                "1e309",
+                ".inf",
+                ".nan",
+                "0x1F",
+                "-.inf");
+        Arbitrary<String> hostileStrings = Arbitraries.of(
+                "\"\\u0000\"",
+                "\"\\t\\n\"",
+                "\"../../etc/passwd\"",
+                "\"${jndi:ldap://x/a}\"",
+                "\"'; DROP TABLE steps; --\"",
+                "\"\\u202Egnp.exe\"",
+                "\"😀😀😀\"",
+                "\"a b\"",
+                "\" \"",
+                "\"A\"",
+                "\"$.steps.A.output\"",
+                "\"name:with:colons\"",
+                "\"#comment\"",
+                "\"-\"",
+                "\".\"",
+                "\"a..b\"");
+        Arbitrary<String> yamlSpecials = Arbitraries.of(
+                "*alias",
+                "&anchor x",
+                "!!java.lang.Runtime []",
+                "!!binary AAAA",
+                "!custom x",
+                "!!python/object:os.system [ls]",
+                "? complex",
+                "|\n    block",
+                ">\n    folded",
+                "@reserved",
+                "`backtick`",
+                "%directive",
+                "[unclosed",
+                "{unclosed: 1",
+                "\"unclosed",
+                "'unclosed",
+                "- item",
+                "a: b: c",
+                "\t",
+                "!!int \"x\"",
+                "!!float abc");
+        Arbitrary<String> longStrings =
+                Arbitraries.strings().withCharRange('a', 'z').ofMinLength(201).ofMaxLength(20_000);
+        Arbitrary<String> anyStrings =
+                Arbitraries.strings().all().ofMaxLength(40).map(s -> "\"" + escape(s) + "\"");
+        Arbitrary<String> deep = Combinators.combine(
+                        Arbitraries.integers().between(50, 3_000), Arbitraries.of("[", "{a: "))
                 .as((depth, open) -> open.repeat(depth) + "x" + (open.equals("[") ? "]" : "}").repeat(depth));
-        Arbitrary<String> durations = Arbitraries.of("PT-1S", "PT0S", "P99999999999999D", "P3651D", "soon", "PT", "P1Y", "PT1.5S",
-                "-PT1H", "PT9223372036854775807S", "P1DT", "1h", "PT1H ", "\"PT1H\"");
-        Arbitrary<String> conditions = Arbitraries.of("\"$.request.a ==\"", "\"((((\"", "\"$.request.a > 'x'\"", "\"&& ||\"",
-                "\"$.steps.Z.output.a == 1\"", "\"!!!!!!!!$.request.a\"", "\"$.request.\"", "\"$..a\"", "\"$.request.a == 1e99999\"",
-                "\"" + "(".repeat(500) + "$.request.a" + ")".repeat(500) + "\"", "\"$.request['a']\"", "\"null == null == null\"");
-        Arbitrary<String> references = Arbitraries.of("[D]", "[B]", "[Z]", "[A, A]", "[C, D]", "D", "[\"\"]", "[null]", "[[B]]", "B");
+        Arbitrary<String> durations = Arbitraries.of(
+                "PT-1S",
+                "PT0S",
+                "P99999999999999D",
+                "P3651D",
+                "soon",
+                "PT",
+                "P1Y",
+                "PT1.5S",
+                "-PT1H",
+                "PT9223372036854775807S",
+                "P1DT",
+                "1h",
+                "PT1H ",
+                "\"PT1H\"");
+        Arbitrary<String> conditions = Arbitraries.of(
+                "\"$.request.a ==\"",
+                "\"((((\"",
+                "\"$.request.a > 'x'\"",
+                "\"&& ||\"",
+                "\"$.steps.Z.output.a == 1\"",
+                "\"!!!!!!!!$.request.a\"",
+                "\"$.request.\"",
+                "\"$..a\"",
+                "\"$.request.a == 1e99999\"",
+                "\"" + "(".repeat(500) + "$.request.a" + ")".repeat(500) + "\"",
+                "\"$.request['a']\"",
+                "\"null == null == null\"");
+        Arbitrary<String> references =
+                Arbitraries.of("[D]", "[B]", "[Z]", "[A, A]", "[C, D]", "D", "[\"\"]", "[null]", "[[B]]", "B");
         return Arbitraries.frequencyOf(
-                Tuple.of(3, wrongTypes), Tuple.of(3, hostileStrings), Tuple.of(2, yamlSpecials), Tuple.of(1, longStrings),
-                Tuple.of(2, anyStrings), Tuple.of(1, deep), Tuple.of(2, durations), Tuple.of(2, conditions), Tuple.of(2, references));
+                Tuple.of(3, wrongTypes),
+                Tuple.of(3, hostileStrings),
+                Tuple.of(2, yamlSpecials),
+                Tuple.of(1, longStrings),
+                Tuple.of(2, anyStrings),
+                Tuple.of(1, deep),
+                Tuple.of(2, durations),
+                Tuple.of(2, conditions),
+                Tuple.of(2, references));
     }
 
     private static String escape(String s) {
@@ -70,25 +157,34 @@ final class DefinitionFuzz {
     static Arbitrary<String> definitions() {
         List<Arbitrary<String>> fields = new ArrayList<>();
         for (String valid : List.of(
-                "fuzzed",              // 0 name
-                "1",                   // 1 version
-                "fuzzed.results",      // 2 resultTopic
-                "A",                   // 3 A.id
-                "fuzz.a",              // 4 A.topic
-                "{ topic: fuzz.a }",   // 5 A.compensate
-                "PT30S",               // 6 A.timeout
-                "[A]",                 // 7 B.after
+                "fuzzed", // 0 name
+                "1", // 1 version
+                "fuzzed.results", // 2 resultTopic
+                "A", // 3 A.id
+                "fuzz.a", // 4 A.topic
+                "{ topic: fuzz.a }", // 5 A.compensate
+                "PT30S", // 6 A.timeout
+                "[A]", // 7 B.after
                 "\"$.request.express == true\"", // 8 B.when
                 "{ id: \"$.request.id\", previous: \"$.steps.A.output\" }", // 9 B.input
-                "compensate",          // 10 B.onFailure
-                "[B, C]",              // 11 D.after
-                "fuzz.d")) {           // 12 D.topic
+                "compensate", // 10 B.onFailure
+                "[B, C]", // 11 D.after
+                "fuzz.d")) { // 12 D.topic
             fields.add(field(valid));
         }
         Arbitrary<List<String>> values = Combinators.combine(fields).as(list -> list);
         Arbitrary<Integer> extraLine = Arbitraries.integers().between(-1, 25);
-        Arbitrary<String> extraField = Arbitraries.of("colour: blue", "afer: [A]", "steps: []", "id: again", "- id: E",
-                "version: 2", "signal: go", "outcomeTopic: fuzz.out", "description: " + "d".repeat(300), "  nested: {deep: [1]}");
+        Arbitrary<String> extraField = Arbitraries.of(
+                "colour: blue",
+                "afer: [A]",
+                "steps: []",
+                "id: again",
+                "- id: E",
+                "version: 2",
+                "signal: go",
+                "outcomeTopic: fuzz.out",
+                "description: " + "d".repeat(300),
+                "  nested: {deep: [1]}");
         Arbitrary<Integer> removeLine = Arbitraries.integers().between(-1, 25);
         return Combinators.combine(values, extraLine, extraField, removeLine).as((v, at, extra, remove) -> {
             String yaml = """
@@ -118,7 +214,8 @@ final class DefinitionFuzz {
                 lines.remove((int) remove);
             }
             if (at >= 0 && at < lines.size()) {
-                String indent = lines.get(at).replaceAll("^(\\s*(- )?).*$", "$1").replace("-", " ");
+                String indent =
+                        lines.get(at).replaceAll("^(\\s*(- )?).*$", "$1").replace("-", " ");
                 lines.add(at, indent + extra);
             }
             return String.join("\n", lines);

@@ -38,7 +38,8 @@ class DefinitionFuzzTest {
             return;
         }
         accepted.incrementAndGet();
-        assertThat(DefinitionReader.read(DefinitionWriter.toJson(read), "fuzz.json")).isEqualTo(read);
+        assertThat(DefinitionReader.read(DefinitionWriter.toJson(read), "fuzz.json"))
+                .isEqualTo(read);
     }
 
     static void assertClear(InvalidDefinitionException e, String source, String text) {
@@ -48,7 +49,8 @@ class DefinitionFuzzTest {
             assertThat(p.line()).isNotNegative();
             assertThat(p.message()).as("a problem of:\n%s", text).isNotBlank();
             assertThat(DefinitionFuzz.LEAKED_EXCEPTION.matcher(p.toString()).find())
-                    .as("an exception leaked into the problem '%s' of:\n%s", p, text).isFalse();
+                    .as("an exception leaked into the problem '%s' of:\n%s", p, text)
+                    .isFalse();
         }
     }
 
@@ -59,10 +61,20 @@ class DefinitionFuzzTest {
         int count = Soak.size("definitions", 0, 100_000);
         int before = tried.get();
         int acceptedBefore = accepted.get();
-        DefinitionFuzz.definitions().sampleStream().limit(count).forEach(this::everyMutatedDefinitionIsReadOrRejectedWithClearProblems);
+        DefinitionFuzz.definitions()
+                .sampleStream()
+                .limit(count)
+                .forEach(this::everyMutatedDefinitionIsReadOrRejectedWithClearProblems);
         assertThat(tried.get() - before).isEqualTo(count);
-        Soak.report("DefinitionFuzzTest.soak", java.util.Map.of("definitionsTried", count,
-                "accepted", accepted.get() - acceptedBefore, "rejectedWithProblems", count - (accepted.get() - acceptedBefore)));
+        Soak.report(
+                "DefinitionFuzzTest.soak",
+                java.util.Map.of(
+                        "definitionsTried",
+                        count,
+                        "accepted",
+                        accepted.get() - acceptedBefore,
+                        "rejectedWithProblems",
+                        count - (accepted.get() - acceptedBefore)));
     }
 
     @Provide
@@ -72,7 +84,14 @@ class DefinitionFuzzTest {
 
     @AfterContainer
     static void report() {
-        Soak.report("DefinitionFuzzTest", java.util.Map.of("definitionsTried", tried.get(), "accepted", accepted.get(),
-                "rejectedWithProblems", rejected.get()));
+        Soak.report(
+                "DefinitionFuzzTest",
+                java.util.Map.of(
+                        "definitionsTried",
+                        tried.get(),
+                        "accepted",
+                        accepted.get(),
+                        "rejectedWithProblems",
+                        rejected.get()));
     }
 }

@@ -55,14 +55,19 @@ class FailoverIT {
                 load.awaitRandomMomentOfChunk(random);
                 OrchestratorProcess victim = all.get(random.nextInt(all.size()));
                 int owned = localTotal(victim, load.workflow);
-                assertThat(owned).as("%s owns instances before it is killed", victim.name).isPositive();
-                assertThat(load.inFlight()).as("instances in flight at kill %d", k + 1).isPositive();
+                assertThat(owned)
+                        .as("%s owns instances before it is killed", victim.name)
+                        .isPositive();
+                assertThat(load.inFlight())
+                        .as("instances in flight at kill %d", k + 1)
+                        .isPositive();
                 long killedAt = System.nanoTime();
                 victim.kill();
                 killed.add(victim.name + "(" + owned + " instances)");
                 Soak.log("killed %s owning %d instances, %d in flight", victim.name, owned, load.inFlight());
                 awaitProgress(load, Duration.ofMinutes(3)); // the survivors carry on
-                takeoverMillis.add(Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
+                takeoverMillis.add(
+                        Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
                 if (k < kills - 1) {
                     victim.start().awaitHealthy(Duration.ofMinutes(2));
                     Soak.log("restarted %s", victim.name);
@@ -73,7 +78,8 @@ class FailoverIT {
             }
 
             var figures = load.verify(ids, "SUCCEEDED");
-            List<OrchestratorProcess> alive = all.stream().filter(OrchestratorProcess::isAlive).toList();
+            List<OrchestratorProcess> alive =
+                    all.stream().filter(OrchestratorProcess::isAlive).toList();
             assertThat(alive).as("the last victim stays down").hasSize(2);
             // The survivors hold every instance between them, the dead one's included, all completed.
             int held = 0;
@@ -81,7 +87,8 @@ class FailoverIT {
                 held += localTotal(p, load.workflow);
             }
             assertThat(held).as("instances held by the surviving processes").isEqualTo(n);
-            assertThat(OrchestratorCrashIT.total(alive.get(0), "workflow=" + load.workflow + "&status=COMPLETED")).isEqualTo(n);
+            assertThat(OrchestratorCrashIT.total(alive.get(0), "workflow=" + load.workflow + "&status=COMPLETED"))
+                    .isEqualTo(n);
             figures.put("processes", 3);
             figures.put("kills", kills);
             figures.put("killed", killed);
@@ -109,8 +116,10 @@ class FailoverIT {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (true) {
             try {
-                return dev.baton.protocol.Json.mapper().readTree(p.get("/api/instances?scope=local&limit=1&workflow=" + workflow))
-                        .path("total").asInt(-1);
+                return dev.baton.protocol.Json.mapper()
+                        .readTree(p.get("/api/instances?scope=local&limit=1&workflow=" + workflow))
+                        .path("total")
+                        .asInt(-1);
             } catch (AssertionError e) {
                 if (System.nanoTime() > deadline) {
                     throw e;

@@ -38,8 +38,14 @@ public final class FaultyWorker {
         String topic = args[2];
         Map<String, Object> fastFailover = Map.of("session.timeout.ms", 6_000, "heartbeat.interval.ms", 1_500);
         if (mode.equals("hang")) {
-            Worker worker = Worker.create(WorkerOptions.newBuilder().bootstrapServers(bootstrap).commandTopic(topic)
-                    .concurrency(4).kafkaProperties(fastFailover).build(), ctx -> {
+            Worker worker = Worker.create(
+                    WorkerOptions.newBuilder()
+                            .bootstrapServers(bootstrap)
+                            .commandTopic(topic)
+                            .concurrency(4)
+                            .kafkaProperties(fastFailover)
+                            .build(),
+                    ctx -> {
                         System.out.println("HANDLING " + ctx.commandId());
                         System.out.flush();
                         Thread.sleep(Long.MAX_VALUE);
@@ -55,9 +61,13 @@ public final class FaultyWorker {
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        try (var consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                        ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (var consumer =
+                        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                var producer = new KafkaProducer<>(
+                        Map.<String, Object>of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
             consumer.subscribe(List.of(topic));
             while (true) {
                 for (var record : consumer.poll(Duration.ofMillis(100))) {
@@ -68,8 +78,11 @@ public final class FaultyWorker {
                     outcome.put("stepId", command.path("stepId").asText());
                     outcome.put("status", "SUCCEEDED");
                     outcome.put("output", Map.of("by", "the worker that crashed"));
-                    producer.send(new ProducerRecord<>(command.path("callbackTopic").asText(), record.key(),
-                            Json.mapper().writeValueAsBytes(outcome))).get();
+                    producer.send(new ProducerRecord<>(
+                                    command.path("callbackTopic").asText(),
+                                    record.key(),
+                                    Json.mapper().writeValueAsBytes(outcome)))
+                            .get();
                     System.out.println("ANSWERED " + command.path("commandId").asText());
                     System.out.flush();
                     Runtime.getRuntime().halt(137); // before the commit: the command will be delivered again

@@ -71,23 +71,39 @@ class HostileInputIT {
         long t0 = System.nanoTime();
         var registry = new SimpleMeterRegistry();
         try (var kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-                var orchestrator = new Orchestrator(new OrchestratorSettings().bootstrapServers(kafka.bootstrapServers())
-                        .applicationId("hostile").stateDir(dir.resolve("streams")).partitions(4).maxPayloadBytes(LIMIT),
-                        new OrchestratorMetrics(registry)).start(Duration.ofSeconds(120));
+                var orchestrator = new Orchestrator(
+                                new OrchestratorSettings()
+                                        .bootstrapServers(kafka.bootstrapServers())
+                                        .applicationId("hostile")
+                                        .stateDir(dir.resolve("streams"))
+                                        .partitions(4)
+                                        .maxPayloadBytes(LIMIT),
+                                new OrchestratorMetrics(registry))
+                        .start(Duration.ofSeconds(120));
                 var load = new ArticleWorkload("clean", kafka.bootstrapServers());
-                var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                        ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+                var producer = new KafkaProducer<>(
+                        Map.<String, Object>of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                kafka.bootstrapServers(),
+                                ProducerConfig.LINGER_MS_CONFIG,
+                                5,
+                                ProducerConfig.ACKS_CONFIG,
+                                "all"),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
             var states = new CopyOnWriteArrayList<KafkaStreams.State>();
             var watching = new AtomicBoolean(true);
-            Thread watcher = new Thread(() -> {
-                while (watching.get()) {
-                    KafkaStreams.State s = orchestrator.state();
-                    if (s != KafkaStreams.State.RUNNING && s != KafkaStreams.State.REBALANCING) {
-                        states.add(s);
-                    }
-                    ArticleWorkload.sleep(50);
-                }
-            }, "state-watcher");
+            Thread watcher = new Thread(
+                    () -> {
+                        while (watching.get()) {
+                            KafkaStreams.State s = orchestrator.state();
+                            if (s != KafkaStreams.State.RUNNING && s != KafkaStreams.State.REBALANCING) {
+                                states.add(s);
+                            }
+                            ArticleWorkload.sleep(50);
+                        }
+                    },
+                    "state-watcher");
             watcher.setDaemon(true);
             watcher.start();
 
@@ -97,15 +113,25 @@ class HostileInputIT {
             load.onStatus(r -> {
                 var trace = r.headers().lastHeader("traceparent");
                 if (trace != null) {
-                    notifications.computeIfAbsent(new String(trace.value(), StandardCharsets.UTF_8), k -> new CopyOnWriteArrayList<>())
+                    notifications
+                            .computeIfAbsent(
+                                    new String(trace.value(), StandardCharsets.UTF_8),
+                                    k -> new CopyOnWriteArrayList<>())
                             .add(WorkerFaultsIT.read(r.value()));
                 }
             });
             load.deploy(load.definition(), orchestrator);
             load.startLedger().startWorkers();
-            var dlqReader = new Ledger(kafka.bootstrapServers(), Map.of("baton.dlq", r -> deadLetters.computeIfAbsent(
-                    header(r, "baton.dlq.topic") + "/" + header(r, "baton.dlq.partition") + "/" + header(r, "baton.dlq.offset"),
-                    k -> new CopyOnWriteArrayList<>()).add(r)));
+            var dlqReader = new Ledger(
+                    kafka.bootstrapServers(),
+                    Map.of(
+                            "baton.dlq",
+                            r -> deadLetters
+                                    .computeIfAbsent(
+                                            header(r, "baton.dlq.topic") + "/" + header(r, "baton.dlq.partition") + "/"
+                                                    + header(r, "baton.dlq.offset"),
+                                            k -> new CopyOnWriteArrayList<>())
+                                    .add(r)));
 
             // Valid traffic, with edgy but valid inputs.
             List<String> ids = load.ids(0, validCount);
@@ -143,15 +169,19 @@ class HostileInputIT {
             for (int i = 0; i < hostileCount; i++) {
                 // Interleaved: the hostile records go out as the valid instances progress, so that some are about
                 // instances that have finished (duplicates, stale outcomes, a cancel after the result).
-                while (load.results.distinct() < 0.8 * i * validCount / hostileCount && System.nanoTime() < paceDeadline) {
+                while (load.results.distinct() < 0.8 * i * validCount / hostileCount
+                        && System.nanoTime() < paceDeadline) {
                     Thread.sleep(5);
                 }
                 HostileInput.Hostile h = fuzzer.next();
-                sent.add(Map.entry(h, producer.send(new ProducerRecord<>(h.topic(), null, h.key(), h.value(), h.headers()))));
+                sent.add(Map.entry(
+                        h, producer.send(new ProducerRecord<>(h.topic(), null, h.key(), h.value(), h.headers()))));
                 if (i % 100 == 0) {
                     // Hostile records on the definitions topic too: Baton must ignore what is not a definition.
                     // (Every record has a key: the broker itself refuses a keyless record on a compacted topic.)
-                    producer.send(new ProducerRecord<>("baton.definitions", ("fuzz:" + i).getBytes(StandardCharsets.UTF_8),
+                    producer.send(new ProducerRecord<>(
+                            "baton.definitions",
+                            ("fuzz:" + i).getBytes(StandardCharsets.UTF_8),
                             hostileDefinitionRecord(random, i)));
                     definitionsSent++;
                 }
@@ -160,14 +190,17 @@ class HostileInputIT {
                 }
             }
             producer.flush();
-            long garbageAboutValid = sent.stream().filter(e -> e.getKey().category().equals("garbage about a valid instance")).count();
+            long garbageAboutValid = sent.stream()
+                    .filter(e -> e.getKey().category().equals("garbage about a valid instance"))
+                    .count();
             load.expectedDeadLetters = garbageAboutValid;
             Soak.log("sent %d hostile records and %d hostile definition records", sent.size(), definitionsSent);
 
             // Fuzzed definitions through the HTTP API, meanwhile.
             var definitionFigures = postFuzzedDefinitions(orchestrator, definitionCount);
 
-            // Wait until Baton has dealt with every hostile record: dead letters by origin, notifications by traceparent.
+            // Wait until Baton has dealt with every hostile record: dead letters by origin, notifications by
+            // traceparent.
             var expectedDead = new LinkedHashMap<String, HostileInput.Hostile>();
             var expectedIgnored = new LinkedHashMap<String, HostileInput.Hostile>();
             for (var e : sent) {
@@ -180,7 +213,8 @@ class HostileInputIT {
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while ((!deadLetters.keySet().containsAll(expectedDead.keySet()) || !notifications.keySet().containsAll(expectedIgnored.keySet()))
+            while ((!deadLetters.keySet().containsAll(expectedDead.keySet())
+                            || !notifications.keySet().containsAll(expectedIgnored.keySet()))
                     && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
@@ -198,20 +232,25 @@ class HostileInputIT {
                 byCategory.merge(h.category(), 1, Integer::sum);
                 List<ConsumerRecord<byte[], byte[]>> letters = deadLetters.getOrDefault(e.getKey(), List.of());
                 if (letters.size() != 1) {
-                    problems.add(h.category() + " at " + e.getKey() + ": " + letters.size() + " dead letters; value starts "
-                            + preview(h.value()));
+                    problems.add(h.category() + " at " + e.getKey() + ": " + letters.size()
+                            + " dead letters; value starts " + preview(h.value()));
                     continue;
                 }
                 String reason = header(letters.get(0), "baton.dlq.reason");
-                if (reason == null || reason.isBlank() || reason.startsWith("internal error") || !reason.contains(h.reason())
+                if (reason == null
+                        || reason.isBlank()
+                        || reason.startsWith("internal error")
+                        || !reason.contains(h.reason())
                         || DefinitionFuzz.LEAKED_EXCEPTION.matcher(reason).find()) {
-                    problems.add(h.category() + " at " + e.getKey() + ": reason '" + reason + "' (expected '" + h.reason() + "')");
+                    problems.add(h.category() + " at " + e.getKey() + ": reason '" + reason + "' (expected '"
+                            + h.reason() + "')");
                 }
             }
             for (String origin : deadLetters.keySet()) {
                 if (!expectedDead.containsKey(origin)) {
                     var r = deadLetters.get(origin).get(0);
-                    problems.add("unexpected dead letter from " + origin + ": " + header(r, "baton.dlq.reason") + "; value starts " + preview(r.value()));
+                    problems.add("unexpected dead letter from " + origin + ": " + header(r, "baton.dlq.reason")
+                            + "; value starts " + preview(r.value()));
                 }
             }
             for (var e : expectedIgnored.entrySet()) {
@@ -219,20 +258,36 @@ class HostileInputIT {
                 byCategory.merge(h.category(), 1, Integer::sum);
                 List<JsonNode> notes = notifications.getOrDefault(e.getKey(), List.of());
                 String[] expected = h.reason().split("/");
-                if (notes.size() != 1 || !notes.get(0).path("type").asText().equals(expected[0])
-                        || (expected.length > 1 && !notes.get(0).path("reason").asText().equals(expected[1]))) {
+                if (notes.size() != 1
+                        || !notes.get(0).path("type").asText().equals(expected[0])
+                        || (expected.length > 1
+                                && !notes.get(0).path("reason").asText().equals(expected[1]))) {
                     problems.add(h.category() + " " + e.getKey() + ": expected one " + h.reason() + ", got " + notes);
                 }
             }
-            assertThat(problems).as("%d problems, e.g. %s", problems.size(), problems.stream().limit(15).toList()).isEmpty();
+            assertThat(problems)
+                    .as(
+                            "%d problems, e.g. %s",
+                            problems.size(), problems.stream().limit(15).toList())
+                    .isEmpty();
 
             watching.set(false);
             watcher.join();
-            assertThat(states).as("orchestrator states other than RUNNING/REBALANCING").isEmpty();
+            assertThat(states)
+                    .as("orchestrator states other than RUNNING/REBALANCING")
+                    .isEmpty();
             assertThat(orchestrator.state()).isEqualTo(KafkaStreams.State.RUNNING);
-            registry.getMeters().stream().filter(m -> m.getId().getName().contains("failed.stream.threads")).forEach(m ->
-                    assertThat(m.measure().iterator().next().getValue()).as("stream threads that died").isZero());
-            assertThat(orchestrator.definitions().latest(load.workflow).orElseThrow().version()).isEqualTo(1);
+            registry.getMeters().stream()
+                    .filter(m -> m.getId().getName().contains("failed.stream.threads"))
+                    .forEach(m -> assertThat(m.measure().iterator().next().getValue())
+                            .as("stream threads that died")
+                            .isZero());
+            assertThat(orchestrator
+                            .definitions()
+                            .latest(load.workflow)
+                            .orElseThrow()
+                            .version())
+                    .isEqualTo(1);
             dlqReader.close();
 
             figures.put("hostileRecords", sent.size());
@@ -258,8 +313,15 @@ class HostileInputIT {
             }
             case 1 -> Map.of("big", "y".repeat(40_000));
             case 2 -> Map.of("text", "😀 \u202Eevil\u202C \u0000 \uFEFF zero\u200Bwidth ﷽ \"quoted\" \\ back");
-            case 3 -> Map.of("numbers", List.of(1e308, -0.0, Long.MAX_VALUE, new java.math.BigInteger("1" + "0".repeat(100)),
-                    new java.math.BigDecimal("0.000000000000000000000000001")));
+            case 3 ->
+                Map.of(
+                        "numbers",
+                        List.of(
+                                1e308,
+                                -0.0,
+                                Long.MAX_VALUE,
+                                new java.math.BigInteger("1" + "0".repeat(100)),
+                                new java.math.BigDecimal("0.000000000000000000000000001")));
             case 4 -> List.of("not", "an", "object");
             default -> Map.of("n", seed);
         };
@@ -286,22 +348,30 @@ class HostileInputIT {
             var it = DefinitionFuzz.definitions().sampleStream().iterator();
             for (int i = 0; i < count; i++) {
                 String yaml = it.next();
-                var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/workflows/validate"))
-                        .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(yaml)).build(),
+                var response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/workflows/validate"))
+                                .header("Content-Type", "application/yaml")
+                                .POST(HttpRequest.BodyPublishers.ofString(yaml))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     ok++;
                 } else if (response.statusCode() == 400) {
                     rejected++;
                     JsonNode body = Json.mapper().readTree(response.body());
-                    if (body.path("problems").isEmpty() || DefinitionFuzz.LEAKED_EXCEPTION.matcher(response.body()).find()) {
+                    if (body.path("problems").isEmpty()
+                            || DefinitionFuzz.LEAKED_EXCEPTION
+                                    .matcher(response.body())
+                                    .find()) {
                         bad.add("400 without clear problems: " + response.body());
                     }
                 } else {
                     bad.add(response.statusCode() + ": " + response.body() + " for\n" + yaml);
                 }
             }
-            assertThat(bad).as("fuzzed definitions the API did not answer with 200 or a clear 400").isEmpty();
+            assertThat(bad)
+                    .as("fuzzed definitions the API did not answer with 200 or a clear 400")
+                    .isEmpty();
             figures.put("definitionsPosted", count);
             figures.put("definitionsValid", ok);
             figures.put("definitionsRejected", rejected);

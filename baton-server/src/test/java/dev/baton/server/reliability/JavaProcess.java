@@ -48,8 +48,11 @@ final class JavaProcess implements AutoCloseable {
             try {
                 Path target = Path.of("target");
                 String deps = Files.readString(target.resolve("classpath.txt")).trim();
-                return target.resolve("test-classes").toAbsolutePath() + java.io.File.pathSeparator
-                        + target.resolve("classes").toAbsolutePath() + java.io.File.pathSeparator + deps;
+                return target.resolve("test-classes").toAbsolutePath()
+                        + java.io.File.pathSeparator
+                        + target.resolve("classes").toAbsolutePath()
+                        + java.io.File.pathSeparator
+                        + deps;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -63,8 +66,12 @@ final class JavaProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, "=== " + name + " started " + java.time.Instant.now() + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    "=== " + name + " started " + java.time.Instant.now() + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -122,7 +129,8 @@ final class JavaProcess implements AutoCloseable {
     String tail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return name + " log " + log + ":\n" + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+            return name + " log " + log + ":\n"
+                    + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return name + ": no log (" + e + ")";
         }

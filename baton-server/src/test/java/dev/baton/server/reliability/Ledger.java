@@ -27,40 +27,45 @@ final class Ledger implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread thread;
 
-    Ledger(String bootstrapServers, Map<String, Object> clientProperties, Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> handlers) {
+    Ledger(
+            String bootstrapServers,
+            Map<String, Object> clientProperties,
+            Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> handlers) {
         this.handlers = Map.copyOf(handlers);
         var config = new java.util.HashMap<String, Object>(clientProperties);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        thread = new Thread(() -> {
-            try (consumer) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : this.handlers.keySet()) {
-                    while (running.get()) {
-                        var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-                        if (!infos.isEmpty()) {
-                            infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-                            break;
+        thread = new Thread(
+                () -> {
+                    try (consumer) {
+                        List<TopicPartition> partitions = new ArrayList<>();
+                        for (String topic : this.handlers.keySet()) {
+                            while (running.get()) {
+                                var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                                if (!infos.isEmpty()) {
+                                    infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                                    break;
+                                }
+                                Thread.sleep(100); // created later
+                            }
                         }
-                        Thread.sleep(100); // created later
+                        consumer.assign(partitions);
+                        consumer.seekToBeginning(partitions);
+                        while (running.get()) {
+                            for (var r : consumer.poll(Duration.ofMillis(100))) {
+                                this.handlers.get(r.topic()).accept(r);
+                                records.incrementAndGet();
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (Throwable t) {
+                        failure.set(t);
                     }
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                while (running.get()) {
-                    for (var r : consumer.poll(Duration.ofMillis(100))) {
-                        this.handlers.get(r.topic()).accept(r);
-                        records.incrementAndGet();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "ledger");
+                },
+                "ledger");
         thread.setDaemon(true);
         thread.start();
     }
@@ -111,11 +116,18 @@ final class Ledger implements AutoCloseable {
 
         /** How many records beyond the first, over all keys. */
         long duplicates() {
-            return byKey.values().stream().mapToLong(n -> Math.max(0, n.get() - 1)).sum();
+            return byKey.values().stream()
+                    .mapToLong(n -> Math.max(0, n.get() - 1))
+                    .sum();
         }
 
         List<String> keysSeenMoreThanOnce() {
-            return byKey.entrySet().stream().filter(e -> e.getValue().get() > 1).map(Map.Entry::getKey).sorted().limit(20).toList();
+            return byKey.entrySet().stream()
+                    .filter(e -> e.getValue().get() > 1)
+                    .map(Map.Entry::getKey)
+                    .sorted()
+                    .limit(20)
+                    .toList();
         }
     }
 }

@@ -32,7 +32,8 @@ class OrchestratorCrashIT {
         Random random = Soak.random("OrchestratorCrashIT");
         long t0 = System.nanoTime();
         try (var kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-                var orchestrator = new OrchestratorProcess("orchestrator", kafka.bootstrapServers(), dir.resolve("orchestrator"), 4);
+                var orchestrator = new OrchestratorProcess(
+                        "orchestrator", kafka.bootstrapServers(), dir.resolve("orchestrator"), 4);
                 var load = new ArticleWorkload("crash", kafka.bootstrapServers())) {
             orchestrator.start().awaitHealthy(Duration.ofMinutes(2));
             load.createTopics(4);
@@ -46,10 +47,14 @@ class OrchestratorCrashIT {
             for (int k = 0; k < kills; k++) {
                 load.awaitRandomMomentOfChunk(random);
                 int inFlight = load.inFlight();
-                assertThat(inFlight).as("instances in flight at kill %d (make the run longer)", k + 1).isPositive();
+                assertThat(inFlight)
+                        .as("instances in flight at kill %d (make the run longer)", k + 1)
+                        .isPositive();
                 orchestrator.kill();
                 inFlightAtKill.add(inFlight);
-                Soak.log("kill %d/%d with %d instances in flight, %d results so far", k + 1, kills, inFlight, load.results.distinct());
+                Soak.log(
+                        "kill %d/%d with %d instances in flight, %d results so far",
+                        k + 1, kills, inFlight, load.results.distinct());
                 orchestrator.start().awaitHealthy(Duration.ofMinutes(2));
                 Soak.log("restarted");
                 load.nextChunk();
@@ -57,7 +62,8 @@ class OrchestratorCrashIT {
 
             var figures = load.verify(ids, "SUCCEEDED");
             // The orchestrator's own view: every instance is COMPLETED, none is still running.
-            assertThat(total(orchestrator, "workflow=" + load.workflow + "&status=COMPLETED")).isEqualTo(n);
+            assertThat(total(orchestrator, "workflow=" + load.workflow + "&status=COMPLETED"))
+                    .isEqualTo(n);
             assertThat(total(orchestrator, "workflow=" + load.workflow)).isEqualTo(n);
             figures.put("kills", kills);
             figures.put("inFlightAtKills", inFlightAtKill);
@@ -72,7 +78,10 @@ class OrchestratorCrashIT {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
         while (true) {
             try {
-                return dev.baton.protocol.Json.mapper().readTree(p.get("/api/instances?limit=1&" + query)).path("total").asInt(-1);
+                return dev.baton.protocol.Json.mapper()
+                        .readTree(p.get("/api/instances?limit=1&" + query))
+                        .path("total")
+                        .asInt(-1);
             } catch (AssertionError e) {
                 if (System.nanoTime() > deadline) {
                     throw e;

@@ -27,7 +27,8 @@ final class OrchestratorProcess implements AutoCloseable {
             heartbeat.interval.ms=1500
             """;
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final String name;
     final int httpPort;
@@ -48,11 +49,23 @@ final class OrchestratorProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.process = new JavaProcess(name, Soak.logFile(dir, name), List.of("-Xmx512m"),
+        this.process = new JavaProcess(
+                name,
+                Soak.logFile(dir, name),
+                List.of("-Xmx512m"),
                 "dev.baton.server.cli.BatonCli",
-                List.of("server", "--bootstrap-servers", bootstrapServers, "--data-dir", dir.resolve("data").toString(),
-                        "--http-port", String.valueOf(httpPort), "--partitions", String.valueOf(partitions),
-                        "--kafka-config", config.toString()));
+                List.of(
+                        "server",
+                        "--bootstrap-servers",
+                        bootstrapServers,
+                        "--data-dir",
+                        dir.resolve("data").toString(),
+                        "--http-port",
+                        String.valueOf(httpPort),
+                        "--partitions",
+                        String.valueOf(partitions),
+                        "--kafka-config",
+                        config.toString()));
     }
 
     /** Starts the process; {@link #awaitHealthy} waits until it processes. */
@@ -79,8 +92,11 @@ final class OrchestratorProcess implements AutoCloseable {
 
     boolean healthy() {
         try {
-            var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            var response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -93,10 +109,14 @@ final class OrchestratorProcess implements AutoCloseable {
     /** GET on the process's API; the body, or an AssertionError. */
     String get(String path) {
         try {
-            var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            var response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new AssertionError("GET " + path + " on " + name + ": " + response.statusCode() + " " + response.body());
+                throw new AssertionError(
+                        "GET " + path + " on " + name + ": " + response.statusCode() + " " + response.body());
             }
             return response.body();
         } catch (IOException e) {

@@ -51,34 +51,51 @@ class OversizedRecordsIT {
     @BeforeAll
     static void start() {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-        orchestrator = new Orchestrator(new OrchestratorSettings().bootstrapServers(kafka.bootstrapServers())
-                .applicationId("oversized").stateDir(dir.resolve("streams")).partitions(1)).start(Duration.ofSeconds(120));
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer());
-        orchestrator.deploy(dev.baton.definition.WorkflowDefinition.builder("big").resultTopic("big.results")
+        orchestrator = new Orchestrator(new OrchestratorSettings()
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .applicationId("oversized")
+                        .stateDir(dir.resolve("streams"))
+                        .partitions(1))
+                .start(Duration.ofSeconds(120));
+        producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+        orchestrator.deploy(dev.baton.definition.WorkflowDefinition.builder("big")
+                .resultTopic("big.results")
                 .step("a", s -> s.topic("big.a"))
                 .step("b", s -> s.topic("big.b").after("a"))
                 .step("c", s -> s.topic("big.c").after("b"))
                 .build());
         // Each worker echoes what the input asks for: {"size": n} returns n bytes, {"depth": n} a value nested n deep.
         for (String step : List.of("a", "b", "c")) {
-            Worker w = Worker.create(WorkerOptions.newBuilder().bootstrapServers(kafka.bootstrapServers()).commandTopic("big." + step).build(), ctx -> {
-                int size = ctx.input().path("size").asInt(0);
-                int depth = ctx.input().path("depth").asInt(0);
-                if (depth > 0) {
-                    Object deep = "leaf";
-                    for (int i = 0; i < depth; i++) {
-                        deep = List.of(deep);
-                    }
-                    return deep;
-                }
-                return Map.of("blob", "x".repeat(size));
-            });
+            Worker w = Worker.create(
+                    WorkerOptions.newBuilder()
+                            .bootstrapServers(kafka.bootstrapServers())
+                            .commandTopic("big." + step)
+                            .build(),
+                    ctx -> {
+                        int size = ctx.input().path("size").asInt(0);
+                        int depth = ctx.input().path("depth").asInt(0);
+                        if (depth > 0) {
+                            Object deep = "leaf";
+                            for (int i = 0; i < depth; i++) {
+                                deep = List.of(deep);
+                            }
+                            return deep;
+                        }
+                        return Map.of("blob", "x".repeat(size));
+                    });
             w.start();
             workers.add(w);
         }
-        ledger = new Ledger(kafka.bootstrapServers(), Map.of(
-                "baton.dlq", deadLetters::add,
-                "big.results", r -> results.put(new String(r.key(), StandardCharsets.UTF_8), WorkerFaultsIT.read(r.value()))));
+        ledger = new Ledger(
+                kafka.bootstrapServers(),
+                Map.of(
+                        "baton.dlq",
+                        deadLetters::add,
+                        "big.results",
+                        r -> results.put(new String(r.key(), StandardCharsets.UTF_8), WorkerFaultsIT.read(r.value()))));
     }
 
     @AfterAll
@@ -105,7 +122,10 @@ class OversizedRecordsIT {
 
     static ConsumerRecord<byte[], byte[]> awaitDeadLetter(String key) {
         await().atMost(Duration.ofSeconds(60)).until(() -> deadLetters.stream().anyMatch(r -> key.equals(keyOf(r))));
-        return deadLetters.stream().filter(r -> key.equals(keyOf(r))).findFirst().orElseThrow();
+        return deadLetters.stream()
+                .filter(r -> key.equals(keyOf(r)))
+                .findFirst()
+                .orElseThrow();
     }
 
     static String keyOf(ConsumerRecord<byte[], byte[]> r) {
@@ -130,19 +150,24 @@ class OversizedRecordsIT {
     @Test
     void shouldCutAReasonThatQuotesAHugeField() throws Exception {
         String name = "w".repeat(600_000);
-        send("baton.requests", "long-name".getBytes(StandardCharsets.UTF_8),
+        send(
+                "baton.requests",
+                "long-name".getBytes(StandardCharsets.UTF_8),
                 ("{\"workflow\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8));
         startValid("after-long-name");
 
         assertThat(awaitResult("after-long-name").path("status").asText()).isEqualTo("SUCCEEDED");
         var letter = awaitDeadLetter("long-name");
-        assertThat(TopicHeaders.get(letter, "baton.dlq.reason")).startsWith("unknown workflow 'www").hasSizeLessThan(1100);
+        assertThat(TopicHeaders.get(letter, "baton.dlq.reason"))
+                .startsWith("unknown workflow 'www")
+                .hasSizeLessThan(1100);
         assertThat(letter.value()).hasSize(name.length() + 15); // small enough to copy unchanged
     }
 
     @Test
     void shouldFailTheStepWhoseOutputWouldMakeTheInstanceTooLargeToStore() throws Exception {
-        // Each output is well under the limit, but the instance holds all of them: a's and b's outputs fit, c's does not.
+        // Each output is well under the limit, but the instance holds all of them: a's and b's outputs fit, c's does
+        // not.
         orchestrator.start("too-big", new StartRequest("big", null, Map.of("size", 400_000), null));
         startValid("after-too-big");
 
@@ -151,7 +176,8 @@ class OversizedRecordsIT {
         assertThat(result.path("error").path("stepId").asText()).isEqualTo("c");
         assertThat(result.path("error").path("type").asText()).isEqualTo("OutputTooLarge");
         assertThat(awaitResult("after-too-big").path("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(orchestrator.localInstance("too-big").orElseThrow().step("c").output()).isNull();
+        assertThat(orchestrator.localInstance("too-big").orElseThrow().step("c").output())
+                .isNull();
     }
 
     @Test
@@ -159,13 +185,19 @@ class OversizedRecordsIT {
         orchestrator.start("ignored-huge", new StartRequest("big", null, Map.of("size", 10), null));
         assertThat(awaitResult("ignored-huge").path("status").asText()).isEqualTo("SUCCEEDED");
         // Well-formed, about a finished instance: it would be reported as OutcomeIgnored, quoting its 1 MB command id.
-        String outcome = "{\"commandId\":\"" + "c".repeat(1_040_000) + "\",\"instanceId\":\"ignored-huge\",\"stepId\":\"a\",\"status\":\"SUCCEEDED\"}";
-        send("baton.callbacks", "ignored-huge".getBytes(StandardCharsets.UTF_8), outcome.getBytes(StandardCharsets.UTF_8));
+        String outcome = "{\"commandId\":\"" + "c".repeat(1_040_000)
+                + "\",\"instanceId\":\"ignored-huge\",\"stepId\":\"a\",\"status\":\"SUCCEEDED\"}";
+        send(
+                "baton.callbacks",
+                "ignored-huge".getBytes(StandardCharsets.UTF_8),
+                outcome.getBytes(StandardCharsets.UTF_8));
         startValid("after-ignored-huge");
 
         assertThat(awaitResult("after-ignored-huge").path("status").asText()).isEqualTo("SUCCEEDED");
         var letter = awaitDeadLetter("ignored-huge");
-        assertThat(TopicHeaders.get(letter, "baton.dlq.reason")).contains("would publish a record of").contains("baton.status");
+        assertThat(TopicHeaders.get(letter, "baton.dlq.reason"))
+                .contains("would publish a record of")
+                .contains("baton.status");
     }
 
     @Test

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * quickly and with the broker's reason, both for the orchestrator and for {@code baton server}.
  */
 class SaslIT {
-    static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"%s\" password=\"%s\";";
+    static final String JAAS =
+            "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"%s\" password=\"%s\";";
 
     @TempDir
     static Path dir;
@@ -36,16 +37,27 @@ class SaslIT {
     static EmbeddedKafka kafka;
 
     static Map<String, Object> client(String user, String password) {
-        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
-                "sasl.jaas.config", String.format(JAAS, user, password));
+        return Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                "PLAIN",
+                "sasl.jaas.config",
+                String.format(JAAS, user, password));
     }
 
     @BeforeAll
     static void startBroker() {
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0,
-                Map.of("listener.security.protocol.map", "PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
-                        "sasl.enabled.mechanisms", "PLAIN",
-                        "sasl.mechanism.inter.broker.protocol", "PLAIN",
+        kafka = EmbeddedKafka.start(
+                dir.resolve("kafka"),
+                0,
+                Map.of(
+                        "listener.security.protocol.map",
+                        "PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "sasl.enabled.mechanisms",
+                        "PLAIN",
+                        "sasl.mechanism.inter.broker.protocol",
+                        "PLAIN",
                         "listener.name.plaintext.plain.sasl.jaas.config",
                         "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"admin-secret\""
                                 + " user_admin=\"admin-secret\" user_baton=\"baton-secret\";"),
@@ -60,8 +72,12 @@ class SaslIT {
     @Test
     void shouldRunTheArticleEndToEndOverSaslPlain() throws Exception {
         Map<String, Object> baton = client("baton", "baton-secret");
-        try (var orchestrator = new Orchestrator(new OrchestratorSettings().bootstrapServers(kafka.bootstrapServers())
-                        .applicationId("sasl").stateDir(dir.resolve("streams")).partitions(2).kafkaProperties(baton))
+        try (var orchestrator = new Orchestrator(new OrchestratorSettings()
+                                .bootstrapServers(kafka.bootstrapServers())
+                                .applicationId("sasl")
+                                .stateDir(dir.resolve("streams"))
+                                .partitions(2)
+                                .kafkaProperties(baton))
                         .start(Duration.ofSeconds(120));
                 var load = new ArticleWorkload("sasl", kafka.bootstrapServers(), baton)) {
             load.deploy(load.definition(), orchestrator);
@@ -76,17 +92,26 @@ class SaslIT {
     @Test
     void shouldRefuseAPlaintextClient() {
         // The listener speaks SASL: a client without the settings cannot even list topics.
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers(), "default.api.timeout.ms", 3000,
-                "request.timeout.ms", 2000))) {
-            assertThatThrownBy(() -> admin.listTopics().names().get()).hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+        try (Admin admin = Admin.create(Map.of(
+                "bootstrap.servers",
+                kafka.bootstrapServers(),
+                "default.api.timeout.ms",
+                3000,
+                "request.timeout.ms",
+                2000))) {
+            assertThatThrownBy(() -> admin.listTopics().names().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
         }
     }
 
     @Test
     void shouldFailClearlyWithWrongCredentials() {
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> new Orchestrator(new OrchestratorSettings().bootstrapServers(kafka.bootstrapServers())
-                        .applicationId("sasl-wrong").stateDir(dir.resolve("streams-wrong")).kafkaProperties(client("baton", "wrong")))
+        assertThatThrownBy(() -> new Orchestrator(new OrchestratorSettings()
+                                .bootstrapServers(kafka.bootstrapServers())
+                                .applicationId("sasl-wrong")
+                                .stateDir(dir.resolve("streams-wrong"))
+                                .kafkaProperties(client("baton", "wrong")))
                         .start(Duration.ofSeconds(60)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("could not create topics")
@@ -97,19 +122,31 @@ class SaslIT {
     @Test
     void shouldMakeBatonServerExitWithTheReasonWhenTheCredentialsInItsKafkaConfigAreWrong() throws Exception {
         Path config = dir.resolve("wrong.properties");
-        Files.writeString(config, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config="
-                + String.format(JAAS, "baton", "wrong") + "\n");
+        Files.writeString(
+                config,
+                "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config="
+                        + String.format(JAAS, "baton", "wrong") + "\n");
         var err = new ByteArrayOutputStream();
         PrintStream before = System.err;
         int code;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            code = BatonCli.run("server", "--bootstrap-servers", kafka.bootstrapServers(), "--kafka-config", config.toString(),
-                    "--data-dir", dir.resolve("cli").toString(), "--http-port", String.valueOf(OrchestratorProcess.freePort()));
+            code = BatonCli.run(
+                    "server",
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--kafka-config",
+                    config.toString(),
+                    "--data-dir",
+                    dir.resolve("cli").toString(),
+                    "--http-port",
+                    String.valueOf(OrchestratorProcess.freePort()));
         } finally {
             System.setErr(before);
         }
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("baton: could not create topics").contains("Authentication failed");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("baton: could not create topics")
+                .contains("Authentication failed");
     }
 }

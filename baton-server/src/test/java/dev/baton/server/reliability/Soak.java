@@ -23,11 +23,13 @@ final class Soak {
      * temporary directory is not) so that a failure can be investigated.
      */
     static Path logFile(Path dir, String name) {
-        return Path.of("target", "reliability", "logs", Math.abs(dir.toString().hashCode()) + "-" + name + ".log").toAbsolutePath();
+        return Path.of("target", "reliability", "logs", Math.abs(dir.toString().hashCode()) + "-" + name + ".log")
+                .toAbsolutePath();
     }
 
     static void log(String format, Object... args) {
-        System.out.println("[reliability] " + java.time.LocalTime.now().withNano(0) + " " + String.format(format, args));
+        System.out.println(
+                "[reliability] " + java.time.LocalTime.now().withNano(0) + " " + String.format(format, args));
     }
 
     static boolean on() {
@@ -55,12 +57,14 @@ final class Soak {
      */
     static void report(String test, Map<String, ?> figures) {
         var line = new StringBuilder(Instant.now() + " " + test + (on() ? " [soak]" : " [ci]"));
-        new LinkedHashMap<>(figures).forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+        new LinkedHashMap<>(figures)
+                .forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
         System.out.println("[reliability] " + line);
         try {
             Path file = Path.of("target", "reliability", "figures.txt");
             Files.createDirectories(file.getParent());
-            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

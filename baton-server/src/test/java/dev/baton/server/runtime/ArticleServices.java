@@ -53,18 +53,23 @@ final class ArticleServices implements AutoCloseable {
                 .bootstrapServers(bootstrapServers)
                 .commandTopic(topic(service))
                 .concurrency(4)
-                .retryPolicy(RetryPolicy.newBuilder().maxAttempts(2).initialBackoff(Duration.ofMillis(5)).build())
+                .retryPolicy(RetryPolicy.newBuilder()
+                        .maxAttempts(2)
+                        .initialBackoff(Duration.ofMillis(5))
+                        .build())
                 .build();
         Worker worker = Worker.create(options, ctx -> {
-            executed.computeIfAbsent(service, k -> new CopyOnWriteArrayList<>()).add(ctx.commandId());
-            if (service.equals("D") && ctx.input().path("failAtD").asBoolean(false)) {
-                throw NonRetryableException.ofType("Rejected", "D cannot process " + ctx.instanceId());
-            }
-            return Map.of("by", service);
-        }).onCompensate(ctx -> {
-            compensations.add(ctx.instanceId() + ":" + service);
-            return null;
-        });
+                    executed.computeIfAbsent(service, k -> new CopyOnWriteArrayList<>())
+                            .add(ctx.commandId());
+                    if (service.equals("D") && ctx.input().path("failAtD").asBoolean(false)) {
+                        throw NonRetryableException.ofType("Rejected", "D cannot process " + ctx.instanceId());
+                    }
+                    return Map.of("by", service);
+                })
+                .onCompensate(ctx -> {
+                    compensations.add(ctx.instanceId() + ":" + service);
+                    return null;
+                });
         worker.start();
         workers.put(service, worker);
         return this;

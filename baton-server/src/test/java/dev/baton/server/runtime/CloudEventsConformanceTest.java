@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * binary- and structured-mode examples are accepted as requests.
  */
 class CloudEventsConformanceTest {
-    static final WorkflowDefinition FLOW = WorkflowDefinition.builder("flow").version(1)
+    static final WorkflowDefinition FLOW = WorkflowDefinition.builder("flow")
+            .version(1)
             .step("first", s -> s.topic("first.commands"))
             .build();
 
@@ -48,12 +49,18 @@ class CloudEventsConformanceTest {
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "cloudevents-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(OrchestratorTopology.build(new OrchestratorSettings().clock(clock), new DefinitionRegistry(),
-                OrchestratorMetrics.discarding()), props, clock.instant());
+        driver = new TopologyTestDriver(
+                OrchestratorTopology.build(
+                        new OrchestratorSettings().clock(clock),
+                        new DefinitionRegistry(),
+                        OrchestratorMetrics.discarding()),
+                props,
+                clock.instant());
         var ser = new ByteArraySerializer();
         requests = driver.createInputTopic("baton.requests", ser, ser);
         callbacks = driver.createInputTopic("baton.callbacks", ser, ser);
-        driver.createInputTopic("baton.definitions", ser, ser).pipeInput(bytes("flow:0000000001"), bytes(DefinitionWriter.toJson(FLOW)));
+        driver.createInputTopic("baton.definitions", ser, ser)
+                .pipeInput(bytes("flow:0000000001"), bytes(DefinitionWriter.toJson(FLOW)));
     }
 
     @AfterEach
@@ -63,12 +70,13 @@ class CloudEventsConformanceTest {
 
     @Test
     void shouldWriteTheBindingsBinaryModeHeadersOnce() {
-        Headers headers = CloudEventRecords.headers("com.example.someevent", "1234-1234-1234", "i-1",
-                Instant.parse("2018-04-05T03:56:24Z"));
+        Headers headers = CloudEventRecords.headers(
+                "com.example.someevent", "1234-1234-1234", "i-1", Instant.parse("2018-04-05T03:56:24Z"));
         List<String> names = new ArrayList<>();
         headers.forEach(h -> names.add(h.key()));
-        assertThat(names).containsExactlyInAnyOrder(
-                "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time", "content-type");
+        assertThat(names)
+                .containsExactlyInAnyOrder(
+                        "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time", "content-type");
         assertThat(text(headers, "ce_specversion")).isEqualTo("1.0");
         assertThat(text(headers, "ce_type")).isEqualTo("com.example.someevent");
         assertThat(text(headers, "ce_source")).isEqualTo("baton");
@@ -82,7 +90,10 @@ class CloudEventsConformanceTest {
     void shouldWriteRecordsTheSdkReadsAsTheDocumentedEvents() {
         requests.pipeInput(bytes("i-1"), bytes("{\"workflow\":\"flow\",\"input\":{\"a\":1}}"));
         TestRecord<byte[], byte[]> command = read("first.commands").get(0);
-        callbacks.pipeInput(bytes("i-1"), bytes("{\"commandId\":\"i-1/first/1\",\"instanceId\":\"i-1\",\"stepId\":\"first\",\"status\":\"SUCCEEDED\"}"));
+        callbacks.pipeInput(
+                bytes("i-1"),
+                bytes(
+                        "{\"commandId\":\"i-1/first/1\",\"instanceId\":\"i-1\",\"stepId\":\"first\",\"status\":\"SUCCEEDED\"}"));
         TestRecord<byte[], byte[]> result = read("baton.results").get(0);
         List<TestRecord<byte[], byte[]>> status = read("baton.status");
 
@@ -111,35 +122,51 @@ class CloudEventsConformanceTest {
                 .add("ce_id", bytes("1234-1234-1234"))
                 .add("ce_time", bytes("2018-04-05T03:56:24Z"))
                 .add("content-type", bytes("application/json"));
-        requests.pipeInput(new TestRecord<>(bytes("i-2"), bytes("{\"workflow\":\"flow\",\"input\":{\"a\":2}}"), headers));
+        requests.pipeInput(
+                new TestRecord<>(bytes("i-2"), bytes("{\"workflow\":\"flow\",\"input\":{\"a\":2}}"), headers));
         List<TestRecord<byte[], byte[]>> commands = read("first.commands");
         assertThat(commands).hasSize(1);
-        assertThat(OrchestratorTopologyTest.json(commands.get(0).value()).path("input").path("a").asInt()).isEqualTo(2);
+        assertThat(OrchestratorTopologyTest.json(commands.get(0).value())
+                        .path("input")
+                        .path("a")
+                        .asInt())
+                .isEqualTo(2);
         assertThat(read("baton.dlq")).isEmpty();
     }
 
     @Test
     void shouldAcceptTheBindingsStructuredModeExampleAsARequest() {
-        String event = "{\"specversion\":\"1.0\",\"type\":\"com.example.someevent\",\"source\":\"/mycontext/subcontext\","
-                + "\"id\":\"1234-1234-1234\",\"time\":\"2018-04-05T03:56:24Z\",\"datacontenttype\":\"application/json\","
-                + "\"data\":{\"workflow\":\"flow\",\"input\":{\"a\":3}}}";
+        String event =
+                "{\"specversion\":\"1.0\",\"type\":\"com.example.someevent\",\"source\":\"/mycontext/subcontext\","
+                        + "\"id\":\"1234-1234-1234\",\"time\":\"2018-04-05T03:56:24Z\",\"datacontenttype\":\"application/json\","
+                        + "\"data\":{\"workflow\":\"flow\",\"input\":{\"a\":3}}}";
         var headers = new RecordHeaders().add("content-type", bytes("application/cloudevents+json; charset=UTF-8"));
         requests.pipeInput(new TestRecord<>(bytes("i-3"), bytes(event), headers));
         List<TestRecord<byte[], byte[]>> commands = read("first.commands");
         assertThat(commands).hasSize(1);
-        assertThat(OrchestratorTopologyTest.json(commands.get(0).value()).path("input").path("a").asInt()).isEqualTo(3);
+        assertThat(OrchestratorTopologyTest.json(commands.get(0).value())
+                        .path("input")
+                        .path("a")
+                        .asInt())
+                .isEqualTo(3);
 
-        String outcome = "{\"specversion\":\"1.0\",\"type\":\"dev.baton.outcome.v1\",\"source\":\"/workers/first\",\"id\":\"o-1\","
-                + "\"data\":{\"commandId\":\"i-3/first/1\",\"instanceId\":\"i-3\",\"stepId\":\"first\",\"status\":\"SUCCEEDED\"}}";
-        callbacks.pipeInput(new TestRecord<>(bytes("i-3"), bytes(outcome), new RecordHeaders().add("content-type", bytes("application/cloudevents+json"))));
+        String outcome =
+                "{\"specversion\":\"1.0\",\"type\":\"dev.baton.outcome.v1\",\"source\":\"/workers/first\",\"id\":\"o-1\","
+                        + "\"data\":{\"commandId\":\"i-3/first/1\",\"instanceId\":\"i-3\",\"stepId\":\"first\",\"status\":\"SUCCEEDED\"}}";
+        callbacks.pipeInput(new TestRecord<>(
+                bytes("i-3"),
+                bytes(outcome),
+                new RecordHeaders().add("content-type", bytes("application/cloudevents+json"))));
         assertThat(read("baton.results")).hasSize(1);
     }
 
     @Test
     void shouldDeadLetterAStructuredModeEventWithoutDataOrThatIsNoEvent() {
         var structured = new RecordHeaders().add("content-type", bytes("application/cloudevents+json"));
-        requests.pipeInput(new TestRecord<>(bytes("i-4"),
-                bytes("{\"specversion\":\"1.0\",\"type\":\"t\",\"source\":\"/s\",\"id\":\"1\"}"), structured));
+        requests.pipeInput(new TestRecord<>(
+                bytes("i-4"),
+                bytes("{\"specversion\":\"1.0\",\"type\":\"t\",\"source\":\"/s\",\"id\":\"1\"}"),
+                structured));
         requests.pipeInput(new TestRecord<>(bytes("i-5"), bytes("{\"workflow\":\"flow\"}"), structured));
         List<TestRecord<byte[], byte[]>> dead = read("baton.dlq");
         assertThat(dead).hasSize(2);
@@ -158,13 +185,16 @@ class CloudEventsConformanceTest {
             assertThat(event.getTime()).isEqualTo(OffsetDateTime.parse("2026-06-01T12:00:00.125Z"));
             assertThat(event.getDataContentType()).isEqualTo("application/json");
             assertThat(event.getData()).isNotNull();
-            assertThat(event.getData().toBytes()).as("the data is the record value, unchanged").isEqualTo(record.value());
+            assertThat(event.getData().toBytes())
+                    .as("the data is the record value, unchanged")
+                    .isEqualTo(record.value());
             return event;
         }
     }
 
     private List<TestRecord<byte[], byte[]>> read(String topic) {
-        return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+        return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList();
     }
 
     private static String text(Headers headers, String name) {

@@ -59,15 +59,19 @@ class CommitWhenDrainedIT {
                 var services = new ArticleServices("drained", kafka.bootstrapServers()).startAll();
                 var results = new TopicReader(kafka.bootstrapServers(), "drained.results")) {
             var def = orchestrator.deploy(services.definition());
-            List<String> ids = IntStream.range(0, 20).mapToObj(i -> "drained-" + i).toList();
+            List<String> ids =
+                    IntStream.range(0, 20).mapToObj(i -> "drained-" + i).toList();
             long started = System.nanoTime();
             ids.forEach(id -> orchestrator.start(id, new StartRequest(def.name(), null, Map.of(), null)));
 
-            await().atMost(LONG_INTERVAL.dividedBy(2)).until(() -> results.records().size() >= ids.size());
+            await().atMost(LONG_INTERVAL.dividedBy(2))
+                    .until(() -> results.records().size() >= ids.size());
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            assertThat(results.records()).extracting(r -> ResultMessage.parse(r.value()))
+            assertThat(results.records())
+                    .extracting(r -> ResultMessage.parse(r.value()))
                     .allSatisfy(r -> assertThat(r.status()).isEqualTo(Outcome.SUCCEEDED))
-                    .extracting(ResultMessage::instanceId).containsExactlyInAnyOrderElementsOf(ids);
+                    .extracting(ResultMessage::instanceId)
+                    .containsExactlyInAnyOrderElementsOf(ids);
             assertThat(took).isLessThan(LONG_INTERVAL);
         }
     }
@@ -78,7 +82,8 @@ class CommitWhenDrainedIT {
                 var services = new ArticleServices("interval", kafka.bootstrapServers()).startAll()) {
             var def = orchestrator.deploy(services.definition());
             orchestrator.start("interval-1", new StartRequest(def.name(), null, Map.of(), null));
-            await().atMost(Duration.ofSeconds(30)).until(() -> orchestrator.localInstance("interval-1").isPresent());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> orchestrator.localInstance("interval-1").isPresent());
 
             Thread.sleep(3_000); // the instance is stored; its first command sits in the open transaction
             assertThat(services.executedBy("A")).isEmpty();

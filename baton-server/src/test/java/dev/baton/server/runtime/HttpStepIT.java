@@ -49,6 +49,7 @@ class HttpStepIT {
     static final List<String> undone = new CopyOnWriteArrayList<>();
     /** Every request the server got, by path: method, Idempotency-Key, traceparent, body, arrival (ms). */
     static final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
+
     static final Map<String, AtomicInteger> flakyCalls = new ConcurrentHashMap<>();
 
     record Seen(String method, String idempotencyKey, String traceparent, String body, long atMillis) {}
@@ -60,18 +61,29 @@ class HttpStepIT {
         server.createContext("/", HttpStepIT::answer);
         server.start();
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-        orchestrator = new Orchestrator(new OrchestratorSettings().bootstrapServers(kafka.bootstrapServers())
-                .applicationId("http-it").stateDir(dir.resolve("streams")).partitions(2).timerResolution(Duration.ofMillis(20)))
+        orchestrator = new Orchestrator(new OrchestratorSettings()
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .applicationId("http-it")
+                        .stateDir(dir.resolve("streams"))
+                        .partitions(2)
+                        .timerResolution(Duration.ofMillis(20)))
                 .start(Duration.ofSeconds(60));
-        stock = Worker.create(WorkerOptions.newBuilder().bootstrapServers(kafka.bootstrapServers()).commandTopic("http-it.stock")
-                .retryPolicy(RetryPolicy.newBuilder().maxAttempts(1).build()).build(), ctx -> Map.of("reserved", true))
+        stock = Worker.create(
+                        WorkerOptions.newBuilder()
+                                .bootstrapServers(kafka.bootstrapServers())
+                                .commandTopic("http-it.stock")
+                                .retryPolicy(
+                                        RetryPolicy.newBuilder().maxAttempts(1).build())
+                                .build(),
+                        ctx -> Map.of("reserved", true))
                 .onCompensate(ctx -> {
                     undone.add(ctx.instanceId() + ":" + ctx.stepId());
                     return null;
                 });
         stock.start();
         results = new TopicReader(kafka.bootstrapServers(), "http-it.results");
-        orchestrator.deploy(DefinitionReader.read("""
+        orchestrator.deploy(
+                DefinitionReader.read("""
                 name: http-it
                 resultTopic: http-it.results
                 steps:
@@ -98,15 +110,22 @@ class HttpStepIT {
     static void answer(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        seen.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>()).add(new Seen(exchange.getRequestMethod(),
-                exchange.getRequestHeaders().getFirst("Idempotency-Key"), exchange.getRequestHeaders().getFirst("traceparent"),
-                body, System.currentTimeMillis()));
+        seen.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>())
+                .add(new Seen(
+                        exchange.getRequestMethod(),
+                        exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+                        exchange.getRequestHeaders().getFirst("traceparent"),
+                        body,
+                        System.currentTimeMillis()));
         String[] parts = path.split("/");
         int status;
         String reply;
         switch (parts[1]) {
             case "flaky" -> {
-                int n = flakyCalls.computeIfAbsent(exchange.getRequestHeaders().getFirst("Idempotency-Key"), k -> new AtomicInteger()).incrementAndGet();
+                int n = flakyCalls
+                        .computeIfAbsent(
+                                exchange.getRequestHeaders().getFirst("Idempotency-Key"), k -> new AtomicInteger())
+                        .incrementAndGet();
                 status = n <= 2 ? 503 : 200;
                 reply = n <= 2 ? "busy, try later" : "{\"accepted\": true, \"calls\": " + n + "}";
             }
@@ -141,7 +160,9 @@ class HttpStepIT {
 
     @Test
     void shouldCallAgainAfterTheBackoffUntilTheEndpointAnswers() throws Exception {
-        orchestrator.start("flaky-1", new StartRequest("http-it", null, Map.of("path", "flaky", "orderId", "o-1", "amount", 25), null));
+        orchestrator.start(
+                "flaky-1",
+                new StartRequest("http-it", null, Map.of("path", "flaky", "orderId", "o-1", "amount", 25), null));
 
         ResultMessage result = result("flaky-1");
         assertThat(result.status()).isEqualTo(Outcome.SUCCEEDED);
@@ -153,9 +174,14 @@ class HttpStepIT {
         assertThat(calls).hasSize(3);
         assertThat(calls).extracting(Seen::idempotencyKey).containsOnly("flaky-1/call/1");
         assertThat(calls).extracting(Seen::method).containsOnly("POST");
-        assertThat(Json.mapper().readTree(calls.get(0).body())).isEqualTo(Json.mapper().readTree("{\"order\":\"o-1\",\"amount\":25}"));
-        assertThat(calls.get(1).atMillis() - calls.get(0).atMillis()).as("first backoff").isGreaterThanOrEqualTo(200);
-        assertThat(calls.get(2).atMillis() - calls.get(1).atMillis()).as("second backoff").isGreaterThanOrEqualTo(400);
+        assertThat(Json.mapper().readTree(calls.get(0).body()))
+                .isEqualTo(Json.mapper().readTree("{\"order\":\"o-1\",\"amount\":25}"));
+        assertThat(calls.get(1).atMillis() - calls.get(0).atMillis())
+                .as("first backoff")
+                .isGreaterThanOrEqualTo(200);
+        assertThat(calls.get(2).atMillis() - calls.get(1).atMillis())
+                .as("second backoff")
+                .isGreaterThanOrEqualTo(400);
         StepExecution step = orchestrator.localInstance("flaky-1").orElseThrow().step("call");
         assertThat(step.attempt()).isEqualTo(3);
         assertThat(step.workerAttempts()).isEqualTo(3);
@@ -182,13 +208,17 @@ class HttpStepIT {
         assertThat(result.status()).isEqualTo(Outcome.FAILED);
         assertThat(result.error()).containsEntry("type", "HttpTimeout");
         assertThat(result.compensated()).containsExactly("reserve");
-        await().atMost(Duration.ofSeconds(10)).until(() -> seen.getOrDefault("/slow/o-3", List.of()).size() == 3);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> seen.getOrDefault("/slow/o-3", List.of()).size() == 3);
         assertThat(seen.get("/slow/o-3")).extracting(Seen::idempotencyKey).containsOnly("slow-1/call/1");
     }
 
     static ResultMessage result(String instanceId) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> !results.withKey(instanceId).isEmpty());
-        List<ResultMessage> all = results.withKey(instanceId).stream().map(r -> ResultMessage.parse(r.value())).toList();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !results.withKey(instanceId).isEmpty());
+        List<ResultMessage> all = results.withKey(instanceId).stream()
+                .map(r -> ResultMessage.parse(r.value()))
+                .toList();
         assertThat(all).hasSize(1);
         return all.get(0);
     }

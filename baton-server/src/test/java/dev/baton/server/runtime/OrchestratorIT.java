@@ -44,7 +44,10 @@ class OrchestratorIT {
         orchestrator = new Orchestrator(settings("it-main", dir.resolve("streams-main"))).start(Duration.ofSeconds(60));
         status = new TopicReader(kafka.bootstrapServers(), "baton.status");
         deadLetters = new TopicReader(kafka.bootstrapServers(), "baton.dlq");
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     @AfterAll
@@ -70,13 +73,17 @@ class OrchestratorIT {
     }
 
     static Map<String, List<ResultMessage>> resultsByInstance(TopicReader results) {
-        return results.records().stream().map(r -> ResultMessage.parse(r.value()))
+        return results.records().stream()
+                .map(r -> ResultMessage.parse(r.value()))
                 .collect(Collectors.groupingBy(ResultMessage::instanceId));
     }
 
     static void send(String topic, String key, String json) throws Exception {
-        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                json.getBytes(StandardCharsets.UTF_8))).get();
+        producer.send(new ProducerRecord<>(
+                        topic,
+                        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                        json.getBytes(StandardCharsets.UTF_8)))
+                .get();
     }
 
     @Test
@@ -87,15 +94,24 @@ class OrchestratorIT {
             List<String> ids = IntStream.range(0, 30).mapToObj(i -> "ok-" + i).toList();
             ids.forEach(id -> start(def.name(), id, Map.of("n", id)));
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> resultsByInstance(results).keySet().containsAll(ids));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> resultsByInstance(results).keySet().containsAll(ids));
             Thread.sleep(500); // a duplicate result would arrive by now
             var byInstance = resultsByInstance(results);
             assertThat(byInstance).hasSize(30);
             byInstance.values().forEach(list -> {
                 assertThat(list).hasSize(1);
                 assertThat(list.get(0).status()).isEqualTo(Outcome.SUCCEEDED);
-                assertThat(list.get(0).output()).isEqualTo(Map.of(
-                        "A", Map.of("by", "A"), "B", Map.of("by", "B"), "C", Map.of("by", "C"), "D", Map.of("by", "D")));
+                assertThat(list.get(0).output())
+                        .isEqualTo(Map.of(
+                                "A",
+                                Map.of("by", "A"),
+                                "B",
+                                Map.of("by", "B"),
+                                "C",
+                                Map.of("by", "C"),
+                                "D",
+                                Map.of("by", "D")));
             });
             assertThat(services.executedBy("D")).hasSize(30).doesNotHaveDuplicates();
             assertThat(TopicReader.header(results.records().get(0), "ce_type")).isEqualTo("dev.baton.result.v1");
@@ -104,22 +120,37 @@ class OrchestratorIT {
 
     @Test
     void shouldWaitForServiceCWhileItIsOfflineAndFinishWhenItReturns() throws Exception {
-        try (var services = new ArticleServices("batch", kafka.bootstrapServers()).start("A").start("B").start("D");
+        try (var services = new ArticleServices("batch", kafka.bootstrapServers())
+                        .start("A")
+                        .start("B")
+                        .start("D");
                 var results = new TopicReader(kafka.bootstrapServers(), "batch.results")) {
             var def = orchestrator.deploy(services.definition());
-            List<String> ids = IntStream.range(0, 10).mapToObj(i -> "batch-" + i).toList();
+            List<String> ids =
+                    IntStream.range(0, 10).mapToObj(i -> "batch-" + i).toList();
             ids.forEach(id -> start(def.name(), id, Map.of()));
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> services.executedBy("B").size() == 10);
-            await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().allMatch(id ->
-                    orchestrator.localInstance(id).map(i -> i.step("B").state() == StepState.SUCCEEDED).orElse(false)));
-            assertThat(ids).allSatisfy(id -> assertThat(orchestrator.localInstance(id).orElseThrow().step("C").state())
-                    .isEqualTo(StepState.RUNNING));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> services.executedBy("B").size() == 10);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ids.stream()
+                            .allMatch(id -> orchestrator
+                                    .localInstance(id)
+                                    .map(i -> i.step("B").state() == StepState.SUCCEEDED)
+                                    .orElse(false)));
+            assertThat(ids)
+                    .allSatisfy(id -> assertThat(orchestrator
+                                    .localInstance(id)
+                                    .orElseThrow()
+                                    .step("C")
+                                    .state())
+                            .isEqualTo(StepState.RUNNING));
             assertThat(services.executedBy("D")).isEmpty();
             assertThat(results.records()).isEmpty();
 
             services.start("C"); // the nightly batch window opens
-            await().atMost(Duration.ofSeconds(60)).until(() -> resultsByInstance(results).size() == 10);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> resultsByInstance(results).size() == 10);
             assertThat(resultsByInstance(results).values()).allSatisfy(list -> {
                 assertThat(list).hasSize(1);
                 assertThat(list.get(0).status()).isEqualTo(Outcome.SUCCEEDED);
@@ -135,13 +166,16 @@ class OrchestratorIT {
             start(def.name(), "fail-1", Map.of("failAtD", true));
             start(def.name(), "fail-2", Map.of("failAtD", false));
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> resultsByInstance(results).size() == 2);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> resultsByInstance(results).size() == 2);
             var failed = resultsByInstance(results).get("fail-1").get(0);
             assertThat(failed.status()).isEqualTo(Outcome.FAILED);
             assertThat(failed.error()).containsEntry("stepId", "D").containsEntry("type", "Rejected");
             assertThat(failed.compensated()).hasSize(3).endsWith("A");
             assertThat(failed.compensated().subList(0, 2)).containsExactlyInAnyOrder("B", "C");
-            List<String> undone = services.compensations.stream().filter(c -> c.startsWith("fail-1:")).toList();
+            List<String> undone = services.compensations.stream()
+                    .filter(c -> c.startsWith("fail-1:"))
+                    .toList();
             assertThat(undone).hasSize(3).endsWith("fail-1:A");
             assertThat(services.compensations).noneMatch(c -> c.startsWith("fail-2:"));
             assertThat(resultsByInstance(results).get("fail-2").get(0).status()).isEqualTo(Outcome.SUCCEEDED);
@@ -149,7 +183,8 @@ class OrchestratorIT {
             var instance = orchestrator.localInstance("fail-1").orElseThrow();
             assertThat(instance.status()).isEqualTo(dev.baton.engine.ProcessStatus.COMPLETED);
             assertThat(instance.outcome()).isEqualTo(Outcome.FAILED);
-            assertThat(status.withKey("fail-1")).anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"InstanceFailing\""));
+            assertThat(status.withKey("fail-1"))
+                    .anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"InstanceFailing\""));
         }
     }
 
@@ -159,15 +194,25 @@ class OrchestratorIT {
                 var results = new TopicReader(kafka.bootstrapServers(), "dup.results")) {
             var def = orchestrator.deploy(services.definition());
             start(def.name(), "dup-1", Map.of());
-            await().atMost(Duration.ofSeconds(60)).until(() -> resultsByInstance(results).containsKey("dup-1"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> resultsByInstance(results).containsKey("dup-1"));
 
-            String duplicate = "{\"commandId\":\"dup-1/D/1\",\"instanceId\":\"dup-1\",\"stepId\":\"D\",\"status\":\"FAILED\",\"error\":\"late\"}";
+            String duplicate =
+                    "{\"commandId\":\"dup-1/D/1\",\"instanceId\":\"dup-1\",\"stepId\":\"D\",\"status\":\"FAILED\",\"error\":\"late\"}";
             send("baton.callbacks", "dup-1", duplicate);
-            send("baton.callbacks", "dup-1", "{\"commandId\":\"dup-1/A/1\",\"instanceId\":\"dup-1\",\"stepId\":\"A\",\"status\":\"SUCCEEDED\"}");
-            await().atMost(Duration.ofSeconds(30)).until(() -> status.withKey("dup-1").stream()
-                    .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"OutcomeIgnored\"")).count() == 2);
+            send(
+                    "baton.callbacks",
+                    "dup-1",
+                    "{\"commandId\":\"dup-1/A/1\",\"instanceId\":\"dup-1\",\"stepId\":\"A\",\"status\":\"SUCCEEDED\"}");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> status.withKey("dup-1").stream()
+                                    .filter(r -> new String(r.value(), StandardCharsets.UTF_8)
+                                            .contains("\"OutcomeIgnored\""))
+                                    .count()
+                            == 2);
             assertThat(resultsByInstance(results).get("dup-1")).hasSize(1);
-            assertThat(orchestrator.localInstance("dup-1").orElseThrow().outcome()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(orchestrator.localInstance("dup-1").orElseThrow().outcome())
+                    .isEqualTo(Outcome.SUCCEEDED);
         }
     }
 
@@ -179,18 +224,27 @@ class OrchestratorIT {
             send("baton.requests", "dlq-bad-1", "{not json");
             send("baton.requests", "dlq-bad-2", "{\"workflow\":\"no-such-workflow\"}");
             send("baton.requests", null, "{\"workflow\":\"" + def.name() + "\"}");
-            send("baton.callbacks", "dlq-ghost", "{\"commandId\":\"x\",\"instanceId\":\"dlq-ghost\",\"stepId\":\"A\",\"status\":\"SUCCEEDED\"}");
-            send("baton.requests", "dlq-big", "{\"workflow\":\"" + def.name() + "\",\"input\":\"" + "x".repeat(100_000) + "\"}");
+            send(
+                    "baton.callbacks",
+                    "dlq-ghost",
+                    "{\"commandId\":\"x\",\"instanceId\":\"dlq-ghost\",\"stepId\":\"A\",\"status\":\"SUCCEEDED\"}");
+            send(
+                    "baton.requests",
+                    "dlq-big",
+                    "{\"workflow\":\"" + def.name() + "\",\"input\":\"" + "x".repeat(100_000) + "\"}");
             start(def.name(), "dlq-good", Map.of());
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> resultsByInstance(results).containsKey("dlq-good"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> resultsByInstance(results).containsKey("dlq-good"));
             await().atMost(Duration.ofSeconds(10)).until(() -> reasons().size() >= 5);
-            assertThat(reasons()).anySatisfy(r -> assertThat(r).contains("not valid JSON"))
+            assertThat(reasons())
+                    .anySatisfy(r -> assertThat(r).contains("not valid JSON"))
                     .anySatisfy(r -> assertThat(r).contains("unknown workflow 'no-such-workflow'"))
                     .anySatisfy(r -> assertThat(r).contains("has no key"))
                     .anySatisfy(r -> assertThat(r).contains("unknown instance 'dlq-ghost'"))
                     .anySatisfy(r -> assertThat(r).contains("more than the limit"));
-            ConsumerRecord<byte[], byte[]> first = deadLetters.withKey("dlq-bad-1").get(0);
+            ConsumerRecord<byte[], byte[]> first =
+                    deadLetters.withKey("dlq-bad-1").get(0);
             assertThat(new String(first.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
             assertThat(TopicReader.header(first, "baton.dlq.topic")).isEqualTo("baton.requests");
             assertThat(TopicReader.header(first, "baton.dlq.offset")).matches("\\d+");
@@ -198,7 +252,9 @@ class OrchestratorIT {
     }
 
     private static List<String> reasons() {
-        return deadLetters.records().stream().map(r -> TopicReader.header(r, "baton.dlq.reason")).toList();
+        return deadLetters.records().stream()
+                .map(r -> TopicReader.header(r, "baton.dlq.reason"))
+                .toList();
     }
 
     @Test
@@ -210,7 +266,8 @@ class OrchestratorIT {
                     .step("only", s -> s.topic("plain.commands"))
                     .build());
             start(def.name(), "plain-1", Map.of("x", 41));
-            await().atMost(Duration.ofSeconds(60)).until(() -> resultsByInstance(results).containsKey("plain-1"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> resultsByInstance(results).containsKey("plain-1"));
             ResultMessage r = resultsByInstance(results).get("plain-1").get(0);
             assertThat(r.status()).isEqualTo(Outcome.SUCCEEDED);
             JsonNode out = Json.mapper().valueToTree(r.output());
@@ -220,22 +277,31 @@ class OrchestratorIT {
 
     @Test
     void shouldCompleteEveryInstanceExactlyOnceAfterTheOrchestratorRestartsMidFlight() throws Exception {
-        try (var services = new ArticleServices("restart", kafka.bootstrapServers()).start("A").start("B").start("D");
+        try (var services = new ArticleServices("restart", kafka.bootstrapServers())
+                        .start("A")
+                        .start("B")
+                        .start("D");
                 var results = new TopicReader(kafka.bootstrapServers(), "restart.results")) {
-            var settings = settings("it-restart", dir.resolve("streams-restart")).topics(BatonTopics.withPrefix("restart."));
+            var settings =
+                    settings("it-restart", dir.resolve("streams-restart")).topics(BatonTopics.withPrefix("restart."));
             var first = new Orchestrator(settings).start(Duration.ofSeconds(60));
             var def = first.deploy(services.definition());
-            List<String> ids = IntStream.range(0, 20).mapToObj(i -> "restart-" + i).toList();
+            List<String> ids =
+                    IntStream.range(0, 20).mapToObj(i -> "restart-" + i).toList();
             ids.forEach(id -> first.start(id, new StartRequest(def.name(), null, Map.of(), null)));
-            await().atMost(Duration.ofSeconds(60)).until(() -> services.executedBy("B").size() == 20);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> services.executedBy("B").size() == 20);
             first.close();
 
             services.start("C"); // outcomes pile up on the callback topic while no orchestrator runs
-            await().atMost(Duration.ofSeconds(30)).until(() -> services.executedBy("C").size() == 20);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> services.executedBy("C").size() == 20);
             try (var second = new Orchestrator(settings).start(Duration.ofSeconds(60))) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> resultsByInstance(results).size() == 20);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> resultsByInstance(results).size() == 20);
                 Thread.sleep(1000);
-                assertThat(resultsByInstance(results).values()).allSatisfy(list -> assertThat(list).hasSize(1));
+                assertThat(resultsByInstance(results).values())
+                        .allSatisfy(list -> assertThat(list).hasSize(1));
                 assertThat(services.executedBy("D")).hasSize(20).doesNotHaveDuplicates();
                 assertThat(Set.copyOf(services.executedBy("A"))).hasSize(20);
             }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /** The runtime's adapter paths, driven through the real topology without a broker, with a clock the test moves. */
 class OrchestratorTopologyTest {
-    static final WorkflowDefinition FLOW = WorkflowDefinition.builder("flow").version(1)
+    static final WorkflowDefinition FLOW = WorkflowDefinition.builder("flow")
+            .version(1)
             .step("first", s -> s.topic("first.commands").timeout(Duration.ofSeconds(5)))
             .step("second", s -> s.topic("second.commands").after("first"))
             .build();
@@ -37,12 +38,18 @@ class OrchestratorTopologyTest {
 
     @BeforeEach
     void start() {
-        var settings = new OrchestratorSettings().clock(clock).timerResolution(Duration.ofMillis(100)).maxPayloadBytes(10_000)
+        var settings = new OrchestratorSettings()
+                .clock(clock)
+                .timerResolution(Duration.ofMillis(100))
+                .maxPayloadBytes(10_000)
                 .retention(Duration.ofMinutes(10));
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(OrchestratorTopology.build(settings, new DefinitionRegistry(), OrchestratorMetrics.discarding()), props, clock.instant());
+        driver = new TopologyTestDriver(
+                OrchestratorTopology.build(settings, new DefinitionRegistry(), OrchestratorMetrics.discarding()),
+                props,
+                clock.instant());
         var ser = new ByteArraySerializer();
         requests = driver.createInputTopic("baton.requests", ser, ser);
         callbacks = driver.createInputTopic("baton.callbacks", ser, ser);
@@ -87,7 +94,10 @@ class OrchestratorTopologyTest {
     @Test
     void shouldCancelTheTimerWhenTheOutcomeArrivesInTime() {
         requests.pipeInput(bytes("i-3"), bytes("{\"workflow\":\"flow\"}"));
-        callbacks.pipeInput(bytes("i-3"), bytes("{\"commandId\":\"i-3/first/1\",\"instanceId\":\"i-3\",\"stepId\":\"first\",\"status\":\"SUCCEEDED\"}"));
+        callbacks.pipeInput(
+                bytes("i-3"),
+                bytes(
+                        "{\"commandId\":\"i-3/first/1\",\"instanceId\":\"i-3\",\"stepId\":\"first\",\"status\":\"SUCCEEDED\"}"));
         assertThat(read("second.commands")).hasSize(1);
         move(Duration.ofSeconds(10));
         assertThat(read("baton.results")).isEmpty();
@@ -111,11 +121,25 @@ class OrchestratorTopologyTest {
     @Test
     void shouldSendAnHttpStepsCallToTheHttpTopicAndTheNextCallWhenItsBackoffIsOver() throws Exception {
         driver.createInputTopic("baton.definitions", new ByteArraySerializer(), new ByteArraySerializer())
-                .pipeInput(bytes("hook:0000000001"), bytes(DefinitionWriter.toJson(WorkflowDefinition.builder("hook").version(1)
-                        .step("call", s -> s.http(new dev.baton.definition.HttpStep("POST",
-                                dev.baton.definition.UrlTemplate.parse("http://127.0.0.1:9/hooks/{$.request.id}"), null, null,
-                                new dev.baton.definition.HttpRetry(2, Duration.ofSeconds(3), 2.0, Duration.ofSeconds(3), java.util.Set.of(503)))))
-                        .build())));
+                .pipeInput(
+                        bytes("hook:0000000001"),
+                        bytes(DefinitionWriter.toJson(WorkflowDefinition.builder("hook")
+                                .version(1)
+                                .step(
+                                        "call",
+                                        s -> s.http(new dev.baton.definition.HttpStep(
+                                                "POST",
+                                                dev.baton.definition.UrlTemplate.parse(
+                                                        "http://127.0.0.1:9/hooks/{$.request.id}"),
+                                                null,
+                                                null,
+                                                new dev.baton.definition.HttpRetry(
+                                                        2,
+                                                        Duration.ofSeconds(3),
+                                                        2.0,
+                                                        Duration.ofSeconds(3),
+                                                        java.util.Set.of(503)))))
+                                .build())));
         requests.pipeInput(bytes("h-1"), bytes("{\"workflow\":\"hook\",\"input\":{\"id\":\"a b\"}}"));
         List<TestRecord<byte[], byte[]>> calls = read("baton.http");
         assertThat(calls).hasSize(1);
@@ -125,8 +149,11 @@ class OrchestratorTopologyTest {
         assertThat(call.path("callbackTopic").asText()).isEqualTo("baton.callbacks");
         assertThat(header(calls.get(0), "ce_type")).isEqualTo("dev.baton.command.v1");
 
-        callbacks.pipeInput(bytes("h-1"), bytes("{\"commandId\":\"h-1/call/1\",\"instanceId\":\"h-1\",\"stepId\":\"call\","
-                + "\"status\":\"FAILED\",\"error\":{\"type\":\"HTTP_503\",\"message\":\"busy\"},\"retryable\":true}"));
+        callbacks.pipeInput(
+                bytes("h-1"),
+                bytes(
+                        "{\"commandId\":\"h-1/call/1\",\"instanceId\":\"h-1\",\"stepId\":\"call\","
+                                + "\"status\":\"FAILED\",\"error\":{\"type\":\"HTTP_503\",\"message\":\"busy\"},\"retryable\":true}"));
         assertThat(types(read("baton.status"))).contains("StepRetryScheduled").doesNotContain("StepFailed");
         move(Duration.ofMillis(2900));
         assertThat(read("baton.http")).isEmpty();
@@ -140,8 +167,10 @@ class OrchestratorTopologyTest {
 
     @Test
     void shouldMergeAWorkersOwnOutcomeTopicIntoTheCallbackTopic() {
-        var outcomes = driver.createInputTopic("shipping.outcomes", new ByteArraySerializer(), new ByteArraySerializer());
-        String outcome = "{\"commandId\":\"i-6/first/1\",\"instanceId\":\"i-6\",\"stepId\":\"first\",\"status\":\"SUCCEEDED\"}";
+        var outcomes =
+                driver.createInputTopic("shipping.outcomes", new ByteArraySerializer(), new ByteArraySerializer());
+        String outcome =
+                "{\"commandId\":\"i-6/first/1\",\"instanceId\":\"i-6\",\"stepId\":\"first\",\"status\":\"SUCCEEDED\"}";
         outcomes.pipeInput(bytes("some-other-key"), bytes(outcome));
         outcomes.pipeInput(bytes("k"), bytes("{\"not\":\"a baton outcome\"}"));
         List<TestRecord<byte[], byte[]>> merged = read("baton.callbacks");
@@ -153,7 +182,10 @@ class OrchestratorTopologyTest {
     void shouldRemoveAFinishedInstanceFromTheStoreAfterTheRetentionTime() {
         requests.pipeInput(bytes("i-7"), bytes("{\"workflow\":\"flow\"}"));
         requests.pipeInput(bytes("i-8"), bytes("{\"workflow\":\"flow\"}"));
-        callbacks.pipeInput(bytes("i-7"), bytes("{\"commandId\":\"i-7/first/1\",\"instanceId\":\"i-7\",\"stepId\":\"first\",\"status\":\"FAILED\"}"));
+        callbacks.pipeInput(
+                bytes("i-7"),
+                bytes(
+                        "{\"commandId\":\"i-7/first/1\",\"instanceId\":\"i-7\",\"stepId\":\"first\",\"status\":\"FAILED\"}"));
         var store = driver.<String, byte[]>getKeyValueStore(OrchestratorTopology.INSTANCE_STORE);
         assertThat(store.get("i-7")).isNotNull();
         assertThat(count(store)).isEqualTo(2);
@@ -161,7 +193,9 @@ class OrchestratorTopologyTest {
         assertThat(store.get("i-7")).as("kept during the retention time").isNotNull();
         move(Duration.ofMinutes(2));
         assertThat(store.get("i-7")).as("gone after it").isNull();
-        assertThat(store.get("i-8")).as("i-8 timed out at the 9th minute, so its own retention has not passed").isNotNull();
+        assertThat(store.get("i-8"))
+                .as("i-8 timed out at the 9th minute, so its own retention has not passed")
+                .isNotNull();
         assertThat(count(store)).isEqualTo(1);
     }
 
@@ -182,17 +216,20 @@ class OrchestratorTopologyTest {
     }
 
     private List<TestRecord<byte[], byte[]>> read(String topic) {
-        return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+        return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList();
     }
 
     private static List<String> types(List<TestRecord<byte[], byte[]>> status) {
-        return status.stream().map(r -> {
-            try {
-                return Json.mapper().readTree(r.value()).path("type").asText();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return status.stream()
+                .map(r -> {
+                    try {
+                        return Json.mapper().readTree(r.value()).path("type").asText();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
     }
 
     private static String header(TestRecord<byte[], byte[]> r, String name) {

@@ -23,35 +23,58 @@ final class PlainKafkaWorker implements AutoCloseable {
 
     PlainKafkaWorker(String bootstrapServers, String commandTopic) {
         var mapper = new ObjectMapper();
-        var consumer = new KafkaConsumer<String, String>(Map.of(
-                "bootstrap.servers", bootstrapServers, "group.id", "plain-worker", "enable.auto.commit", false,
-                "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
-                new StringDeserializer(), new StringDeserializer());
-        var producer = new KafkaProducer<String, String>(Map.of("bootstrap.servers", bootstrapServers, "acks", "all"),
-                new StringSerializer(), new StringSerializer());
-        thread = new Thread(() -> {
-            try (consumer; producer) {
-                consumer.subscribe(List.of(commandTopic));
-                while (running.get()) {
-                    var records = consumer.poll(Duration.ofMillis(50));
-                    for (var record : records) {
-                        JsonNode command = mapper.readTree(record.value());
-                        ObjectNode outcome = mapper.createObjectNode();
-                        outcome.put("commandId", command.get("commandId").asText());
-                        outcome.put("instanceId", command.get("instanceId").asText());
-                        outcome.put("stepId", command.get("stepId").asText());
-                        outcome.put("status", "SUCCEEDED");
-                        outcome.putObject("output").put("answer", command.path("input").path("x").asInt() + 1);
-                        outcome.put("attempts", 1);
-                        producer.send(new ProducerRecord<>(command.get("callbackTopic").asText(),
-                                command.get("instanceId").asText(), mapper.writeValueAsString(outcome))).get();
+        var consumer = new KafkaConsumer<String, String>(
+                Map.of(
+                        "bootstrap.servers",
+                        bootstrapServers,
+                        "group.id",
+                        "plain-worker",
+                        "enable.auto.commit",
+                        false,
+                        "auto.offset.reset",
+                        "earliest",
+                        "isolation.level",
+                        "read_committed"),
+                new StringDeserializer(),
+                new StringDeserializer());
+        var producer = new KafkaProducer<String, String>(
+                Map.of("bootstrap.servers", bootstrapServers, "acks", "all"),
+                new StringSerializer(),
+                new StringSerializer());
+        thread = new Thread(
+                () -> {
+                    try (consumer;
+                            producer) {
+                        consumer.subscribe(List.of(commandTopic));
+                        while (running.get()) {
+                            var records = consumer.poll(Duration.ofMillis(50));
+                            for (var record : records) {
+                                JsonNode command = mapper.readTree(record.value());
+                                ObjectNode outcome = mapper.createObjectNode();
+                                outcome.put(
+                                        "commandId", command.get("commandId").asText());
+                                outcome.put(
+                                        "instanceId", command.get("instanceId").asText());
+                                outcome.put("stepId", command.get("stepId").asText());
+                                outcome.put("status", "SUCCEEDED");
+                                outcome.putObject("output")
+                                        .put(
+                                                "answer",
+                                                command.path("input").path("x").asInt() + 1);
+                                outcome.put("attempts", 1);
+                                producer.send(new ProducerRecord<>(
+                                                command.get("callbackTopic").asText(),
+                                                command.get("instanceId").asText(),
+                                                mapper.writeValueAsString(outcome)))
+                                        .get();
+                            }
+                            consumer.commitSync();
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
                     }
-                    consumer.commitSync();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "plain-worker");
+                },
+                "plain-worker");
         thread.start();
     }
 

@@ -55,8 +55,12 @@ class SubWorkflowIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-        orchestrator = new Orchestrator(new OrchestratorSettings().bootstrapServers(kafka.bootstrapServers())
-                .applicationId("sub-it").stateDir(dir.resolve("streams")).partitions(2)).start(Duration.ofSeconds(60));
+        orchestrator = new Orchestrator(new OrchestratorSettings()
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .applicationId("sub-it")
+                        .stateDir(dir.resolve("streams"))
+                        .partitions(2))
+                .start(Duration.ofSeconds(60));
         api = new HttpApi(orchestrator).start("127.0.0.1", 0);
         // The documented example pair, as users deploy it: the child first.
         orchestrator.deploy(DefinitionReader.read(Path.of("../docs/examples/payment.yaml")));
@@ -91,7 +95,8 @@ class SubWorkflowIT {
             if (ctx.stepId().equals("capture") && ctx.input().path("amount").asInt() > 1000) {
                 throw NonRetryableException.ofType("CardDeclined", "the card's limit is 1000");
             }
-            return Map.of(ctx.stepId() + "Id", ctx.stepId() + "-" + ctx.instanceId(), "paymentId", "pay-" + ctx.instanceId());
+            return Map.of(
+                    ctx.stepId() + "Id", ctx.stepId() + "-" + ctx.instanceId(), "paymentId", "pay-" + ctx.instanceId());
         });
         worker("shipping.commands", ctx -> {
             if (ctx.input().path("orderId").asText().startsWith("nowhere")) {
@@ -105,8 +110,14 @@ class SubWorkflowIT {
     }
 
     static void worker(String topic, dev.baton.worker.StepHandler execute) {
-        Worker w = Worker.create(WorkerOptions.newBuilder().bootstrapServers(kafka.bootstrapServers()).commandTopic(topic)
-                .retryPolicy(RetryPolicy.newBuilder().maxAttempts(1).build()).build(), execute)
+        Worker w = Worker.create(
+                        WorkerOptions.newBuilder()
+                                .bootstrapServers(kafka.bootstrapServers())
+                                .commandTopic(topic)
+                                .retryPolicy(
+                                        RetryPolicy.newBuilder().maxAttempts(1).build())
+                                .build(),
+                        execute)
                 .onCompensate(ctx -> {
                     undone.add(ctx.instanceId() + ":" + ctx.stepId());
                     return null;
@@ -127,7 +138,8 @@ class SubWorkflowIT {
 
     @Test
     void shouldRunTheChildAndContinueWithItsOutput() throws Exception {
-        orchestrator.start("ok-1", new StartRequest("order-with-payment", null, Map.of("orderId", "o-ok", "amount", 25), null));
+        orchestrator.start(
+                "ok-1", new StartRequest("order-with-payment", null, Map.of("orderId", "o-ok", "amount", 25), null));
 
         ResultMessage order = result(orderResults, "ok-1");
         assertThat(order.status()).isEqualTo(Outcome.SUCCEEDED);
@@ -136,7 +148,8 @@ class SubWorkflowIT {
         JsonNode pay = step(instance("ok-1"), "pay");
         assertThat(pay.path("workflow").asText()).isEqualTo("payment");
         assertThat(pay.path("childInstanceId").asText()).isEqualTo("ok-1:pay:1");
-        assertThat(pay.path("output").path("capture").path("paymentId").asText()).isEqualTo("pay-ok-1:pay:1");
+        assertThat(pay.path("output").path("capture").path("paymentId").asText())
+                .isEqualTo("pay-ok-1:pay:1");
         JsonNode child = instance("ok-1:pay:1");
         assertThat(child.path("parent").path("instanceId").asText()).isEqualTo("ok-1");
         assertThat(child.path("parent").path("stepId").asText()).isEqualTo("pay");
@@ -145,7 +158,9 @@ class SubWorkflowIT {
 
     @Test
     void shouldUndoTheChildFirstAndThenTheParentWhenTheChildFails() throws Exception {
-        orchestrator.start("declined-1", new StartRequest("order-with-payment", null, Map.of("orderId", "o-d", "amount", 5000), null));
+        orchestrator.start(
+                "declined-1",
+                new StartRequest("order-with-payment", null, Map.of("orderId", "o-d", "amount", 5000), null));
 
         ResultMessage order = result(orderResults, "declined-1");
         ResultMessage payment = result(paymentResults, "declined-1:pay:1");
@@ -153,7 +168,9 @@ class SubWorkflowIT {
         assertThat(payment.compensated()).containsExactly("authorize");
         assertThat(order.status()).isEqualTo(Outcome.FAILED);
         assertThat(order.error()).containsEntry("stepId", "pay").containsEntry("type", "CardDeclined");
-        assertThat((String) order.error().get("message")).contains("declined-1:pay:1").contains("'capture'");
+        assertThat((String) order.error().get("message"))
+                .contains("declined-1:pay:1")
+                .contains("'capture'");
         assertThat(order.compensated()).containsExactly("reserve");
 
         JsonNode pay = step(instance("declined-1"), "pay");
@@ -167,16 +184,21 @@ class SubWorkflowIT {
 
     @Test
     void shouldAskTheSucceededChildToUndoItsStepsWhenTheParentFailsLater() throws Exception {
-        orchestrator.start("nowhere-1", new StartRequest("order-with-payment", null, Map.of("orderId", "nowhere-1", "amount", 25), null));
+        orchestrator.start(
+                "nowhere-1",
+                new StartRequest("order-with-payment", null, Map.of("orderId", "nowhere-1", "amount", 25), null));
 
         ResultMessage order = result(orderResults, "nowhere-1");
         assertThat(order.status()).isEqualTo(Outcome.FAILED);
         assertThat(order.error()).containsEntry("stepId", "ship");
         assertThat(order.compensated()).containsExactly("pay", "reserve");
-        assertThat(undone).containsSubsequence("nowhere-1:pay:1:capture", "nowhere-1:pay:1:authorize", "nowhere-1:reserve");
+        assertThat(undone)
+                .containsSubsequence("nowhere-1:pay:1:capture", "nowhere-1:pay:1:authorize", "nowhere-1:reserve");
 
         JsonNode child = instance("nowhere-1:pay:1");
-        assertThat(child.path("outcome").asText()).as("the child's published result stands").isEqualTo("SUCCEEDED");
+        assertThat(child.path("outcome").asText())
+                .as("the child's published result stands")
+                .isEqualTo("SUCCEEDED");
         assertThat(child.path("compensated")).extracting(JsonNode::asText).containsExactly("capture", "authorize");
         assertThat(step(instance("nowhere-1"), "pay").path("state").asText()).isEqualTo("COMPENSATED");
     }
@@ -184,21 +206,32 @@ class SubWorkflowIT {
     @Test
     void shouldCancelTheRunningChildWhenTheParentIsCancelled() throws Exception {
         orchestrator.start("cancel-1", new StartRequest("order-held", null, Map.of(), null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> orchestrator.localInstance("cancel-1:pay:1")
-                .map(i -> i.step("approval").state() == dev.baton.engine.StepState.RUNNING).orElse(false));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> orchestrator
+                        .localInstance("cancel-1:pay:1")
+                        .map(i -> i.step("approval").state() == dev.baton.engine.StepState.RUNNING)
+                        .orElse(false));
 
-        var r = http.send(HttpRequest.newBuilder(URI.create(url("/api/instances/cancel-1/cancel")))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"customer withdrew\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        var r = http.send(
+                HttpRequest.newBuilder(URI.create(url("/api/instances/cancel-1/cancel")))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"customer withdrew\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(202);
 
         assertThat(result(orderResults, "cancel-1").status()).isEqualTo(Outcome.CANCELLED);
-        await().atMost(Duration.ofSeconds(30)).until(() -> instance("cancel-1:pay:1").path("status").asText().equals("COMPLETED"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> instance("cancel-1:pay:1").path("status").asText().equals("COMPLETED"));
         JsonNode child = instance("cancel-1:pay:1");
         assertThat(child.path("outcome").asText()).isEqualTo("CANCELLED");
-        assertThat(child.path("failure").path("message").asText()).contains("cancel-1").contains("was cancelled");
+        assertThat(child.path("failure").path("message").asText())
+                .contains("cancel-1")
+                .contains("was cancelled");
         assertThat(child.path("compensated")).extracting(JsonNode::asText).containsExactly("authorize");
         assertThat(undone).contains("cancel-1:pay:1:authorize", "cancel-1:reserve");
-        await().atMost(Duration.ofSeconds(30)).until(() -> step(instance("cancel-1"), "pay").path("state").asText().equals("FAILED"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        step(instance("cancel-1"), "pay").path("state").asText().equals("FAILED"));
     }
 
     @Test
@@ -209,12 +242,17 @@ class SubWorkflowIT {
         assertThat(order.status()).isEqualTo(Outcome.FAILED);
         assertThat(order.error()).containsEntry("stepId", "pay-elsewhere").containsEntry("type", "UnknownWorkflow");
         assertThat(order.compensated()).containsExactly("reserve");
-        await().atMost(Duration.ofSeconds(30)).until(() -> instance("elsewhere-1:pay:1").path("outcome").asText().equals("CANCELLED"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        instance("elsewhere-1:pay:1").path("outcome").asText().equals("CANCELLED"));
     }
 
     static ResultMessage result(TopicReader results, String instanceId) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> !results.withKey(instanceId).isEmpty());
-        List<ResultMessage> all = results.withKey(instanceId).stream().map(r -> ResultMessage.parse(r.value())).toList();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !results.withKey(instanceId).isEmpty());
+        List<ResultMessage> all = results.withKey(instanceId).stream()
+                .map(r -> ResultMessage.parse(r.value()))
+                .toList();
         assertThat(all).as("results of " + instanceId).hasSize(1);
         return all.get(0);
     }
@@ -224,8 +262,12 @@ class SubWorkflowIT {
     }
 
     static JsonNode instance(String id) throws Exception {
-        var r = http.send(HttpRequest.newBuilder(URI.create(url("/api/instances/" + URLEncoder.encode(id, StandardCharsets.UTF_8))))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        var r = http.send(
+                HttpRequest.newBuilder(
+                                URI.create(url("/api/instances/" + URLEncoder.encode(id, StandardCharsets.UTF_8))))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return Json.mapper().readTree(r.body());
     }

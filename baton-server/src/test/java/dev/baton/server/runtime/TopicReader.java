@@ -20,27 +20,34 @@ final class TopicReader implements AutoCloseable {
     private final Thread thread;
 
     TopicReader(String bootstrapServers, String topic) {
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        thread = new Thread(() -> {
-            try (consumer) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                while (running.get() && partitions.isEmpty()) { // the topic may be created after the reader starts
-                    consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-                    if (partitions.isEmpty()) {
-                        sleep();
+        var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        thread = new Thread(
+                () -> {
+                    try (consumer) {
+                        List<TopicPartition> partitions = new ArrayList<>();
+                        while (running.get()
+                                && partitions.isEmpty()) { // the topic may be created after the reader starts
+                            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                            if (partitions.isEmpty()) {
+                                sleep();
+                            }
+                        }
+                        consumer.assign(partitions);
+                        consumer.seekToBeginning(partitions);
+                        while (running.get()) {
+                            consumer.poll(Duration.ofMillis(50)).forEach(records::add);
+                        }
                     }
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                while (running.get()) {
-                    consumer.poll(Duration.ofMillis(50)).forEach(records::add);
-                }
-            }
-        }, "reader-" + topic);
+                },
+                "reader-" + topic);
         thread.setDaemon(true);
         thread.start();
     }
@@ -58,7 +65,9 @@ final class TopicReader implements AutoCloseable {
     }
 
     List<ConsumerRecord<byte[], byte[]>> withKey(String key) {
-        return records.stream().filter(r -> r.key() != null && key.equals(new String(r.key(), StandardCharsets.UTF_8))).toList();
+        return records.stream()
+                .filter(r -> r.key() != null && key.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                .toList();
     }
 
     static String header(ConsumerRecord<byte[], byte[]> r, String name) {

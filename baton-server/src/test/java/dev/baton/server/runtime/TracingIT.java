@@ -47,10 +47,14 @@ class TracingIT {
         var received = new CopyOnWriteArrayList<Received>();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/v1/traces", exchange -> {
-            var request = ExportTraceServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes());
+            var request = ExportTraceServiceRequest.parseFrom(
+                    exchange.getRequestBody().readAllBytes());
             for (ResourceSpans rs : request.getResourceSpansList()) {
-                String service = rs.getResource().getAttributesList().stream().filter(a -> a.getKey().equals("service.name"))
-                        .map(a -> a.getValue().getStringValue()).findFirst().orElse(null);
+                String service = rs.getResource().getAttributesList().stream()
+                        .filter(a -> a.getKey().equals("service.name"))
+                        .map(a -> a.getValue().getStringValue())
+                        .findFirst()
+                        .orElse(null);
                 for (ScopeSpans ss : rs.getScopeSpansList()) {
                     ss.getSpansList().forEach(s -> received.add(new Received(s, service)));
                 }
@@ -65,11 +69,12 @@ class TracingIT {
         URI endpoint = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort());
         try (var kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
                 var orchestrator = new Orchestrator(new OrchestratorSettings()
-                        .bootstrapServers(kafka.bootstrapServers())
-                        .applicationId("it-tracing")
-                        .stateDir(dir.resolve("streams"))
-                        .partitions(1)
-                        .tracing(TracingSettings.otlp(endpoint, TracingSettings.Protocol.HTTP_PROTOBUF, "baton-it")))
+                                .bootstrapServers(kafka.bootstrapServers())
+                                .applicationId("it-tracing")
+                                .stateDir(dir.resolve("streams"))
+                                .partitions(1)
+                                .tracing(TracingSettings.otlp(
+                                        endpoint, TracingSettings.Protocol.HTTP_PROTOBUF, "baton-it")))
                         .start(Duration.ofSeconds(60));
                 var worker = new PlainKafkaWorker(kafka.bootstrapServers(), "traced.commands");
                 var commands = new TopicReader(kafka.bootstrapServers(), "traced.commands")) {
@@ -77,12 +82,16 @@ class TracingIT {
                     .step("a", s -> s.topic("traced.commands"))
                     .step("b", s -> s.topic("traced.commands").after("a"))
                     .build());
-            orchestrator.start("t-1", new StartRequest("traced", null, Map.of("x", 1), null),
+            orchestrator.start(
+                    "t-1",
+                    new StartRequest("traced", null, Map.of("x", 1), null),
                     TraceContext.of("00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01", null));
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> received.stream().anyMatch(r -> r.span().getName().equals("workflow traced")));
-            Map<String, Span> spans = received.stream().map(Received::span)
-                    .collect(Collectors.toMap(Span::getName, Function.identity()));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            received.stream().anyMatch(r -> r.span().getName().equals("workflow traced")));
+            Map<String, Span> spans =
+                    received.stream().map(Received::span).collect(Collectors.toMap(Span::getName, Function.identity()));
             assertThat(spans).containsOnlyKeys("workflow traced", "step a", "step b");
             assertThat(received).allSatisfy(r -> assertThat(r.serviceName()).isEqualTo("baton-it"));
             Span instance = spans.get("workflow traced");
@@ -92,23 +101,33 @@ class TracingIT {
             for (String step : List.of("step a", "step b")) {
                 assertThat(hex(spans.get(step).getTraceId())).isEqualTo(CALLER_TRACE);
                 assertThat(spans.get(step).getParentSpanId()).isEqualTo(instance.getSpanId());
-                assertThat(spans.get(step).getEndTimeUnixNano()).isGreaterThanOrEqualTo(spans.get(step).getStartTimeUnixNano());
+                assertThat(spans.get(step).getEndTimeUnixNano())
+                        .isGreaterThanOrEqualTo(spans.get(step).getStartTimeUnixNano());
             }
 
             List<TraceParent> carried = commands.records().stream()
-                    .map(r -> TraceParent.parse(TopicReader.header(r, "traceparent")).orElseThrow()).toList();
+                    .map(r -> TraceParent.parse(TopicReader.header(r, "traceparent"))
+                            .orElseThrow())
+                    .toList();
             assertThat(carried).hasSize(2);
             assertThat(carried).extracting(TraceParent::traceId).containsOnly(CALLER_TRACE);
-            assertThat(carried).extracting(TraceParent::spanId)
-                    .containsExactlyInAnyOrder(hex(spans.get("step a").getSpanId()), hex(spans.get("step b").getSpanId()));
+            assertThat(carried)
+                    .extracting(TraceParent::spanId)
+                    .containsExactlyInAnyOrder(
+                            hex(spans.get("step a").getSpanId()),
+                            hex(spans.get("step b").getSpanId()));
         } finally {
             receiver.stop(0);
         }
     }
 
     private static String attribute(Span span, String key) {
-        return span.getAttributesList().stream().filter(a -> a.getKey().equals(key)).map(KeyValue::getValue)
-                .map(v -> v.getStringValue()).findFirst().orElse(null);
+        return span.getAttributesList().stream()
+                .filter(a -> a.getKey().equals(key))
+                .map(KeyValue::getValue)
+                .map(v -> v.getStringValue())
+                .findFirst()
+                .orElse(null);
     }
 
     private static String hex(com.google.protobuf.ByteString id) {

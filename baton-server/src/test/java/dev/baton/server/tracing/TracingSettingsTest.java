@@ -17,15 +17,22 @@ class TracingSettingsTest {
 
     @Test
     void shouldPostHttpProtobufToTheTracesPathUnlessGivenOne() {
-        assertThat(TracingSettings.otlp(URI.create("http://127.0.0.1:4318"), Protocol.HTTP_PROTOBUF, null).exportUrl())
+        assertThat(TracingSettings.otlp(URI.create("http://127.0.0.1:4318"), Protocol.HTTP_PROTOBUF, null)
+                        .exportUrl())
                 .isEqualTo("http://127.0.0.1:4318/v1/traces");
-        assertThat(TracingSettings.otlp(URI.create("http://127.0.0.1:4318/"), Protocol.HTTP_PROTOBUF, null).exportUrl())
+        assertThat(TracingSettings.otlp(URI.create("http://127.0.0.1:4318/"), Protocol.HTTP_PROTOBUF, null)
+                        .exportUrl())
                 .isEqualTo("http://127.0.0.1:4318/v1/traces");
-        assertThat(TracingSettings.otlp(URI.create("https://collector:443/otlp/v1/traces"), Protocol.HTTP_PROTOBUF, null).exportUrl())
+        assertThat(TracingSettings.otlp(
+                                URI.create("https://collector:443/otlp/v1/traces"), Protocol.HTTP_PROTOBUF, null)
+                        .exportUrl())
                 .isEqualTo("https://collector:443/otlp/v1/traces");
-        assertThat(TracingSettings.otlp(URI.create("http://127.0.0.1:4317"), Protocol.GRPC, "svc").exportUrl())
+        assertThat(TracingSettings.otlp(URI.create("http://127.0.0.1:4317"), Protocol.GRPC, "svc")
+                        .exportUrl())
                 .isEqualTo("http://127.0.0.1:4317");
-        assertThat(TracingSettings.otlp(URI.create("http://127.0.0.1:4317"), Protocol.GRPC, " ").serviceName()).isEqualTo("baton");
+        assertThat(TracingSettings.otlp(URI.create("http://127.0.0.1:4317"), Protocol.GRPC, " ")
+                        .serviceName())
+                .isEqualTo("baton");
     }
 
     @Test

@@ -75,8 +75,17 @@ public final class CommandParser {
         if (input == null || input.isMissingNode()) {
             input = NullNode.getInstance();
         }
-        return new Command(instanceId, workflow, stepId, commandId, kind, attempt, callbackTopic, input,
-                header(headers, "traceparent"), header(headers, "tracestate"));
+        return new Command(
+                instanceId,
+                workflow,
+                stepId,
+                commandId,
+                kind,
+                attempt,
+                callbackTopic,
+                input,
+                header(headers, "traceparent"),
+                header(headers, "tracestate"));
     }
 
     private static String requiredText(JsonNode root, String field) throws MalformedCommandException {

@@ -63,11 +63,13 @@ final class DefaultStepContext implements StepContext {
         try {
             return mapper.treeToValue(input, type);
         } catch (JsonProcessingException e) {
-            throw NonRetryableException.ofType("InvalidInput",
-                    "the input does not fit " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw NonRetryableException.ofType(
+                    "InvalidInput",
+                    "the input does not fit " + type.getSimpleName() + ": " + e.getOriginalMessage(),
+                    e);
         } catch (IllegalArgumentException e) {
-            throw NonRetryableException.ofType("InvalidInput",
-                    "the input does not fit " + type.getSimpleName() + ": " + e.getMessage(), e);
+            throw NonRetryableException.ofType(
+                    "InvalidInput", "the input does not fit " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -12,8 +12,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** The effective Kafka client configurations of a worker. */
 public final class KafkaConfigs {
 
-    private KafkaConfigs() {
-    }
+    private KafkaConfigs() {}
 
     /**
      * The consumer configuration: SDK defaults, then the user's properties (except those known
@@ -63,8 +62,8 @@ public final class KafkaConfigs {
         return config;
     }
 
-    private static void copyFor(Map<String, Object> props, Map<String, Object> into,
-                                Set<String> mine, Set<String> other) {
+    private static void copyFor(
+            Map<String, Object> props, Map<String, Object> into, Set<String> mine, Set<String> other) {
         props.forEach((k, v) -> {
             boolean onlyTheOther = other.contains(k) && !mine.contains(k);
             if (!onlyTheOther) {

@@ -87,7 +87,8 @@ public final class KeyedDispatcher<T> {
             } catch (RejectedExecutionException e) {
                 active--;
                 busy.remove(keyOf.apply(item));
-                queues.computeIfAbsent(keyOf.apply(item), k -> new ArrayDeque<>()).addFirst(item);
+                queues.computeIfAbsent(keyOf.apply(item), k -> new ArrayDeque<>())
+                        .addFirst(item);
                 queued++;
                 ready.addFirst(keyOf.apply(item));
                 throw e;

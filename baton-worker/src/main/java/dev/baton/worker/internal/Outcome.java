@@ -72,8 +72,15 @@ public record Outcome(
      */
     public static Outcome succeeded(Command command, JsonNode output, int attempts) {
         JsonNode out = output == null || output.isNull() || output.isMissingNode() ? null : output;
-        return new Outcome(command.commandId(), command.instanceId(), command.stepId(), Status.SUCCEEDED,
-                out, null, null, attempts);
+        return new Outcome(
+                command.commandId(),
+                command.instanceId(),
+                command.stepId(),
+                Status.SUCCEEDED,
+                out,
+                null,
+                null,
+                attempts);
     }
 
     /**
@@ -86,8 +93,15 @@ public record Outcome(
      * @return the outcome
      */
     public static Outcome failed(Command command, String type, String message, int attempts) {
-        return new Outcome(command.commandId(), command.instanceId(), command.stepId(), Status.FAILED,
-                null, type, truncate(message), attempts);
+        return new Outcome(
+                command.commandId(),
+                command.instanceId(),
+                command.stepId(),
+                Status.FAILED,
+                null,
+                type,
+                truncate(message),
+                attempts);
     }
 
     /**

@@ -66,8 +66,8 @@ public final class OutcomeRecords {
         if (command.tracestate() != null) {
             add(headers, "tracestate", command.tracestate());
         }
-        return new ProducerRecord<>(topic, null, o.instanceId().getBytes(StandardCharsets.UTF_8),
-                answer.json(), headers);
+        return new ProducerRecord<>(
+                topic, null, o.instanceId().getBytes(StandardCharsets.UTF_8), answer.json(), headers);
     }
 
     private static void add(RecordHeaders headers, String key, String value) {

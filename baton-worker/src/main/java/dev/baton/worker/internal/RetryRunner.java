@@ -102,13 +102,15 @@ public final class RetryRunner {
                 }
                 if (!policy.isRetryable(failure) || tryNumber >= policy.maxAttempts()) {
                     final int tries = tryNumber;
-                    LOG.log(Level.DEBUG, () -> "Command " + command.commandId() + " failed after " + tries
-                            + " tries: " + failure);
+                    LOG.log(
+                            Level.DEBUG,
+                            () -> "Command " + command.commandId() + " failed after " + tries + " tries: " + failure);
                     return Optional.of(Outcome.failed(command, failure, tryNumber));
                 }
                 final int tries = tryNumber;
-                LOG.log(Level.DEBUG, () -> "Command " + command.commandId() + " try " + tries
-                        + " failed, will retry: " + failure);
+                LOG.log(
+                        Level.DEBUG,
+                        () -> "Command " + command.commandId() + " try " + tries + " failed, will retry: " + failure);
                 continue;
             }
             JsonNode output;
@@ -117,8 +119,11 @@ public final class RetryRunner {
             } catch (RuntimeException e) {
                 // The handler did its work but returned something that is not JSON: retrying
                 // would repeat the work and fail the same way.
-                return Optional.of(Outcome.failed(command, Outcome.errorType(e),
-                        "the handler's result cannot be written as JSON: " + e.getMessage(), tryNumber));
+                return Optional.of(Outcome.failed(
+                        command,
+                        Outcome.errorType(e),
+                        "the handler's result cannot be written as JSON: " + e.getMessage(),
+                        tryNumber));
             }
             return Optional.of(Outcome.succeeded(command, output, tryNumber));
         }

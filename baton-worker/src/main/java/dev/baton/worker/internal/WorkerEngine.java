@@ -112,10 +112,20 @@ public final class WorkerEngine {
      * @param consumer the consumer, owned (and closed) by the engine from now on
      * @param producer the producer, owned (and closed) by the engine from now on
      */
-    public WorkerEngine(WorkerOptions options, StepHandler execute, StepHandler compensate,
-                        Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
-        this(options, execute, compensate, consumer, producer,
-                new RetryRunner(options.retryPolicy(), options.objectMapper()), Clock.systemUTC());
+    public WorkerEngine(
+            WorkerOptions options,
+            StepHandler execute,
+            StepHandler compensate,
+            Consumer<byte[], byte[]> consumer,
+            Producer<byte[], byte[]> producer) {
+        this(
+                options,
+                execute,
+                compensate,
+                consumer,
+                producer,
+                new RetryRunner(options.retryPolicy(), options.objectMapper()),
+                Clock.systemUTC());
     }
 
     /**
@@ -129,9 +139,14 @@ public final class WorkerEngine {
      * @param retryRunner runs the handlers
      * @param clock gives the outcomes' {@code ce_time}
      */
-    public WorkerEngine(WorkerOptions options, StepHandler execute, StepHandler compensate,
-                        Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
-                        RetryRunner retryRunner, Clock clock) {
+    public WorkerEngine(
+            WorkerOptions options,
+            StepHandler execute,
+            StepHandler compensate,
+            Consumer<byte[], byte[]> consumer,
+            Producer<byte[], byte[]> producer,
+            RetryRunner retryRunner,
+            Clock clock) {
         this.options = Objects.requireNonNull(options, "options");
         this.execute = Objects.requireNonNull(execute, "execute");
         this.compensate = compensate;
@@ -141,24 +156,27 @@ public final class WorkerEngine {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.mapper = options.objectMapper();
         this.parser = new CommandParser(mapper);
-        this.outcomeRecords = new OutcomeRecords(options.groupId(), options.outcomeTopic().orElse(null));
+        this.outcomeRecords =
+                new OutcomeRecords(options.groupId(), options.outcomeTopic().orElse(null));
         this.answered = new AnsweredCommands(options.redeliveryCacheSize());
         this.maxUncommitted = Math.max(10_000, 20 * options.maxPollRecords()) + options.concurrency();
         String name = "baton-worker[" + options.groupId() + "]";
         this.handlerPool = Executors.newFixedThreadPool(options.concurrency(), threads(name + "-handler-", false));
         this.resendExecutor = Executors.newSingleThreadScheduledExecutor(threads(name + "-resend-", true));
-        this.dispatcher = new KeyedDispatcher<>(options.concurrency(), handlerPool,
-                job -> job.command().instanceId(), this::handle);
+        this.dispatcher = new KeyedDispatcher<>(
+                options.concurrency(), handlerPool, job -> job.command().instanceId(), this::handle);
         this.pollThread = new Thread(this::pollLoop, name + "-poll");
     }
 
     private static ThreadFactory threads(String prefix, boolean daemon) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(() -> {
-                OWN_THREAD.set(true);
-                r.run();
-            }, prefix + n.incrementAndGet());
+            Thread t = new Thread(
+                    () -> {
+                        OWN_THREAD.set(true);
+                        r.run();
+                    },
+                    prefix + n.incrementAndGet());
             t.setDaemon(daemon);
             return t;
         };
@@ -252,7 +270,8 @@ public final class WorkerEngine {
     }
 
     private void accept(ConsumerRecord<byte[], byte[]> record) {
-        OffsetTracker.Ticket ticket = tracker.track(new TopicPartition(record.topic(), record.partition()), record.offset());
+        OffsetTracker.Ticket ticket =
+                tracker.track(new TopicPartition(record.topic(), record.partition()), record.offset());
         Command command;
         try {
             command = parser.parse(record.value(), record.headers());
@@ -312,14 +331,16 @@ public final class WorkerEngine {
             consumer.commitSync(offsets, CLIENT_CLOSE_TIMEOUT);
             tracker.markCommitted(offsets);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, () -> "Offset commit failed: " + e + "; the commands after the last committed "
-                    + "offset will be delivered again");
+            LOG.log(
+                    Level.WARNING,
+                    () -> "Offset commit failed: " + e + "; the commands after the last committed "
+                            + "offset will be delivered again");
         }
     }
 
     private void updatePause() {
-        boolean full = dispatcher.queuedCount() >= options.maxPollRecords()
-                || tracker.uncommittedCount() >= maxUncommitted;
+        boolean full =
+                dispatcher.queuedCount() >= options.maxPollRecords() || tracker.uncommittedCount() >= maxUncommitted;
         if (full) {
             Set<TopicPartition> assignment = consumer.assignment();
             if (!assignment.isEmpty()) {
@@ -354,8 +375,10 @@ public final class WorkerEngine {
         runLoopTasks();
         int unfinished = outstanding.get();
         if (unfinished > 0) {
-            LOG.log(Level.WARNING, () -> unfinished + " command(s) did not finish within the shutdown timeout of "
-                    + options.shutdownTimeout() + "; they are not committed and will be delivered again");
+            LOG.log(
+                    Level.WARNING,
+                    () -> unfinished + " command(s) did not finish within the shutdown timeout of "
+                            + options.shutdownTimeout() + "; they are not committed and will be delivered again");
         }
         handlerPool.shutdownNow();
         resendExecutor.shutdownNow();
@@ -406,11 +429,14 @@ public final class WorkerEngine {
                     commitSync(tracker.commitable(partitions));
                 }
                 Set<TopicPartition> gone = Set.copyOf(partitions);
-                List<Job> dropped = dispatcher.removeQueuedIf(job -> gone.contains(job.ticket().partition()));
+                List<Job> dropped = dispatcher.removeQueuedIf(
+                        job -> gone.contains(job.ticket().partition()));
                 outstanding.addAndGet(-dropped.size());
                 tracker.remove(partitions);
-                LOG.log(Level.DEBUG, () -> (commit ? "Revoked " : "Lost ") + partitions + ", dropped "
-                        + dropped.size() + " queued command(s)");
+                LOG.log(
+                        Level.DEBUG,
+                        () -> (commit ? "Revoked " : "Lost ") + partitions + ", dropped " + dropped.size()
+                                + " queued command(s)");
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "Unexpected failure while releasing partitions " + partitions, e);
             }
@@ -448,14 +474,17 @@ public final class WorkerEngine {
         }
         if (command.isCompensate()) {
             if (compensate == null) {
-                return Optional.of(Outcome.failed(command, "NoCompensationHandler",
+                return Optional.of(Outcome.failed(
+                        command,
+                        "NoCompensationHandler",
                         "worker group " + options.groupId() + " has no compensation handler for step "
-                                + command.stepId(), 0));
+                                + command.stepId(),
+                        0));
             }
             return retryRunner.run(command, compensate);
         }
-        return Optional.of(Outcome.failed(command, "UnknownCommandKind",
-                "unknown command kind '" + command.kind() + "'", 0));
+        return Optional.of(
+                Outcome.failed(command, "UnknownCommandKind", "unknown command kind '" + command.kind() + "'", 0));
     }
 
     private void publish(Job job, Answer answer, List<ProducerRecord<byte[], byte[]>> records) {
@@ -493,8 +522,10 @@ public final class WorkerEngine {
             return;
         }
         if (!tracker.isCurrent(job.ticket())) {
-            LOG.log(Level.WARNING, () -> "Could not publish the outcome of " + job + " (" + error
-                    + "); its partition was revoked, so the new owner answers it");
+            LOG.log(
+                    Level.WARNING,
+                    () -> "Could not publish the outcome of " + job + " (" + error
+                            + "); its partition was revoked, so the new owner answers it");
             finished();
             return;
         }
@@ -502,17 +533,27 @@ public final class WorkerEngine {
         try {
             if (error instanceof RecordTooLargeException && answer.outcome().status() == Outcome.Status.SUCCEEDED) {
                 Outcome o = answer.outcome();
-                Answer smaller = Answer.of(Outcome.failed(job.command(), "OutcomeTooLarge",
-                        "the output is too large to publish: " + error.getMessage(), o.attempts()), mapper, clock.instant());
+                Answer smaller = Answer.of(
+                        Outcome.failed(
+                                job.command(),
+                                "OutcomeTooLarge",
+                                "the output is too large to publish: " + error.getMessage(),
+                                o.attempts()),
+                        mapper,
+                        clock.instant());
                 answered.remember(job.command().commandId(), smaller);
                 List<ProducerRecord<byte[], byte[]>> records = outcomeRecords.records(job.command(), smaller).stream()
-                        .filter(r -> topics.contains(r.topic())).toList();
+                        .filter(r -> topics.contains(r.topic()))
+                        .toList();
                 LOG.log(Level.WARNING, () -> "The output of " + job + " is too large to publish; reporting it FAILED");
                 resendExecutor.execute(() -> publish(job, smaller, records));
                 return;
             }
-            LOG.log(Level.ERROR, () -> "Could not publish the outcome of " + job + " to " + topics + "; retrying in "
-                    + RESEND_DELAY + " (the command is committed only once its outcome is published)", error);
+            LOG.log(
+                    Level.ERROR,
+                    () -> "Could not publish the outcome of " + job + " to " + topics + "; retrying in " + RESEND_DELAY
+                            + " (the command is committed only once its outcome is published)",
+                    error);
             resendExecutor.schedule(() -> publish(job, answer, failed), RESEND_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             finished(); // shutting down: the command stays uncommitted and is delivered again

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class KeyedDispatcherTest {
 
-    private record Item(String key, int n) {
-    }
+    private record Item(String key, int n) {}
 
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
@@ -41,7 +40,8 @@ class KeyedDispatcherTest {
             if (perKey.computeIfAbsent(item.key(), k -> new AtomicInteger()).incrementAndGet() > 1) {
                 overlaps.add(item.key());
             }
-            order.computeIfAbsent(item.key(), k -> Collections.synchronizedList(new ArrayList<>())).add(item.n());
+            order.computeIfAbsent(item.key(), k -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(item.n());
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
@@ -104,7 +104,9 @@ class KeyedDispatcherTest {
         d.submit(new Item("c", 3));
         d.submit(new Item("b", 4));
         await().until(() -> ran.contains(1));
-        assertThat(d.removeQueuedIf(i -> i.key().equals("b"))).extracting(Item::n).containsExactlyInAnyOrder(2, 4);
+        assertThat(d.removeQueuedIf(i -> i.key().equals("b")))
+                .extracting(Item::n)
+                .containsExactlyInAnyOrder(2, 4);
         assertThat(d.queuedCount()).isEqualTo(1);
         assertThat(d.shutdown()).extracting(Item::n).containsExactly(3);
         release.countDown();

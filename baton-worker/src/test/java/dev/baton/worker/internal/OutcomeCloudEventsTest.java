@@ -21,10 +21,13 @@ class OutcomeCloudEventsTest {
     @Test
     void shouldWriteOutcomesTheCloudEventsSdkReads() {
         Command command = TestCommands.command("i-1", "charge", 2);
-        Answer failed = Answer.of(Outcome.failed(command, "CardDeclined", "declined", 3), MAPPER,
+        Answer failed = Answer.of(
+                Outcome.failed(command, "CardDeclined", "declined", 3),
+                MAPPER,
                 Instant.parse("2026-11-26T10:15:02.113Z"));
 
-        for (ProducerRecord<byte[], byte[]> record : new OutcomeRecords("payments", "payments.outcomes").records(command, failed)) {
+        for (ProducerRecord<byte[], byte[]> record :
+                new OutcomeRecords("payments", "payments.outcomes").records(command, failed)) {
             try (var deserializer = new CloudEventDeserializer()) {
                 CloudEvent event = deserializer.deserialize(record.topic(), record.headers(), record.value());
                 assertThat(event.getSpecVersion()).isEqualTo(SpecVersion.V1);

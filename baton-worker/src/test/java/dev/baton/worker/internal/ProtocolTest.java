@@ -50,25 +50,29 @@ class ProtocolTest {
     @Test
     void succeededOutcomeIsExactlyTheDocumentedShape() throws Exception {
         Outcome o = Outcome.succeeded(docCommand(), json("{ \"paymentId\": \"p-77\" }"), 1);
-        assertThat(serialised(o)).isEqualTo("{\"commandId\":\"4d2a6c1e-0c49-4c43-9a43-2d4f8c1f0a11/charge/1\","
-                + "\"instanceId\":\"4d2a6c1e-0c49-4c43-9a43-2d4f8c1f0a11\",\"stepId\":\"charge\","
-                + "\"status\":\"SUCCEEDED\",\"output\":{\"paymentId\":\"p-77\"},\"attempts\":1}");
+        assertThat(serialised(o))
+                .isEqualTo("{\"commandId\":\"4d2a6c1e-0c49-4c43-9a43-2d4f8c1f0a11/charge/1\","
+                        + "\"instanceId\":\"4d2a6c1e-0c49-4c43-9a43-2d4f8c1f0a11\",\"stepId\":\"charge\","
+                        + "\"status\":\"SUCCEEDED\",\"output\":{\"paymentId\":\"p-77\"},\"attempts\":1}");
     }
 
     @Test
     void failedOutcomeIsExactlyTheDocumentedShape() throws Exception {
         Outcome o = Outcome.failed(docCommand(), "CardDeclined", "card declined by issuer", 3);
-        assertThat(serialised(o)).isEqualTo("{\"commandId\":\"4d2a6c1e-0c49-4c43-9a43-2d4f8c1f0a11/charge/1\","
-                + "\"instanceId\":\"4d2a6c1e-0c49-4c43-9a43-2d4f8c1f0a11\",\"stepId\":\"charge\","
-                + "\"status\":\"FAILED\",\"error\":{\"type\":\"CardDeclined\",\"message\":\"card declined by issuer\"},"
-                + "\"attempts\":3}");
+        assertThat(serialised(o))
+                .isEqualTo("{\"commandId\":\"4d2a6c1e-0c49-4c43-9a43-2d4f8c1f0a11/charge/1\","
+                        + "\"instanceId\":\"4d2a6c1e-0c49-4c43-9a43-2d4f8c1f0a11\",\"stepId\":\"charge\","
+                        + "\"status\":\"FAILED\",\"error\":{\"type\":\"CardDeclined\",\"message\":\"card declined by issuer\"},"
+                        + "\"attempts\":3}");
     }
 
     @Test
     void successWithoutOutputOmitsTheField() throws Exception {
         Outcome o = Outcome.succeeded(docCommand(), null, 2);
         assertThat(json(serialised(o)).has("output")).isFalse();
-        assertThat(json(serialised(Outcome.succeeded(docCommand(), json("null"), 1))).has("output")).isFalse();
+        assertThat(json(serialised(Outcome.succeeded(docCommand(), json("null"), 1)))
+                        .has("output"))
+                .isFalse();
     }
 
     /** Reads the examples from the protocol document itself, when it is at hand. */
@@ -85,10 +89,14 @@ class ProtocolTest {
         Command command = parser.parse(MAPPER.writeValueAsBytes(commands.get(0)), null);
         JsonNode succeeded = outcomes.get(0);
         JsonNode failed = outcomes.get(1);
-        Outcome ours = Outcome.succeeded(command, succeeded.get("output"), succeeded.get("attempts").intValue());
+        Outcome ours = Outcome.succeeded(
+                command, succeeded.get("output"), succeeded.get("attempts").intValue());
         assertSameJsonInSameOrder(json(serialised(ours)), succeeded);
-        Outcome oursFailed = Outcome.failed(command, failed.path("error").path("type").asText(),
-                failed.path("error").path("message").asText(), failed.get("attempts").intValue());
+        Outcome oursFailed = Outcome.failed(
+                command,
+                failed.path("error").path("type").asText(),
+                failed.path("error").path("message").asText(),
+                failed.get("attempts").intValue());
         assertSameJsonInSameOrder(json(serialised(oursFailed)), failed);
     }
 
@@ -133,8 +141,10 @@ class ProtocolTest {
 
     @Test
     void appliesDefaultsAndIgnoresUnknownFields() throws Exception {
-        Command c = parser.parse(("{\"instanceId\":\"i\",\"stepId\":\"s\",\"commandId\":\"c\",\"future\":[1]}")
-                .getBytes(StandardCharsets.UTF_8), null);
+        Command c = parser.parse(
+                ("{\"instanceId\":\"i\",\"stepId\":\"s\",\"commandId\":\"c\",\"future\":[1]}")
+                        .getBytes(StandardCharsets.UTF_8),
+                null);
         assertThat(c.kind()).isEqualTo("execute");
         assertThat(c.attempt()).isEqualTo(1);
         assertThat(c.callbackTopic()).isEqualTo("baton.callbacks");
@@ -144,14 +154,20 @@ class ProtocolTest {
 
     @Test
     void rejectsMalformedCommands() {
-        for (String bad : List.of("", "not json", "[1,2]", "\"text\"", "{}",
+        for (String bad : List.of(
+                "",
+                "not json",
+                "[1,2]",
+                "\"text\"",
+                "{}",
                 "{\"instanceId\":\"i\",\"stepId\":\"s\"}",
                 "{\"instanceId\":\"i\",\"stepId\":\"s\",\"commandId\":7}",
                 "{\"instanceId\":\" \",\"stepId\":\"s\",\"commandId\":\"c\"}",
                 "{\"instanceId\":\"i\",\"stepId\":\"s\",\"commandId\":\"c\",\"attempt\":\"two\"}",
                 "{\"instanceId\":\"i\",\"stepId\":\"s\",\"commandId\":\"c\",\"callbackTopic\":\"no such topic!\"}")) {
             assertThatThrownBy(() -> parser.parse(bad.getBytes(StandardCharsets.UTF_8), null))
-                    .as(bad).isInstanceOf(MalformedCommandException.class);
+                    .as(bad)
+                    .isInstanceOf(MalformedCommandException.class);
         }
         assertThatThrownBy(() -> parser.parse(null, null)).isInstanceOf(MalformedCommandException.class);
     }
@@ -159,28 +175,33 @@ class ProtocolTest {
     @Test
     void outcomeRecordsCarryKeyCloudEventsAndTraceHeaders() throws Exception {
         RecordHeaders commandHeaders = new RecordHeaders();
-        commandHeaders.add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8));
+        commandHeaders.add(
+                "traceparent",
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8));
         Command c = parser.parse(DOC_COMMAND.getBytes(StandardCharsets.UTF_8), commandHeaders);
         Answer answer = Answer.of(Outcome.succeeded(c, null, 1), MAPPER, Instant.parse("2026-11-26T10:15:02.113456Z"));
 
-        List<ProducerRecord<byte[], byte[]>> records = new OutcomeRecords("stock-worker", "baton.outcomes").records(c, answer);
+        List<ProducerRecord<byte[], byte[]>> records =
+                new OutcomeRecords("stock-worker", "baton.outcomes").records(c, answer);
         assertThat(records).extracting(ProducerRecord::topic).containsExactly("baton.callbacks", "baton.outcomes");
         for (ProducerRecord<byte[], byte[]> r : records) {
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(c.instanceId());
             assertThat(r.value()).isEqualTo(answer.json());
-            assertThat(headers(r)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    "ce_specversion", "1.0",
-                    "ce_id", c.commandId(),
-                    "ce_source", "baton-worker/stock-worker",
-                    "ce_type", "dev.baton.outcome.v1",
-                    "ce_subject", c.instanceId(),
-                    "ce_time", "2026-11-26T10:15:02.113Z",
-                    "content-type", "application/json",
-                    "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+            assertThat(headers(r))
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(
+                            "ce_specversion", "1.0",
+                            "ce_id", c.commandId(),
+                            "ce_source", "baton-worker/stock-worker",
+                            "ce_type", "dev.baton.outcome.v1",
+                            "ce_subject", c.instanceId(),
+                            "ce_time", "2026-11-26T10:15:02.113Z",
+                            "content-type", "application/json",
+                            "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
         }
         // no monitoring copy by default, and none when it is the callback topic itself
         assertThat(new OutcomeRecords("g", null).records(c, answer)).hasSize(1);
-        assertThat(new OutcomeRecords("g", "baton.callbacks").records(c, answer)).hasSize(1);
+        assertThat(new OutcomeRecords("g", "baton.callbacks").records(c, answer))
+                .hasSize(1);
     }
 
     static Map<String, String> headers(ProducerRecord<byte[], byte[]> r) {
@@ -195,7 +216,7 @@ class ProtocolTest {
     void errorTypesAndLongMessages() {
         Command c = TestCommands.command("i", "s", 1);
         assertThat(Outcome.errorType(new IllegalStateException())).isEqualTo("IllegalStateException");
-        assertThat(Outcome.errorType(new RuntimeException() { })).contains("ProtocolTest$");
+        assertThat(Outcome.errorType(new RuntimeException() {})).contains("ProtocolTest$");
         String longMessage = "x".repeat(20_000);
         Outcome o = Outcome.failed(c, new IllegalStateException(longMessage), 1);
         assertThat(o.errorMessage()).hasSize(Outcome.MAX_MESSAGE_LENGTH);

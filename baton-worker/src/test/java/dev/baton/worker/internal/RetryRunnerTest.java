@@ -22,8 +22,11 @@ class RetryRunnerTest {
 
     private final List<Duration> sleeps = new ArrayList<>();
     private final RetryPolicy policy = RetryPolicy.newBuilder()
-            .maxAttempts(3).initialBackoff(Duration.ofMillis(100)).jitter(0.2)
-            .doNotRetry(IOException.class).build();
+            .maxAttempts(3)
+            .initialBackoff(Duration.ofMillis(100))
+            .jitter(0.2)
+            .doNotRetry(IOException.class)
+            .build();
     private final RetryRunner runner = new RetryRunner(policy, MAPPER, sleeps::add, () -> 0.5);
     private final Command command = command("i-1", "charge", 1, Command.EXECUTE, json("{\"amount\":25.0}"));
 
@@ -50,8 +53,9 @@ class RetryRunnerTest {
     void exhaustedRetriesGiveOneFailedOutcomeWithTheLastError() {
         AtomicInteger calls = new AtomicInteger();
         Outcome o = runner.run(command, ctx -> {
-            throw new IllegalStateException("down " + calls.incrementAndGet());
-        }).orElseThrow();
+                    throw new IllegalStateException("down " + calls.incrementAndGet());
+                })
+                .orElseThrow();
         assertThat(o.status()).isEqualTo(Outcome.Status.FAILED);
         assertThat(o.attempts()).isEqualTo(3);
         assertThat(o.errorType()).isEqualTo("IllegalStateException");
@@ -65,9 +69,10 @@ class RetryRunnerTest {
     void nonRetryableFailsAfterOneTry() {
         AtomicInteger calls = new AtomicInteger();
         Outcome o = runner.run(command, ctx -> {
-            calls.incrementAndGet();
-            throw NonRetryableException.ofType("CardDeclined", "card declined by issuer");
-        }).orElseThrow();
+                    calls.incrementAndGet();
+                    throw NonRetryableException.ofType("CardDeclined", "card declined by issuer");
+                })
+                .orElseThrow();
         assertThat(o.status()).isEqualTo(Outcome.Status.FAILED);
         assertThat(o.attempts()).isEqualTo(1);
         assertThat(o.errorType()).isEqualTo("CardDeclined");
@@ -79,8 +84,9 @@ class RetryRunnerTest {
     @Test
     void plainNonRetryableExceptionHasItsOwnType() {
         Outcome o = runner.run(command, ctx -> {
-            throw new NonRetryableException("bad", new IllegalStateException());
-        }).orElseThrow();
+                    throw new NonRetryableException("bad", new IllegalStateException());
+                })
+                .orElseThrow();
         assertThat(o.errorType()).isEqualTo("NonRetryableException");
         assertThat(o.errorMessage()).isEqualTo("bad");
     }
@@ -89,9 +95,10 @@ class RetryRunnerTest {
     void doNotRetryTypesFailAfterOneTry() {
         AtomicInteger calls = new AtomicInteger();
         Outcome o = runner.run(command, ctx -> {
-            calls.incrementAndGet();
-            throw new java.io.FileNotFoundException("gone"); // subclass of IOException
-        }).orElseThrow();
+                    calls.incrementAndGet();
+                    throw new java.io.FileNotFoundException("gone"); // subclass of IOException
+                })
+                .orElseThrow();
         assertThat(o.attempts()).isEqualTo(1);
         assertThat(o.errorType()).isEqualTo("FileNotFoundException");
         assertThat(calls).hasValue(1);
@@ -101,21 +108,22 @@ class RetryRunnerTest {
     void noRetryPolicyTriesOnce() {
         RetryRunner once = new RetryRunner(RetryPolicy.none(), MAPPER, sleeps::add, () -> 0.5);
         Outcome o = once.run(command, ctx -> {
-            throw new IllegalStateException();
-        }).orElseThrow();
+                    throw new IllegalStateException();
+                })
+                .orElseThrow();
         assertThat(o.attempts()).isEqualTo(1);
         assertThat(o.errorMessage()).isEqualTo("java.lang.IllegalStateException"); // no message: class name
     }
 
     @Test
     void contextCarriesTheCommand() {
-        record Charge(double amount) {
-        }
+        record Charge(double amount) {}
         List<StepContext> seen = new ArrayList<>();
         Outcome o = runner.run(command, ctx -> {
-            seen.add(ctx);
-            return ctx.inputAs(Charge.class);
-        }).orElseThrow();
+                    seen.add(ctx);
+                    return ctx.inputAs(Charge.class);
+                })
+                .orElseThrow();
         StepContext ctx = seen.get(0);
         assertThat(ctx.instanceId()).isEqualTo("i-1");
         assertThat(ctx.stepId()).isEqualTo("charge");
@@ -129,14 +137,14 @@ class RetryRunnerTest {
 
     @Test
     void inputThatDoesNotFitFailsAtOnceAsInvalidInput() {
-        record Strict(int amount) {
-        }
+        record Strict(int amount) {}
         Command bad = command("i-1", "charge", 1, Command.EXECUTE, json("{\"amount\":\"lots\"}"));
         AtomicInteger calls = new AtomicInteger();
         Outcome o = runner.run(bad, ctx -> {
-            calls.incrementAndGet();
-            return ctx.inputAs(Strict.class);
-        }).orElseThrow();
+                    calls.incrementAndGet();
+                    return ctx.inputAs(Strict.class);
+                })
+                .orElseThrow();
         assertThat(o.errorType()).isEqualTo("InvalidInput");
         assertThat(o.errorMessage()).contains("Strict");
         assertThat(calls).hasValue(1);
@@ -154,14 +162,15 @@ class RetryRunnerTest {
     void unserialisableOutputFailsWithoutRetry() {
         AtomicInteger calls = new AtomicInteger();
         Outcome o = runner.run(command, ctx -> {
-            calls.incrementAndGet();
-            return new Object() {
-                @SuppressWarnings("unused")
-                public Object getSelf() {
-                    throw new IllegalStateException("boom");
-                }
-            };
-        }).orElseThrow();
+                    calls.incrementAndGet();
+                    return new Object() {
+                        @SuppressWarnings("unused")
+                        public Object getSelf() {
+                            throw new IllegalStateException("boom");
+                        }
+                    };
+                })
+                .orElseThrow();
         assertThat(o.status()).isEqualTo(Outcome.Status.FAILED);
         assertThat(o.errorMessage()).contains("cannot be written as JSON");
         assertThat(calls).hasValue(1);
@@ -169,9 +178,13 @@ class RetryRunnerTest {
 
     @Test
     void interruptionDuringBackoffAbandonsTheCommand() {
-        RetryRunner interrupted = new RetryRunner(policy, MAPPER, d -> {
-            throw new InterruptedException();
-        }, () -> 0.5);
+        RetryRunner interrupted = new RetryRunner(
+                policy,
+                MAPPER,
+                d -> {
+                    throw new InterruptedException();
+                },
+                () -> 0.5);
         StepHandler failing = ctx -> {
             throw new IllegalStateException();
         };
@@ -183,8 +196,9 @@ class RetryRunnerTest {
         }
         try {
             assertThat(runner.run(command, ctx -> {
-                throw new InterruptedException();
-            })).isEmpty();
+                        throw new InterruptedException();
+                    }))
+                    .isEmpty();
         } finally {
             Thread.interrupted();
         }

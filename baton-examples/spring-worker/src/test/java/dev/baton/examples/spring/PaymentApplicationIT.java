@@ -40,11 +40,13 @@ import org.springframework.util.FileSystemUtils;
  * then a real orchestrator runs a two-step workflow through the service's {@code @BatonStep} methods, and compensates
  * the charge through its {@code @BatonCompensation} method when the receipt step fails.
  */
-@SpringBootTest(properties = {
-        // Short backoffs, so that the retry test does not wait; everything else comes from application.yml.
-        "baton.worker.retry.initial-backoff=10ms",
-        "baton.worker.retry.max-backoff=50ms",
-        "logging.level.kafka=warn"}) // the embedded broker's own logs
+@SpringBootTest(
+        properties = {
+            // Short backoffs, so that the retry test does not wait; everything else comes from application.yml.
+            "baton.worker.retry.initial-backoff=10ms",
+            "baton.worker.retry.max-backoff=50ms",
+            "logging.level.kafka=warn"
+        }) // the embedded broker's own logs
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext
 class PaymentApplicationIT {
@@ -56,6 +58,7 @@ class PaymentApplicationIT {
 
     @Autowired
     BatonWorkers workers;
+
     @Autowired
     PaymentGateway gateway;
 
@@ -85,12 +88,15 @@ class PaymentApplicationIT {
     @BeforeAll
     void startOrchestratorAndClients() {
         orchestrator = new Orchestrator(new OrchestratorSettings()
-                .bootstrapServers(kafka.bootstrapServers())
-                .applicationId("it-spring")
-                .stateDir(dir.resolve("streams"))
-                .partitions(1)).start(Duration.ofSeconds(60));
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
-                new StringSerializer(), new StringSerializer());
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .applicationId("it-spring")
+                        .stateDir(dir.resolve("streams"))
+                        .partitions(1))
+                .start(Duration.ofSeconds(60));
+        producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
+                new StringSerializer(),
+                new StringSerializer());
         callbacks = new TopicReader(kafka.bootstrapServers(), CALLBACKS);
         outcomeCopies = new TopicReader(kafka.bootstrapServers(), "payments.outcomes");
     }
@@ -109,20 +115,28 @@ class PaymentApplicationIT {
     @Test
     void shouldRunOneWorkerPerTopicAsApplicationYmlSays() {
         assertThat(workers.workers()).containsOnlyKeys("payments.commands", "receipts.commands");
-        assertThat(workers.worker("payments.commands").orElseThrow().isRunning()).isTrue();
+        assertThat(workers.worker("payments.commands").orElseThrow().isRunning())
+                .isTrue();
         var options = workers.options("payments.commands").orElseThrow();
-        assertThat(options.bootstrapServers()).isEqualTo(kafka.bootstrapServers()); // from spring.kafka.bootstrap-servers
+        assertThat(options.bootstrapServers())
+                .isEqualTo(kafka.bootstrapServers()); // from spring.kafka.bootstrap-servers
         assertThat(options.groupId()).isEqualTo("payment-service.payments.commands-worker");
         assertThat(options.concurrency()).isEqualTo(2);
         assertThat(options.retryPolicy().maxAttempts()).isEqualTo(3);
         assertThat(options.retryPolicy().initialBackoff()).isEqualTo(Duration.ofMillis(10));
         assertThat(options.outcomeTopic()).contains("payments.outcomes");
-        assertThat(workers.options("receipts.commands").orElseThrow().retryPolicy().maxAttempts()).isEqualTo(1);
+        assertThat(workers.options("receipts.commands")
+                        .orElseThrow()
+                        .retryPolicy()
+                        .maxAttempts())
+                .isEqualTo(1);
     }
 
     @Test
     void shouldAnswerAnExecuteCommandWithExactlyOneSucceededOutcome() throws Exception {
-        send("payments.commands", command("direct-ok", "execute", Map.of("orderId", "o-ok", "amount", 25.5, "card", "4242")));
+        send(
+                "payments.commands",
+                command("direct-ok", "execute", Map.of("orderId", "o-ok", "amount", 25.5, "card", "4242")));
 
         JsonNode outcome = theOutcome("direct-ok");
         assertThat(outcome.path("commandId").asText()).isEqualTo("direct-ok/charge/1");
@@ -133,12 +147,15 @@ class PaymentApplicationIT {
         assertThat(outcome.path("output").path("amount").decimalValue()).isEqualByComparingTo("25.5");
         assertThat(outcome.path("attempts").asInt()).isEqualTo(1);
         // baton.worker.steps.[payments.commands].outcome-topic: a copy for monitoring
-        await().atMost(Duration.ofSeconds(10)).until(() -> !outcomeCopies.withKey("direct-ok").isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !outcomeCopies.withKey("direct-ok").isEmpty());
     }
 
     @Test
     void shouldReportOneFailedOutcomeAfterTheConfiguredRetries() throws Exception {
-        send("payments.commands", command("direct-down", "execute", Map.of("orderId", "o-down", "amount", 10, "card", "unavailable")));
+        send(
+                "payments.commands",
+                command("direct-down", "execute", Map.of("orderId", "o-down", "amount", 10, "card", "unavailable")));
 
         JsonNode outcome = theOutcome("direct-down");
         assertThat(outcome.path("status").asText()).isEqualTo("FAILED");
@@ -150,7 +167,12 @@ class PaymentApplicationIT {
 
     @Test
     void shouldFailAtOnceOnANonRetryableError() throws Exception {
-        send("payments.commands", command("direct-declined", "execute", Map.of("orderId", "o-declined", "amount", 10, "card", "declined")));
+        send(
+                "payments.commands",
+                command(
+                        "direct-declined",
+                        "execute",
+                        Map.of("orderId", "o-declined", "amount", 10, "card", "declined")));
 
         JsonNode outcome = theOutcome("direct-declined");
         assertThat(outcome.path("status").asText()).isEqualTo("FAILED");
@@ -180,14 +202,25 @@ class PaymentApplicationIT {
                 .step("charge", s -> s.topic("payments.commands").compensate("payments.commands"))
                 .step("receipt", s -> s.topic("receipts.commands").after("charge"))
                 .build());
-        orchestrator.start("order-1", new StartRequest(def.name(), null,
-                Map.of("orderId", "o-1", "amount", 99.9, "card", "4242", "email", "ann@example.org"), null));
-        orchestrator.start("order-2", new StartRequest(def.name(), null,
-                Map.of("orderId", "o-2", "amount", 15, "card", "4242", "email", "nobody"), null));
+        orchestrator.start(
+                "order-1",
+                new StartRequest(
+                        def.name(),
+                        null,
+                        Map.of("orderId", "o-1", "amount", 99.9, "card", "4242", "email", "ann@example.org"),
+                        null));
+        orchestrator.start(
+                "order-2",
+                new StartRequest(
+                        def.name(),
+                        null,
+                        Map.of("orderId", "o-2", "amount", 15, "card", "4242", "email", "nobody"),
+                        null));
 
         try (var results = new TopicReader(kafka.bootstrapServers(), "it.results")) {
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> !results.withKey("order-1").isEmpty() && !results.withKey("order-2").isEmpty());
+                    .until(() -> !results.withKey("order-1").isEmpty()
+                            && !results.withKey("order-2").isEmpty());
             Thread.sleep(500); // a duplicate result would arrive by now
 
             ResultMessage ok = single(results.withKey("order-1"));
@@ -203,11 +236,17 @@ class PaymentApplicationIT {
         }
         try (var batonCallbacks = new TopicReader(kafka.bootstrapServers(), "baton.callbacks")) {
             // The @BatonCompensation method's outcome went to Baton's callback topic, and the gateway refunded.
-            await().atMost(Duration.ofSeconds(10)).until(() -> batonCallbacks.withKey("order-2").stream()
-                    .anyMatch(r -> r.value().contains("\"refunded\"")));
-            String refunded = batonCallbacks.withKey("order-2").stream().map(r -> json(r.value()))
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> batonCallbacks.withKey("order-2").stream()
+                            .anyMatch(r -> r.value().contains("\"refunded\"")));
+            String refunded = batonCallbacks.withKey("order-2").stream()
+                    .map(r -> json(r.value()))
                     .filter(o -> o.has("output") && o.path("output").has("refunded"))
-                    .findFirst().orElseThrow().path("output").path("refunded").asText();
+                    .findFirst()
+                    .orElseThrow()
+                    .path("output")
+                    .path("refunded")
+                    .asText();
             assertThat(gateway.refunds()).contains(refunded);
         }
     }
@@ -218,8 +257,22 @@ class PaymentApplicationIT {
     private static String command(String instanceId, String kind, Object input) throws Exception {
         String commandId = instanceId + "/charge/1" + (kind.equals("compensate") ? "/compensate" : "");
         return JSON.writeValueAsString(Map.of(
-                "instanceId", instanceId, "workflow", "payment", "stepId", "charge", "commandId", commandId,
-                "kind", kind, "attempt", 1, "callbackTopic", CALLBACKS, "input", input));
+                "instanceId",
+                instanceId,
+                "workflow",
+                "payment",
+                "stepId",
+                "charge",
+                "commandId",
+                commandId,
+                "kind",
+                kind,
+                "attempt",
+                1,
+                "callbackTopic",
+                CALLBACKS,
+                "input",
+                input));
     }
 
     private void send(String topic, String json) throws Exception {
@@ -229,7 +282,8 @@ class PaymentApplicationIT {
 
     /** Waits for the instance's outcome on the callback topic and checks that no second one follows. */
     private JsonNode theOutcome(String instanceId) throws Exception {
-        await().atMost(Duration.ofSeconds(30)).until(() -> !callbacks.withKey(instanceId).isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !callbacks.withKey(instanceId).isEmpty());
         Thread.sleep(500); // a second outcome would arrive by now
         List<ConsumerRecord<String, String>> outcomes = callbacks.withKey(instanceId);
         assertThat(outcomes).as("outcomes of " + instanceId).hasSize(1);

@@ -19,27 +19,33 @@ final class TopicReader implements AutoCloseable {
     private final Thread thread;
 
     TopicReader(String bootstrapServers, String topic) {
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new StringDeserializer());
-        thread = new Thread(() -> {
-            try (consumer) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                while (running.get() && partitions.isEmpty()) { // the topic may not exist yet
-                    consumer.partitionsFor(topic, Duration.ofSeconds(10))
-                            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-                    if (partitions.isEmpty()) {
-                        pause();
+        var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new StringDeserializer());
+        thread = new Thread(
+                () -> {
+                    try (consumer) {
+                        List<TopicPartition> partitions = new ArrayList<>();
+                        while (running.get() && partitions.isEmpty()) { // the topic may not exist yet
+                            consumer.partitionsFor(topic, Duration.ofSeconds(10))
+                                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                            if (partitions.isEmpty()) {
+                                pause();
+                            }
+                        }
+                        consumer.assign(partitions);
+                        consumer.seekToBeginning(partitions);
+                        while (running.get()) {
+                            consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                        }
                     }
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                while (running.get()) {
-                    consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-                }
-            }
-        }, "reader-" + topic);
+                },
+                "reader-" + topic);
         thread.setDaemon(true);
         thread.start();
     }
