@@ -35,6 +35,12 @@ public sealed interface Notification {
 
     record StepTimedOut(String instanceId, String stepId, String commandId, Instant at) implements Notification {}
 
+    /**
+     * The instance stopped waiting for a running step (the item was cancelled or failed elsewhere while the step
+     * waited for a signal or for a retry's backoff); a success that arrives later is compensated.
+     */
+    record StepAbandoned(String instanceId, String stepId, String commandId, Instant at) implements Notification {}
+
     /** The item has failed or was cancelled; published at once, before compensation runs. */
     record InstanceFailing(String instanceId, Outcome outcome, Failure failure, Instant at) implements Notification {}
 
