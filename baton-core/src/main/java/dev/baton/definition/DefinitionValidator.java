@@ -75,17 +75,11 @@ final class DefinitionValidator {
 
     private void checkStep(WorkflowDefinition d, StepDefinition s, String at) {
         List<String> kinds = new ArrayList<>();
-        if (s.topic() != null) {
-            kinds.add("topic");
-        }
-        if (s.signal().isPresent()) {
-            kinds.add("signal");
-        }
-        if (s.workflow().map(SubWorkflow::name).isPresent()) {
-            kinds.add("workflow");
-        }
-        if (s.http().isPresent()) {
-            kinds.add("http");
+        for (StepKind kind : s.declaredKinds()) {
+            // A workflow version without a name is reported by checkSubWorkflow, not as a second kind.
+            if (!(kind instanceof SubWorkflow w && w.name() == null)) {
+                kinds.add(kind.field());
+            }
         }
         if (kinds.isEmpty()) {
             problem(

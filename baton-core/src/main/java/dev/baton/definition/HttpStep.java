@@ -16,7 +16,8 @@ import java.util.Set;
  * @param timeout how long one call may take before it counts as failed (and retryable)
  * @param retry when and how often to call again
  */
-public record HttpStep(String method, UrlTemplate url, Map<String, String> headers, Duration timeout, HttpRetry retry) {
+public record HttpStep(String method, UrlTemplate url, Map<String, String> headers, Duration timeout, HttpRetry retry)
+        implements StepKind {
     public static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** A call longer than this would hold the executor's batch (and its consumer) for too long. */
@@ -28,6 +29,16 @@ public record HttpStep(String method, UrlTemplate url, Map<String, String> heade
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
         retry = retry == null ? HttpRetry.defaults() : retry;
         method = method == null ? "POST" : method;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.http(this);
+    }
+
+    @Override
+    public String field() {
+        return "http";
     }
 
     /** Whether a call with this method carries the step's input as its body (POST, PUT, PATCH). */

@@ -6,12 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One step of a workflow: which worker topic receives its command, which steps must finish first, and how to undo
- * it. Build one with {@link WorkflowDefinition.Builder#step(String, java.util.function.Consumer)}.
+ * One step of a workflow: what it does ({@link #kind()}), which steps must finish first, and how to compensate it. Build one with {@link WorkflowDefinition.Builder#step(String, java.util.function.Consumer)}.
  */
 public final class StepDefinition {
     private final String id;
-    private final String topic;
+    /** Every kind the builder was given, in YAML field order; valid definitions have exactly one. */
+    private final List<StepKind> declaredKinds;
+
     private final List<String> after;
     private final Duration timeout;
     private final Condition when;
@@ -19,13 +20,10 @@ public final class StepDefinition {
     private final InputMapping input;
     private final String outcomeTopic;
     private final FailurePolicy onFailure;
-    private final String signal;
-    private final SubWorkflow workflow;
-    private final HttpStep http;
 
     private StepDefinition(Builder b) {
         this.id = b.id;
-        this.topic = b.topic;
+        this.declaredKinds = b.declaredKinds();
         this.after = List.copyOf(b.after);
         this.timeout = b.timeout;
         this.when = b.when;
@@ -33,47 +31,64 @@ public final class StepDefinition {
         this.input = b.input;
         this.outcomeTopic = b.outcomeTopic;
         this.onFailure = b.onFailure;
-        this.signal = b.signal;
-        this.workflow = b.workflow;
-        this.http = b.http;
     }
 
     public String id() {
         return id;
     }
 
-    /** The worker's command topic; {@code null} for a step that waits for a signal, runs a workflow or calls HTTP. */
+    /**
+     * What the step does. Exactly one kind per step in every definition that passed validation.
+     *
+     * @throws IllegalStateException for a step of an unvalidated definition that declares none or several
+     */
+    public StepKind kind() {
+        if (declaredKinds.size() != 1) {
+            throw new IllegalStateException("step '" + id + "' declares " + declaredKinds.size() + " kinds");
+        }
+        return declaredKinds.get(0);
+    }
+
+    /** What the builder was given, for the validator, which must report a step with none or several. */
+    List<StepKind> declaredKinds() {
+        return declaredKinds;
+    }
+
+    /** The worker's command topic; {@code null} unless the step's kind is {@link WorkerTopic}. */
     public String topic() {
-        return topic;
+        return kindOf(WorkerTopic.class).map(WorkerTopic::topic).orElse(null);
     }
 
-    /**
-     * The signal a waiting step waits for: such a step sends no command and succeeds, with the signal's payload as
-     * its output, when a signal of this name is delivered to its instance while it waits.
-     */
+    /** The signal the step waits for, when its kind is {@link SignalWait}. */
     public Optional<String> signal() {
-        return Optional.ofNullable(signal);
+        return kindOf(SignalWait.class).map(SignalWait::name);
     }
 
-    /**
-     * The workflow a step runs as a child instance, instead of commanding a worker: the step succeeds with the child's
-     * output when the child succeeds, and fails when it fails or is cancelled.
-     */
+    /** The workflow the step runs as a child instance, when its kind is {@link SubWorkflow}. */
     public Optional<SubWorkflow> workflow() {
-        return Optional.ofNullable(workflow);
+        return kindOf(SubWorkflow.class);
     }
 
-    /** The endpoint a step calls itself, with Baton's retries, instead of commanding a worker. */
+    /** The endpoint Baton calls itself, when the step's kind is {@link HttpStep}. */
     public Optional<HttpStep> http() {
-        return Optional.ofNullable(http);
+        return kindOf(HttpStep.class);
+    }
+
+    private <K extends StepKind> Optional<K> kindOf(Class<K> type) {
+        for (StepKind k : declaredKinds) {
+            if (type.isInstance(k)) {
+                return Optional.of(type.cast(k));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
-     * Whether a succeeded run of the step can be undone: by a compensate command, or, for a step that runs a
-     * workflow, by asking the child instance to undo its own completed steps.
+     * Whether a succeeded run of the step can be compensated: by a compensate command to a worker, or, for a step
+     * that runs a workflow, by asking the child instance to compensate its own completed steps.
      */
-    public boolean undoable() {
-        return compensate != null || workflow != null;
+    public boolean compensable() {
+        return compensate != null || workflow().isPresent();
     }
 
     /** Steps that must be done (succeeded or skipped) before this one starts; several make a join. */
@@ -116,29 +131,46 @@ public final class StepDefinition {
     public boolean equals(Object o) {
         return o instanceof StepDefinition s
                 && id.equals(s.id)
-                && Objects.equals(topic, s.topic)
+                && declaredKinds.equals(s.declaredKinds)
                 && after.equals(s.after)
                 && Objects.equals(timeout, s.timeout)
                 && Objects.equals(when, s.when)
                 && Objects.equals(compensate, s.compensate)
                 && Objects.equals(input, s.input)
                 && Objects.equals(outcomeTopic, s.outcomeTopic)
-                && onFailure == s.onFailure
-                && Objects.equals(signal, s.signal)
-                && Objects.equals(workflow, s.workflow)
-                && Objects.equals(http, s.http);
+                && onFailure == s.onFailure;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, topic, after);
+        return Objects.hash(id, declaredKinds, after);
     }
 
     @Override
     public String toString() {
-        String target = workflow != null
-                ? "workflow " + workflow.name()
-                : signal != null ? "signal " + signal : http != null ? http.method() + " " + http.url() : topic;
+        String target = declaredKinds.size() != 1
+                ? declaredKinds.toString()
+                : kind().accept(new StepKind.Visitor<String>() {
+                    @Override
+                    public String worker(WorkerTopic step) {
+                        return step.topic();
+                    }
+
+                    @Override
+                    public String http(HttpStep step) {
+                        return step.method() + " " + step.url();
+                    }
+
+                    @Override
+                    public String signal(SignalWait step) {
+                        return "signal " + step.name();
+                    }
+
+                    @Override
+                    public String subWorkflow(SubWorkflow step) {
+                        return "workflow " + step.name();
+                    }
+                });
         return "Step[" + id + " -> " + target + (after.isEmpty() ? "" : " after " + after) + "]";
     }
 
@@ -159,6 +191,23 @@ public final class StepDefinition {
 
         Builder(String id) {
             this.id = id;
+        }
+
+        private List<StepKind> declaredKinds() {
+            var kinds = new java.util.ArrayList<StepKind>();
+            if (topic != null) {
+                kinds.add(new WorkerTopic(topic));
+            }
+            if (signal != null) {
+                kinds.add(new SignalWait(signal));
+            }
+            if (workflow != null) {
+                kinds.add(workflow);
+            }
+            if (http != null) {
+                kinds.add(http);
+            }
+            return List.copyOf(kinds);
         }
 
         public Builder topic(String topic) {

@@ -6,10 +6,19 @@ import java.util.List;
  * What the engine decided for one inbound event: the instance's new state and what to publish. The runtime stores
  * {@link #instance()} and publishes the rest in one transaction, so either all of it happens or none.
  *
- * @param instance the new state; {@code null} only when the event concerned no instance and created none
+ * @param instance the new state; {@code null} when the event concerned no stored instance and created none, or when
+ *     the instance is to be forgotten
+ * @param rejection why the event cannot be applied at all (an outcome for an unknown instance, a start of a workflow
+ *     that is not deployed): the runtime dead-letters it with this reason; {@code null} otherwise
+ * @param forget the instance's retention ran out: the runtime deletes its stored state
  */
 public record Decision(
-        Instance instance, List<Outbound> outbound, List<Notification> notifications, List<TimerRequest> timers) {
+        Instance instance,
+        List<Outbound> outbound,
+        List<Notification> notifications,
+        List<TimerRequest> timers,
+        String rejection,
+        boolean forget) {
 
     public Decision {
         outbound = List.copyOf(outbound);
@@ -17,8 +26,17 @@ public record Decision(
         timers = List.copyOf(timers);
     }
 
+    public Decision(
+            Instance instance, List<Outbound> outbound, List<Notification> notifications, List<TimerRequest> timers) {
+        this(instance, outbound, notifications, timers, null, false);
+    }
+
     /** True when nothing changed and nothing is to be published or scheduled. */
     public boolean isEmpty() {
-        return outbound.isEmpty() && notifications.isEmpty() && timers.isEmpty();
+        return outbound.isEmpty() && notifications.isEmpty() && timers.isEmpty() && rejection == null && !forget;
+    }
+
+    public boolean isRejected() {
+        return rejection != null;
     }
 }

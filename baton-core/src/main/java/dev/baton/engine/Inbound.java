@@ -14,13 +14,27 @@ public sealed interface Inbound {
     /**
      * A start request: create the instance and start its first steps.
      *
+     * @param workflow the workflow the request names (for the answer when it is not deployed); {@code null} when the
+     *     caller passes its definition anyway
+     * @param version the version the request names; {@code null} for the newest
      * @param parent the parent step when a workflow starts this one as a sub-workflow; {@code null} otherwise
      */
-    record StartInstance(String instanceId, Object input, String businessKey, ParentRef parent, Instant at)
+    record StartInstance(
+            String instanceId,
+            String workflow,
+            Integer version,
+            Object input,
+            String businessKey,
+            ParentRef parent,
+            Instant at)
             implements Inbound {
 
+        public StartInstance(String instanceId, Object input, String businessKey, ParentRef parent, Instant at) {
+            this(instanceId, null, null, input, businessKey, parent, at);
+        }
+
         public StartInstance(String instanceId, Object input, String businessKey, Instant at) {
-            this(instanceId, input, businessKey, null, at);
+            this(instanceId, null, null, input, businessKey, null, at);
         }
     }
 
@@ -77,6 +91,12 @@ public sealed interface Inbound {
      * the step still waits to call again after that command.
      */
     record FireRetry(String instanceId, String stepId, String commandId, Instant at) implements Inbound {}
+
+    /**
+     * The retention of a completed instance ran out: it is forgotten, unless a compensation is still open (a late
+     * success being compensated, or a failed compensation waiting for an operator).
+     */
+    record FirePurge(String instanceId, Instant at) implements Inbound {}
 
     /** An operator cancels the instance: nothing new starts and completed steps are compensated. */
     record CancelInstance(String instanceId, String reason, Instant at) implements Inbound {}

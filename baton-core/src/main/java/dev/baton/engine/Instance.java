@@ -33,7 +33,7 @@ public final class Instance {
     private final Instant updatedAt;
     private final Instant completedAt;
     private final ParentRef parent;
-    private final String undoCommandId;
+    private final String parentCompensationCommandId;
 
     private Instance(Builder b) {
         this.instanceId = Objects.requireNonNull(b.instanceId);
@@ -51,7 +51,7 @@ public final class Instance {
         this.updatedAt = b.updatedAt;
         this.completedAt = b.completedAt;
         this.parent = b.parent;
-        this.undoCommandId = b.undoCommandId;
+        this.parentCompensationCommandId = b.parentCompensationCommandId;
     }
 
     public static Builder builder(String instanceId, String workflow, int version) {
@@ -135,11 +135,11 @@ public final class Instance {
     }
 
     /**
-     * The parent's compensate command while the parent has asked this (completed) instance to undo its steps and
+     * The parent's compensate command while the parent has asked this (completed) instance to compensate its steps and
      * the answer is not out yet; {@code null} otherwise.
      */
-    public String undoCommandId() {
-        return undoCommandId;
+    public String parentCompensationCommandId() {
+        return parentCompensationCommandId;
     }
 
     public boolean isCompleted() {
@@ -188,7 +188,7 @@ public final class Instance {
                 && Objects.equals(startedAt, i.startedAt)
                 && Objects.equals(completedAt, i.completedAt)
                 && Objects.equals(parent, i.parent)
-                && Objects.equals(undoCommandId, i.undoCommandId);
+                && Objects.equals(parentCompensationCommandId, i.parentCompensationCommandId);
     }
 
     @Override
@@ -219,7 +219,7 @@ public final class Instance {
         private Instant updatedAt;
         private Instant completedAt;
         private ParentRef parent;
-        private String undoCommandId;
+        private String parentCompensationCommandId;
 
         private Builder(String instanceId, String workflow, int version) {
             this.instanceId = instanceId;
@@ -241,7 +241,7 @@ public final class Instance {
             this.updatedAt = i.updatedAt;
             this.completedAt = i.completedAt;
             this.parent = i.parent;
-            this.undoCommandId = i.undoCommandId;
+            this.parentCompensationCommandId = i.parentCompensationCommandId;
         }
 
         public Builder businessKey(String v) {
@@ -294,8 +294,8 @@ public final class Instance {
             return this;
         }
 
-        public Builder undoCommandId(String v) {
-            this.undoCommandId = v;
+        public Builder parentCompensationCommandId(String v) {
+            this.parentCompensationCommandId = v;
             return this;
         }
 
@@ -363,8 +363,8 @@ public final class Instance {
             return parent;
         }
 
-        String undoCommandId() {
-            return undoCommandId;
+        String parentCompensationCommandId() {
+            return parentCompensationCommandId;
         }
 
         public Instance build() {

@@ -89,14 +89,9 @@ public final class StepExecution {
     }
 
     /**
-     * Whether the step waits out a retry's backoff: an HTTP step whose last call failed in a way worth trying again.
-     * Such a step is {@link StepState#RUNNING} with its last call's error and {@link #finishedAt()}; no call is in flight.
+     * The tries behind the current attempt: for a worker's step, how often the worker ran its handler (its own
+     * retries, as its outcome reports them); for an HTTP step, the calls made so far in this run.
      */
-    public boolean awaitsRetry() {
-        return state == StepState.RUNNING && error != null;
-    }
-
-    /** How many tries the worker reported making (its own retries), for reports. */
     public int workerAttempts() {
         return workerAttempts;
     }

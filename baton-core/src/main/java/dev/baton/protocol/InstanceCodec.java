@@ -67,6 +67,7 @@ public final class InstanceCodec {
     private static final SerializedString COMPLETED_AT = name("completedAt");
     private static final SerializedString STEPS = name("steps");
     private static final SerializedString PARENT = name("parent");
+    // Stored under its first name, so states written before the rename read the same.
     private static final SerializedString UNDO_COMMAND_ID = name("undoCommandId");
     private static final SerializedString INSTANCE_ID = name("instanceId");
     private static final SerializedString STATE = name("state");
@@ -145,7 +146,7 @@ public final class InstanceCodec {
                 text(g, COMMAND_ID, i.parent().commandId());
                 g.writeEndObject();
             }
-            text(g, UNDO_COMMAND_ID, i.undoCommandId());
+            text(g, UNDO_COMMAND_ID, i.parentCompensationCommandId());
             g.writeFieldName(STEPS);
             g.writeStartArray();
             for (StepExecution s : i.steps().values()) {
@@ -164,7 +165,7 @@ public final class InstanceCodec {
         g.writeFieldName(ID);
         g.writeString(s.stepId());
         g.writeFieldName(STATE);
-        g.writeString(STEP_STATES[s.state().ordinal()]);
+        g.writeString(STEP_STATES[storedState(s.state()).ordinal()]);
         number(g, ATTEMPT, s.attempt());
         text(g, COMMAND_ID, s.commandId());
         value(g, INPUT, s.input());
@@ -259,7 +260,7 @@ public final class InstanceCodec {
                     .updatedAt(holder.updatedAt)
                     .completedAt(holder.completedAt)
                     .parent(holder.parent)
-                    .undoCommandId(holder.undoCommandId);
+                    .parentCompensationCommandId(holder.undoCommandId);
             steps.forEach(b::step);
             return b.build();
         } catch (IOException e) {
@@ -285,6 +286,15 @@ public final class InstanceCodec {
     private static Object skip(JsonParser p) throws IOException {
         p.skipChildren();
         return null;
+    }
+
+    /**
+     * Format 1 has no name for {@link StepState#WAITING_TO_RETRY}: it is stored as RUNNING with the last call's error,
+     * which no other running step has. Kept so that orchestrators of the previous version, which know only that
+     * encoding, read every state a newer one writes while both run during a rolling upgrade.
+     */
+    private static StepState storedState(StepState state) {
+        return state == StepState.WAITING_TO_RETRY ? StepState.RUNNING : state;
     }
 
     private static StepExecution readStep(JsonParser p, boolean payloads) throws IOException {
@@ -324,7 +334,11 @@ public final class InstanceCodec {
         if (b == null) {
             throw new IllegalStateException("step state without id and state");
         }
-        return b.build();
+        StepExecution step = b.build();
+        if (step.state() == StepState.RUNNING && step.error() != null) {
+            return step.toBuilder().state(StepState.WAITING_TO_RETRY).build(); // see storedState
+        }
+        return step;
     }
 
     private static void text(JsonGenerator g, SerializedString field, String value) throws IOException {

@@ -139,7 +139,7 @@ class DefinitionReaderTest {
         StepDefinition pay = order.step("pay").orElseThrow();
         assertThat(pay.workflow()).contains(new SubWorkflow("payment", null));
         assertThat(pay.topic()).isNull();
-        assertThat(pay.undoable())
+        assertThat(pay.compensable())
                 .as("undone through the child's own compensations")
                 .isTrue();
         assertThat(DefinitionReader.read(Path.of("../docs/examples/payment.yaml"))

@@ -91,12 +91,15 @@ class EngineRulesTest {
         }
 
         @Test
-        void shouldReportOutcomesForAnUnknownInstanceWithoutCreatingOne() {
+        void shouldRejectOutcomesForAnUnknownInstanceWithoutCreatingOne() {
             Decision d = Engine.decide(
                     Workflows.article(), null, ReportOutcome.success("ghost", "A", "ghost/A/1", null, Instant.EPOCH));
             assertThat(d.instance()).isNull();
             assertThat(d.outbound()).isEmpty();
-            assertThat(d.notifications()).singleElement().isInstanceOf(RequestIgnored.class);
+            assertThat(d.notifications()).isEmpty();
+            assertThat(d.rejection())
+                    .as("the runtime dead-letters it with this reason")
+                    .isEqualTo("unknown instance 'ghost'");
         }
     }
 

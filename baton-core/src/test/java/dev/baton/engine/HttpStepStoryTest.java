@@ -56,7 +56,7 @@ class HttpStepStoryTest {
         story.when()
                 .httpCallFailed("notify", 503, true)
                 .then()
-                .expectStep("notify", StepState.RUNNING)
+                .expectStep("notify", StepState.WAITING_TO_RETRY)
                 .expectTimers(ScheduleRetry.class, 1)
                 .expectNotified(StepRetryScheduled.class)
                 .expectNoCommands();

@@ -53,10 +53,10 @@ class InstanceCodecTest {
         Instance state = Engine.decide(ARTICLE, null, new Inbound.StartInstance("o-1:pay:1", Map.of(), null, parent, t))
                 .instance();
         Instance undoing =
-                state.toBuilder().undoCommandId("o-1/pay/1/compensate/1").build();
+                state.toBuilder().parentCompensationCommandId("o-1/pay/1/compensate/1").build();
         assertThat(InstanceCodec.read(InstanceCodec.write(undoing))).isEqualTo(undoing);
         assertThat(InstanceCodec.read(InstanceCodec.write(undoing)).parent()).isEqualTo(parent);
-        assertThat(InstanceCodec.readSummary(InstanceCodec.write(undoing)).undoCommandId())
+        assertThat(InstanceCodec.readSummary(InstanceCodec.write(undoing)).parentCompensationCommandId())
                 .isEqualTo("o-1/pay/1/compensate/1");
     }
 }

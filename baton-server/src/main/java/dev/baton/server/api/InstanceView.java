@@ -85,7 +85,7 @@ final class InstanceView {
                                     "maxAttempts",
                                     h.retry().maxAttempts())));
             m.put("after", def.after());
-            m.put("compensable", def.undoable());
+            m.put("compensable", def.compensable());
         }
         m.put("state", s.state().name());
         m.put("attempt", s.attempt());
