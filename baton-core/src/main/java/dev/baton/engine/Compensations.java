@@ -46,9 +46,12 @@ final class Compensations {
         StepDefinition def = d.stepDef(step);
         int attempt = step.compensationAttempt() + 1;
         String commandId = Engine.compensationCommandId(step.commandId(), attempt);
-        StepExecution compensating = d.move(step, cause, b -> b.compensationAttempt(attempt)
-                .compensationCommandId(commandId)
-                .compensationError(null));
+        StepExecution compensating = d.move(
+                step,
+                cause,
+                b -> b.compensationAttempt(attempt)
+                        .compensationCommandId(commandId)
+                        .compensationError(null));
         if (def.kind() instanceof SubWorkflow) {
             SubWorkflows.compensateChild(d, compensating);
             return;

@@ -70,14 +70,15 @@ final class DecisionDraft {
         return switch (s.state()) {
             case PENDING -> throw new IllegalStateException("no move leads back to PENDING");
             case RUNNING -> new StepStarted(id, s.stepId(), s.commandId(), s.attempt(), at);
-            case WAITING_TO_RETRY -> new StepRetryScheduled(
-                    id,
-                    s.stepId(),
-                    s.commandId(),
-                    s.error(),
-                    s.workerAttempts(),
-                    HttpRetries.nextCallAt(stepDef(s), s).orElseThrow(),
-                    at);
+            case WAITING_TO_RETRY ->
+                new StepRetryScheduled(
+                        id,
+                        s.stepId(),
+                        s.commandId(),
+                        s.error(),
+                        s.workerAttempts(),
+                        HttpRetries.nextCallAt(stepDef(s), s).orElseThrow(),
+                        at);
             case SUCCEEDED -> new StepCompleted(id, s.stepId(), s.commandId(), at);
             case SKIPPED -> new StepSkipped(id, s.stepId(), at);
             case FAILED -> new StepFailed(id, s.stepId(), s.commandId(), s.error(), at);
@@ -85,8 +86,8 @@ final class DecisionDraft {
             case ABANDONED -> new StepAbandoned(id, s.stepId(), s.commandId(), at);
             case COMPENSATING -> new CompensationStarted(id, s.stepId(), s.compensationCommandId(), at);
             case COMPENSATED -> new CompensationCompleted(id, s.stepId(), s.compensationCommandId(), at);
-            case COMPENSATION_FAILED -> new CompensationFailed(
-                    id, s.stepId(), s.compensationCommandId(), s.compensationError(), at);
+            case COMPENSATION_FAILED ->
+                new CompensationFailed(id, s.stepId(), s.compensationCommandId(), s.compensationError(), at);
         };
     }
 
@@ -119,8 +120,7 @@ final class DecisionDraft {
     StepDefinition stepDef(StepExecution step) {
         return definition
                 .step(step.stepId())
-                .orElseThrow(
-                        () -> new IllegalStateException("step '" + step.stepId() + "' is not in " + definition));
+                .orElseThrow(() -> new IllegalStateException("step '" + step.stepId() + "' is not in " + definition));
     }
 
     boolean any(StepState state) {

@@ -31,7 +31,8 @@ final class HttpRetries {
 
     static void scheduleRetry(DecisionDraft d, StepExecution step, Failure error) {
         int calls = step.workerAttempts() + 1;
-        StepExecution waiting = d.move(step, Cause.RETRYABLE_FAILURE, b -> b.error(error).workerAttempts(calls));
+        StepExecution waiting =
+                d.move(step, Cause.RETRYABLE_FAILURE, b -> b.error(error).workerAttempts(calls));
         Instant retryAt = nextCallAt(d.stepDef(step), waiting).orElseThrow();
         d.timer(new ScheduleRetry(d.instance.instanceId(), step.stepId(), step.commandId(), retryAt));
     }

@@ -48,7 +48,10 @@ final class OperatorActions {
                 instance.status() == ProcessStatus.COMPLETED && d.any(StepState.COMPENSATION_FAILED);
         if (instance.status() != ProcessStatus.INCIDENT && !lateCompensationFailed) {
             d.notify(new RequestIgnored(
-                    retry.instanceId(), "RetryInstance", "nothing to retry: the instance is " + instance.status(), d.at));
+                    retry.instanceId(),
+                    "RetryInstance",
+                    "nothing to retry: the instance is " + instance.status(),
+                    d.at));
             return;
         }
         boolean retried = false;

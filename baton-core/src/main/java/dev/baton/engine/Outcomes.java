@@ -80,10 +80,10 @@ final class Outcomes {
     static StepExecution succeed(DecisionDraft d, StepExecution step, Cause cause, Object output, int workerAttempts) {
         int order = d.instance.completions() + 1;
         d.instance.completions(order);
-        return d.move(step, cause, b -> b.output(output)
-                .error(null)
-                .workerAttempts(workerAttempts)
-                .completionOrder(order));
+        return d.move(
+                step,
+                cause,
+                b -> b.output(output).error(null).workerAttempts(workerAttempts).completionOrder(order));
     }
 
     static void fail(DecisionDraft d, StepExecution step, Failure error, int workerAttempts) {

@@ -125,7 +125,8 @@ final class Progress {
                 if (step.state() != StepState.PENDING || !predecessorsDone(d, def)) {
                     continue;
                 }
-                if (def.when().isPresent() && !def.when().get().test(d.instance.build().data())) {
+                if (def.when().isPresent()
+                        && !def.when().get().test(d.instance.build().data())) {
                     d.move(step, Cause.CONDITION_FALSE, b -> b);
                 } else {
                     startStep(d, step, Cause.READY, 0);
@@ -159,12 +160,15 @@ final class Progress {
                 ? instance.build().data()
                 : null;
         Object mapped = def.input().map(m -> m.apply(data)).orElse(null);
-        StepExecution started = d.move(step, cause, b -> b.attempt(attempt)
-                .commandId(commandId)
-                .input(mapped)
-                .output(null)
-                .error(null)
-                .workerAttempts(callsSoFar));
+        StepExecution started = d.move(
+                step,
+                cause,
+                b -> b.attempt(attempt)
+                        .commandId(commandId)
+                        .input(mapped)
+                        .output(null)
+                        .error(null)
+                        .workerAttempts(callsSoFar));
         Object input = mapped != null ? mapped : instance.input();
         boolean awaitsOutcome = def.kind().accept(new StepKind.Visitor<Boolean>() {
             @Override

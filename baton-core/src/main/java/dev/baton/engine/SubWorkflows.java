@@ -212,16 +212,17 @@ final class SubWorkflows {
      */
     static void noSuchInstance(DecisionDraft d, Inbound event) {
         if (event instanceof CompensateInstance request) {
-            d.send(new ParentOutcome(
-                    request.instanceId(),
-                    request.requester(),
-                    false,
-                    null,
-                    new Failure(
-                            request.requester().stepId(),
-                            ErrorTypes.COMPENSATION_FAILED,
-                            "sub-workflow instance '" + request.instanceId()
-                                    + "' is no longer stored (its retention ran out), so its work cannot be compensated")));
+            d.send(
+                    new ParentOutcome(
+                            request.instanceId(),
+                            request.requester(),
+                            false,
+                            null,
+                            new Failure(
+                                    request.requester().stepId(),
+                                    ErrorTypes.COMPENSATION_FAILED,
+                                    "sub-workflow instance '" + request.instanceId()
+                                            + "' is no longer stored (its retention ran out), so its work cannot be compensated")));
         } else if (!(event instanceof FireTimeout || event instanceof FireRetry || event instanceof FirePurge)) {
             d.reject("unknown instance '" + event.instanceId() + "'");
         }

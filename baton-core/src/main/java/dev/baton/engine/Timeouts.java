@@ -11,8 +11,9 @@ final class Timeouts {
     private Timeouts() {}
 
     static void schedule(DecisionDraft d, StepDefinition def, StepExecution started) {
-        def.timeout().ifPresent(t -> d.timer(new ScheduleTimeout(
-                d.instance.instanceId(), started.stepId(), started.commandId(), d.at.plus(t))));
+        def.timeout()
+                .ifPresent(t -> d.timer(new ScheduleTimeout(
+                        d.instance.instanceId(), started.stepId(), started.commandId(), d.at.plus(t))));
     }
 
     /** Clears the running attempt's timer; {@code dueAt} finds it in the runtime's time-ordered index. */

@@ -34,7 +34,7 @@ public record StartRequest(String workflow, Integer version, Object input, Strin
     }
 
     public StartInstance toInbound(String instanceId, Instant at) {
-        return new StartInstance(instanceId, input, businessKey, parent, at);
+        return new StartInstance(instanceId, workflow, version, input, businessKey, parent, at);
     }
 
     public byte[] toJson() {

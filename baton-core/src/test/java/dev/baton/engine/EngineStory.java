@@ -35,6 +35,7 @@ final class EngineStory {
     private String instanceId = "item-1";
     private final List<Decision> all = new ArrayList<>();
     private final List<Decision> recent = new ArrayList<>();
+    private RuntimeFacts facts = RuntimeFacts.NONE;
 
     private EngineStory(WorkflowDefinition definition) {
         this.definition = definition;
@@ -42,6 +43,12 @@ final class EngineStory {
 
     static EngineStory given(WorkflowDefinition definition) {
         return new EngineStory(definition);
+    }
+
+    /** What the runtime tells the engine: retention and the state's size limit. */
+    EngineStory withFacts(RuntimeFacts facts) {
+        this.facts = facts;
+        return this;
     }
 
     // --- events ---------------------------------------------------------------------------------------------------
@@ -113,11 +120,19 @@ final class EngineStory {
         return feed(new RetryInstance(instanceId, stepId, now));
     }
 
+    /** The retention of the completed instance ran out. */
+    EngineStory purgeFires() {
+        return feed(new Inbound.FirePurge(instanceId, now));
+    }
+
     /** Any raw event, e.g. a duplicate or a hand-made outcome. */
     EngineStory feed(Inbound event) {
-        Decision decision = Engine.decide(definition, instance, event);
+        Decision decision = Engine.decide(definition, instance, event, facts);
         if (decision.instance() != null) {
             instance = decision.instance();
+        }
+        if (decision.forget()) {
+            instance = null;
         }
         all.add(decision);
         recent.add(decision);
@@ -204,6 +219,30 @@ final class EngineStory {
 
     EngineStory expectNoResult() {
         assertThat(results(recent)).as("results published").isEmpty();
+        return this;
+    }
+
+    /** The last event could not apply at all: the runtime dead-letters it with this reason, and nothing changed. */
+    EngineStory expectRejected(String reason) {
+        Decision last = recent.get(recent.size() - 1);
+        assertThat(last.rejection()).as("rejection").isEqualTo(reason);
+        assertThat(last.instance()).as("a rejected event stores nothing").isNull();
+        assertThat(last.outbound()).as("a rejected event publishes nothing").isEmpty();
+        return this;
+    }
+
+    /** The instance was deleted: its retention ran out. */
+    EngineStory expectForgotten() {
+        assertThat(recent).as("decisions").anyMatch(Decision::forget);
+        assertThat(instance).as("instance after it was forgotten").isNull();
+        return this;
+    }
+
+    EngineStory expectStepError(String stepId, String type) {
+        assertThat(instance.step(stepId).error()).as("error of step " + stepId).isNotNull();
+        assertThat(instance.step(stepId).error().type())
+                .as("error type of step " + stepId)
+                .isEqualTo(type);
         return this;
     }
 

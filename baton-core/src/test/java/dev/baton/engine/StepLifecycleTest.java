@@ -36,8 +36,7 @@ class StepLifecycleTest {
 
     @Test
     void shouldUseEveryCause() {
-        assertThat(StepLifecycle.TRANSITIONS.stream().map(Transition::cause))
-                .containsAll(EnumSet.allOf(Cause.class));
+        assertThat(StepLifecycle.TRANSITIONS.stream().map(Transition::cause)).containsAll(EnumSet.allOf(Cause.class));
     }
 
     @Test
@@ -51,7 +50,8 @@ class StepLifecycleTest {
     @Test
     void shouldRefuseAMoveThatIsNotInTheTable() {
         var definition = Workflows.article();
-        Instance state = Engine.decide(definition, null, new Inbound.StartInstance("i-1", Map.of(), null, Instant.EPOCH))
+        Instance state = Engine.decide(
+                        definition, null, new Inbound.StartInstance("i-1", Map.of(), null, Instant.EPOCH))
                 .instance();
         var draft = new DecisionDraft(definition, state, Instant.EPOCH, RuntimeFacts.NONE);
         StepExecution pendingD = state.step("D");
@@ -65,7 +65,8 @@ class StepLifecycleTest {
     @Test
     void shouldStampTimesAndTellOfEveryMove() {
         var definition = Workflows.article();
-        Instance state = Engine.decide(definition, null, new Inbound.StartInstance("i-1", Map.of(), null, Instant.EPOCH))
+        Instance state = Engine.decide(
+                        definition, null, new Inbound.StartInstance("i-1", Map.of(), null, Instant.EPOCH))
                 .instance();
         Instant later = Instant.parse("2026-05-01T10:00:00Z");
         var draft = new DecisionDraft(definition, state, later, RuntimeFacts.NONE);
@@ -96,7 +97,8 @@ class StepLifecycleTest {
             Files.writeString(DIAGRAM, expected, StandardCharsets.UTF_8);
         }
         assertThat(actual)
-                .as("%s is out of date with StepLifecycle.TRANSITIONS; it has been rewritten: review and commit it",
+                .as(
+                        "%s is out of date with StepLifecycle.TRANSITIONS; it has been rewritten: review and commit it",
                         DIAGRAM.normalize())
                 .isEqualTo(expected);
     }
@@ -106,7 +108,8 @@ class StepLifecycleTest {
         sb.append("# Step lifecycle\n\n");
         sb.append("Every state a step of an instance can be in, and every move between them. The engine changes a\n");
         sb.append("step's state only through one function that looks the move up in this table\n");
-        sb.append("(`dev.baton.engine.StepLifecycle.TRANSITIONS`) and refuses any other; this page is generated from\n");
+        sb.append(
+                "(`dev.baton.engine.StepLifecycle.TRANSITIONS`) and refuses any other; this page is generated from\n");
         sb.append("it by `StepLifecycleTest`, which fails when the two differ.\n\n");
         sb.append("```mermaid\n").append(StepLifecycle.mermaid()).append("```\n\n");
         sb.append("| from | cause | to |\n|---|---|---|\n");

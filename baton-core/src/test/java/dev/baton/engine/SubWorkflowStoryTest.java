@@ -99,6 +99,38 @@ class SubWorkflowStoryTest {
     }
 
     @Test
+    void shouldFailTheParentsStepWhenTheChildsWorkflowIsNotDeployed() {
+        var f = new Family(order()).start("order", "o-9", Map.of("amount", 25));
+        f.succeed("o-9", "reserve");
+
+        StepExecution pay = f.instance("o-9").step("pay");
+        assertThat(pay.state()).isEqualTo(StepState.FAILED);
+        assertThat(pay.error().type()).isEqualTo(ErrorTypes.UNKNOWN_WORKFLOW);
+        assertThat(pay.error().message())
+                .isEqualTo(
+                        "cannot start sub-workflow instance 'o-9:pay:1': unknown workflow 'payment': deploy it first");
+        assertThat(f.instance("o-9:pay:1")).as("no child was created").isNull();
+        assertThat(f.pendingCommands()).containsExactly("o-9 compensate reserve");
+    }
+
+    @Test
+    void shouldFailTheParentsCompensationWhenTheChildIsNoLongerStored() {
+        var f = new Family(payment(), order()).start("order", "o-8", Map.of("amount", 25));
+        f.succeed("o-8", "reserve").succeed("o-8:pay:1", "authorize").succeed("o-8:pay:1", "capture");
+        f.forget("o-8:pay:1").fail("o-8", "ship", "NoCarrier");
+
+        StepExecution pay = f.instance("o-8").step("pay");
+        assertThat(pay.state()).isEqualTo(StepState.COMPENSATION_FAILED);
+        assertThat(pay.compensationError().type()).isEqualTo(ErrorTypes.COMPENSATION_FAILED);
+        assertThat(pay.compensationError().message())
+                .isEqualTo("sub-workflow instance 'o-8:pay:1' is no longer stored (its retention ran out), "
+                        + "so its work cannot be compensated");
+        assertThat(f.instance("o-8").status())
+                .as("an operator must decide what to do about the child's work")
+                .isEqualTo(ProcessStatus.INCIDENT);
+    }
+
+    @Test
     void shouldAskASucceededChildToUndoItsStepsWhenTheParentFailsLater() {
         var f = new Family(payment(), order()).start("order", "o-3", Map.of("amount", 25));
         f.succeed("o-3", "reserve").succeed("o-3:pay:1", "authorize").succeed("o-3:pay:1", "capture");
@@ -308,7 +340,14 @@ class SubWorkflowStoryTest {
         }
 
         Family feed(String id, Inbound event) {
-            return feed(deployed.get(instances.get(id).workflow()), event);
+            Instance stored = instances.get(id);
+            return feed(stored == null ? null : deployed.get(stored.workflow()), event);
+        }
+
+        /** The child's retention ran out: the runtime forgot it. */
+        Family forget(String id) {
+            instances.remove(id);
+            return this;
         }
 
         Family feed(WorkflowDefinition definition, Inbound event) {
@@ -323,7 +362,14 @@ class SubWorkflowStoryTest {
                 } else if (o instanceof StartChild c) {
                     feed(
                             deployed.get(c.workflow()),
-                            new StartInstance(c.childInstanceId(), c.input(), c.businessKey(), c.parent(), now));
+                            new StartInstance(
+                                    c.childInstanceId(),
+                                    c.workflow(),
+                                    c.version(),
+                                    c.input(),
+                                    c.businessKey(),
+                                    c.parent(),
+                                    now));
                 } else if (o instanceof CancelChild c) {
                     feed(c.childInstanceId(), new CancelInstance(c.childInstanceId(), c.reason(), now));
                 } else if (o instanceof CompensateChild c) {

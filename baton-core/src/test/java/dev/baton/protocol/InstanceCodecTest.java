@@ -52,8 +52,9 @@ class InstanceCodecTest {
         var parent = new dev.baton.engine.ParentRef("o-1", "pay", "o-1/pay/1");
         Instance state = Engine.decide(ARTICLE, null, new Inbound.StartInstance("o-1:pay:1", Map.of(), null, parent, t))
                 .instance();
-        Instance undoing =
-                state.toBuilder().parentCompensationCommandId("o-1/pay/1/compensate/1").build();
+        Instance undoing = state.toBuilder()
+                .parentCompensationCommandId("o-1/pay/1/compensate/1")
+                .build();
         assertThat(InstanceCodec.read(InstanceCodec.write(undoing))).isEqualTo(undoing);
         assertThat(InstanceCodec.read(InstanceCodec.write(undoing)).parent()).isEqualTo(parent);
         assertThat(InstanceCodec.readSummary(InstanceCodec.write(undoing)).parentCompensationCommandId())
