@@ -89,6 +89,27 @@ class TimerCodecTest {
     }
 
     @Test
+    void shouldReadWhatTheFormatZeroEncoderWroteForAnyDueTime() {
+        for (Instant due : List.of(
+                Instant.EPOCH.plusNanos(1),
+                Instant.parse("2026-06-01T12:00:05.123456789Z"),
+                Instant.parse("2262-04-11T23:47:16.854775807Z"))) {
+            assertThat(TimerCodec.read(
+                            formatZeroKey(due, "i-1/a/1"), ("i-1" + '\u0000' + "a").getBytes(StandardCharsets.UTF_8)))
+                    .isEqualTo(DueTimer.stepTimeout("i-1", "a", "i-1/a/1", due));
+            assertThat(TimerCodec.read(
+                            formatZeroKey(due, "\u0001" + "i-1"), ("i-1" + '\u0000').getBytes(StandardCharsets.UTF_8)))
+                    .isEqualTo(DueTimer.purge("i-1", due));
+        }
+    }
+
+    /** TimerIndex.key, as it was. */
+    private static String formatZeroKey(Instant dueAt, String commandId) {
+        long nanos = dueAt.getEpochSecond() * 1_000_000_000L + dueAt.getNano();
+        return String.format("%019d", nanos) + "|" + commandId;
+    }
+
+    @Test
     void shouldWriteAFormatZeroTimerAgainInTheNewFormatUnderTheSameKey() {
         String key = "1780315205000000000|i-1/first/1";
         DueTimer old = TimerCodec.read(key, bytes("i-1\u0000first"));
