@@ -5,8 +5,6 @@ import dev.baton.engine.Decision;
 import dev.baton.engine.Engine;
 import dev.baton.engine.Failure;
 import dev.baton.engine.Inbound;
-import dev.baton.engine.Inbound.FireRetry;
-import dev.baton.engine.Inbound.FireTimeout;
 import dev.baton.engine.Inbound.ReportOutcome;
 import dev.baton.engine.Instance;
 import dev.baton.engine.Outbound.ParentOutcome;
@@ -26,7 +24,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,7 +36,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +61,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     private final Tracing tracing;
     private ProcessorContext<byte[], Routed> context;
     private KeyValueStore<String, byte[]> instances;
-    private TimerIndex timers;
+    private TimerStore timers;
     private TraceContexts traces;
 
     InstanceProcessor(
@@ -85,7 +81,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     public void init(ProcessorContext<byte[], Routed> context) {
         this.context = context;
         this.instances = context.getStateStore(OrchestratorTopology.INSTANCE_STORE);
-        this.timers = new TimerIndex(context.getStateStore(OrchestratorTopology.TIMER_STORE));
+        this.timers = new TimerStore(context.getStateStore(OrchestratorTopology.TIMER_STORE));
         this.traces = new TraceContexts(context.getStateStore(OrchestratorTopology.TRACE_STORE), tracing.isOn());
         context.schedule(settings.timerResolution(), PunctuationType.WALL_CLOCK_TIME, now -> fireDueTimers());
     }
@@ -187,47 +183,65 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         forward(writer.parentOutcome(failed, now, TraceContext.of(inbound)), now);
     }
 
+    /** For each due timer: build the inbound event, decide and apply, or keep the timer for later. */
     private void fireDueTimers() {
         Instant now = settings.clock().instant();
-        List<TimerIndex.Due> dueTimers = timers.dueAt(now);
+        List<DueTimer> dueTimers = timers.dueAt(now);
         if (!dueTimers.isEmpty()) {
             context.commit(); // what the timers decide is visible at once, not at the next commit interval
         }
-        for (TimerIndex.Due due : dueTimers) {
+        for (DueTimer due : dueTimers) {
             timers.remove(due);
-            if (due.isPurge()) {
-                Instance finished = load(due.instanceId());
-                // An undo still open after the result (a late success being compensated, or its failed compensation
-                // waiting for an operator) keeps the instance until that is settled.
-                boolean undoOpen = finished != null
-                        && finished.steps().values().stream()
-                                .anyMatch(st -> st.state() == dev.baton.engine.StepState.COMPENSATING
-                                        || st.state() == dev.baton.engine.StepState.COMPENSATION_FAILED);
-                if (undoOpen) {
-                    timers.schedulePurge(due.instanceId(), now.plus(settings.retention()));
-                } else if (finished != null && finished.isCompleted()) {
-                    instances.delete(due.instanceId());
-                    traces.forget(due.instanceId());
-                }
-                continue;
-            }
-            Instance current = load(due.instanceId());
-            if (current == null) {
-                continue;
-            }
             try {
-                Inbound fired = due.isRetry()
-                        ? new FireRetry(due.instanceId(), due.stepId(), due.commandId(), now)
-                        : new FireTimeout(due.instanceId(), due.stepId(), due.commandId(), now);
-                decideAndApply(definitionOf(current), current, fired, new RecordHeaders());
+                fire(due, now);
             } catch (RuntimeException e) {
-                log.error(
-                        "Could not fire the {} of {} for instance {}",
-                        due.isRetry() ? "retry" : "timeout",
-                        due.commandId(),
-                        due.instanceId(),
-                        e);
+                // why: the timer is the only record that this step must time out or be called again (or that this
+                // instance must go); dropping it would leave the instance waiting forever.
+                DueTimer again = timers.tryAgainLater(due, now);
+                metrics.timerFailed(due.kind());
+                logTimerFailure(again, e);
             }
+        }
+    }
+
+    private void fire(DueTimer due, Instant now) {
+        if (due.kind() == DueTimer.Kind.PURGE) {
+            purge(due, now);
+            return;
+        }
+        Instance current = load(due.instanceId());
+        if (current != null) {
+            decideAndApply(definitionOf(current), current, due.toInbound(now), new RecordHeaders());
+        }
+    }
+
+    private static void logTimerFailure(DueTimer again, RuntimeException e) {
+        String timer = again.kind() == DueTimer.Kind.PURGE
+                ? "the purge of instance " + again.instanceId()
+                : "the " + again.kind().wireName() + " of command " + again.commandId() + " for instance "
+                        + again.instanceId();
+        String message = "Could not fire " + timer + " (failure " + again.failures() + "); trying again at "
+                + again.dueAt() + ": " + e;
+        if (again.failures() == 1) {
+            log.warn(message, e); // the stack trace once; later failures of the same timer name the error only
+        } else {
+            log.warn(message);
+        }
+    }
+
+    private void purge(DueTimer due, Instant now) {
+        Instance finished = load(due.instanceId());
+        // An undo still open after the result (a late success being compensated, or its failed compensation
+        // waiting for an operator) keeps the instance until that is settled.
+        boolean undoOpen = finished != null
+                && finished.steps().values().stream()
+                        .anyMatch(st -> st.state() == dev.baton.engine.StepState.COMPENSATING
+                                || st.state() == dev.baton.engine.StepState.COMPENSATION_FAILED);
+        if (undoOpen) {
+            timers.schedulePurge(due.instanceId(), now.plus(settings.retention()));
+        } else if (finished != null && finished.isCompleted()) {
+            instances.delete(due.instanceId());
+            traces.forget(due.instanceId());
         }
     }
 
@@ -386,74 +400,5 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         metrics.deadLettered(source == null ? "" : source.topic());
         context.forward(
                 new Record<>(key, new Routed(settings.topics().deadLetters(), value), record.timestamp(), headers));
-    }
-
-    /** Time-ordered due timers, in a store so they survive restarts and move with their partition. */
-    static final class TimerIndex {
-        private final KeyValueStore<String, byte[]> store;
-
-        TimerIndex(KeyValueStore<String, byte[]> store) {
-            this.store = store;
-        }
-
-        /** A due timer: a step's timeout, the end of a retry's backoff, or (with no step) the purge of a finished instance. */
-        record Due(String key, String instanceId, String stepId, String commandId, boolean isRetry) {
-            boolean isPurge() {
-                return stepId.isEmpty();
-            }
-        }
-
-        /** Marks a retry's value (instance, step, this); a timeout's value has no third part. */
-        private static final String RETRY = "retry";
-
-        /** Purges share the timeout index; their keys start with a control character, which no instance id holds. */
-        void schedulePurge(String instanceId, Instant dueAt) {
-            store.put(key(dueAt, "\u0001" + instanceId), (instanceId + '\u0000').getBytes(StandardCharsets.UTF_8));
-        }
-
-        void apply(List<dev.baton.engine.TimerRequest> requests) {
-            for (var request : requests) {
-                String key = key(request.dueAt(), request.commandId());
-                if (request instanceof dev.baton.engine.TimerRequest.ScheduleTimeout schedule) {
-                    String value = schedule.instanceId() + '\u0000' + schedule.stepId();
-                    store.put(key, value.getBytes(StandardCharsets.UTF_8));
-                } else if (request instanceof dev.baton.engine.TimerRequest.ScheduleRetry retry) {
-                    String value = retry.instanceId() + '\u0000' + retry.stepId() + '\u0000' + RETRY;
-                    store.put(key, value.getBytes(StandardCharsets.UTF_8));
-                } else {
-                    store.delete(key);
-                }
-            }
-        }
-
-        List<Due> dueAt(Instant now) {
-            var due = new ArrayList<Due>();
-            try (KeyValueIterator<String, byte[]> it = store.range("", key(now, "\uffff"))) {
-                while (it.hasNext()) {
-                    var kv = it.next();
-                    String commandId = kv.key.substring(kv.key.indexOf('|') + 1);
-                    String value = new String(kv.value, StandardCharsets.UTF_8);
-                    int cut = value.indexOf('\u0000');
-                    int kind = value.indexOf('\u0000', cut + 1);
-                    due.add(new Due(
-                            kv.key,
-                            value.substring(0, cut),
-                            value.substring(cut + 1, kind < 0 ? value.length() : kind),
-                            commandId,
-                            kind >= 0 && value.substring(kind + 1).equals(RETRY)));
-                }
-            }
-            return due;
-        }
-
-        void remove(Due due) {
-            store.delete(due.key());
-        }
-
-        /** Zero-padded nanoseconds first, so the store's key order is due-time order. */
-        private static String key(Instant dueAt, String commandId) {
-            long nanos = dueAt.getEpochSecond() * 1_000_000_000L + dueAt.getNano();
-            return String.format("%019d", nanos) + "|" + commandId;
-        }
     }
 }

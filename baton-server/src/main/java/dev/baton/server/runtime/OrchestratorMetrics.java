@@ -131,4 +131,12 @@ public final class OrchestratorMetrics {
                 .register(registry)
                 .increment();
     }
+
+    void timerFailed(DueTimer.Kind kind) {
+        Counter.builder("baton.timer.failures")
+                .tag("kind", kind.wireName())
+                .description("Timers whose firing failed and that are tried again after a backoff")
+                .register(registry)
+                .increment();
+    }
 }

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.definition.DefinitionWriter;
 import dev.baton.definition.WorkflowDefinition;
 import dev.baton.protocol.Json;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +25,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The runtime's adapter paths, driven through the real topology without a broker, with a clock the test moves. */
 class OrchestratorTopologyTest {
@@ -32,24 +36,26 @@ class OrchestratorTopologyTest {
             .build();
 
     final MovableClock clock = new MovableClock(Instant.parse("2026-06-01T12:00:00Z"));
+    final OrchestratorSettings settings = new OrchestratorSettings()
+            .clock(clock)
+            .timerResolution(Duration.ofMillis(100))
+            .maxPayloadBytes(10_000)
+            .retention(Duration.ofMinutes(10));
+    final OrchestratorMetrics metrics = new OrchestratorMetrics(new SimpleMeterRegistry());
     TopologyTestDriver driver;
     TestInputTopic<byte[], byte[]> requests;
     TestInputTopic<byte[], byte[]> callbacks;
 
+    @TempDir
+    Path stateDir;
+
     @BeforeEach
     void start() {
-        var settings = new OrchestratorSettings()
-                .clock(clock)
-                .timerResolution(Duration.ofMillis(100))
-                .maxPayloadBytes(10_000)
-                .retention(Duration.ofMinutes(10));
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(
-                OrchestratorTopology.build(settings, new DefinitionRegistry(), OrchestratorMetrics.discarding()),
-                props,
-                clock.instant());
+                OrchestratorTopology.build(settings, new DefinitionRegistry(), metrics), props, clock.instant());
         var ser = new ByteArraySerializer();
         requests = driver.createInputTopic("baton.requests", ser, ser);
         callbacks = driver.createInputTopic("baton.callbacks", ser, ser);
@@ -199,6 +205,113 @@ class OrchestratorTopologyTest {
         assertThat(count(store)).isEqualTo(1);
     }
 
+    /** Issue 12: a timer whose decision threw was removed, then logged and lost; the step waited forever. */
+    @Test
+    void shouldKeepAStepTimeoutWhoseDecisionFailsAndFireItOnceTheDecisionCanBeMade() {
+        requests.pipeInput(bytes("i-9"), bytes("{\"workflow\":\"flow\"}"));
+        assertThat(types(read("baton.status"))).containsExactly("InstanceStarted", "StepStarted");
+        // The orchestrator restarts with its stores restored but without flow v1 (its definitions record was
+        // deleted), so deciding anything about i-9 fails until flow v1 is deployed again.
+        var meters = new SimpleMeterRegistry();
+        try (TopologyTestDriver restarted = restartWithoutDefinitions(new OrchestratorMetrics(meters))) {
+            move(restarted, Duration.ofSeconds(6));
+            assertThat(read(restarted, "baton.status")).isEmpty();
+            assertThat(timersIn(restarted)).singleElement().satisfies(t -> {
+                assertThat(t.commandId()).isEqualTo("i-9/first/1");
+                assertThat(t.failures()).isEqualTo(1);
+                assertThat(t.dueAt()).isEqualTo(clock.instant().plusSeconds(1));
+            });
+            move(restarted, Duration.ofSeconds(1));
+            assertThat(timersIn(restarted)).singleElement().satisfies(t -> {
+                assertThat(t.failures()).isEqualTo(2);
+                assertThat(t.dueAt()).isEqualTo(clock.instant().plusSeconds(2));
+            });
+            assertThat(timerFailures(meters, "timeout")).isEqualTo(2);
+
+            restarted
+                    .createInputTopic("baton.definitions", new ByteArraySerializer(), new ByteArraySerializer())
+                    .pipeInput(bytes("flow:0000000001"), bytes(DefinitionWriter.toJson(FLOW)));
+            move(restarted, Duration.ofMillis(1900));
+            assertThat(read(restarted, "baton.status"))
+                    .as("its backoff is not over")
+                    .isEmpty();
+            move(restarted, Duration.ofMillis(200));
+
+            assertThat(types(read(restarted, "baton.status")))
+                    .containsOnlyOnce("StepTimedOut")
+                    .contains("InstanceCompleted");
+            List<TestRecord<byte[], byte[]>> results = read(restarted, "baton.results");
+            assertThat(results).hasSize(1);
+            assertThat(json(results.get(0).value()).path("error").path("type").asText())
+                    .isEqualTo("Timeout");
+            move(restarted, Duration.ofMinutes(2));
+            assertThat(types(read(restarted, "baton.status"))).doesNotContain("StepTimedOut");
+            assertThat(timerFailures(meters, "timeout")).isEqualTo(2);
+            assertThat(timersIn(restarted))
+                    .as("only the finished instance's purge")
+                    .extracting(DueTimer::kind)
+                    .containsExactly(DueTimer.Kind.PURGE);
+        }
+    }
+
+    @Test
+    void shouldKeepAPurgeThatFailsAndRemoveTheInstanceWhenItNoLongerFails() {
+        requests.pipeInput(bytes("i-10"), bytes("{\"workflow\":\"flow\"}"));
+        callbacks.pipeInput(
+                bytes("i-10"),
+                bytes(
+                        "{\"commandId\":\"i-10/first/1\",\"instanceId\":\"i-10\",\"stepId\":\"first\",\"status\":\"FAILED\"}"));
+        var store = driver.<String, byte[]>getKeyValueStore(OrchestratorTopology.INSTANCE_STORE);
+        byte[] finished = store.get("i-10");
+        store.put("i-10", bytes("{ this is no instance"));
+
+        move(Duration.ofMinutes(10).plusMillis(100));
+        assertThat(store.get("i-10"))
+                .as("its state cannot be read, so it is not purged yet")
+                .isNotNull();
+        assertThat(timerFailures(metrics.registry(), "purge")).isEqualTo(1);
+
+        store.put("i-10", finished);
+        move(Duration.ofSeconds(1));
+        assertThat(store.get("i-10")).isNull();
+        assertThat(timersIn(driver)).isEmpty();
+    }
+
+    private TopologyTestDriver restartWithoutDefinitions(OrchestratorMetrics restartedMetrics) {
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test-restarted");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        var restarted = new TopologyTestDriver(
+                OrchestratorTopology.build(settings, new DefinitionRegistry(), restartedMetrics),
+                props,
+                clock.instant());
+        for (String name : List.of(
+                OrchestratorTopology.INSTANCE_STORE,
+                OrchestratorTopology.TIMER_STORE,
+                OrchestratorTopology.TRACE_STORE)) {
+            var to = restarted.<String, byte[]>getKeyValueStore(name);
+            try (var all = driver.<String, byte[]>getKeyValueStore(name).all()) {
+                all.forEachRemaining(kv -> to.put(kv.key, kv.value));
+            }
+        }
+        return restarted;
+    }
+
+    private static List<DueTimer> timersIn(TopologyTestDriver d) {
+        var due = new java.util.ArrayList<DueTimer>();
+        try (var all = d.<String, byte[]>getKeyValueStore(OrchestratorTopology.TIMER_STORE)
+                .all()) {
+            all.forEachRemaining(kv -> due.add(TimerCodec.read(kv.key, kv.value)));
+        }
+        return due;
+    }
+
+    private static double timerFailures(MeterRegistry meters, String kind) {
+        var counter = meters.find("baton.timer.failures").tag("kind", kind).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private static long count(org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store) {
         try (var it = store.all()) {
             long n = 0;
@@ -211,12 +324,20 @@ class OrchestratorTopologyTest {
     }
 
     private void move(Duration d) {
-        clock.now = clock.now.plus(d);
-        driver.advanceWallClockTime(d);
+        move(driver, d);
+    }
+
+    private void move(TopologyTestDriver d, Duration by) {
+        clock.now = clock.now.plus(by);
+        d.advanceWallClockTime(by);
     }
 
     private List<TestRecord<byte[], byte[]>> read(String topic) {
-        return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+        return read(driver, topic);
+    }
+
+    private static List<TestRecord<byte[], byte[]>> read(TopologyTestDriver d, String topic) {
+        return d.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
                 .readRecordsToList();
     }
 
