@@ -77,6 +77,11 @@ public final class StatusMessage {
         return Writing.bytes(toMap(notification, workflow));
     }
 
+    /** The JSON of a message made by {@link #toMap}, for a caller that read its type first. */
+    public static byte[] toJson(Map<String, Object> message) {
+        return Writing.bytes(message);
+    }
+
     /**
      * The notification's fields in wire order.
      *

@@ -1,6 +1,5 @@
 package dev.baton.server.runtime;
 
-import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Decision;
 import dev.baton.engine.Notification;
 import dev.baton.engine.Outbound;
@@ -24,6 +23,7 @@ import dev.baton.server.tracing.TraceContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 
 /** Turns a decision into the records to publish, each with its CloudEvents headers and its trace context. */
@@ -40,7 +40,7 @@ final class DecisionWriter {
         this.settings = settings;
     }
 
-    List<Outgoing> records(Decision decision, WorkflowDefinition definition, Instant at, InstanceTrace instanceTrace) {
+    List<Outgoing> records(Decision decision, String workflow, Instant at, InstanceTrace instanceTrace) {
         TraceContext trace = instanceTrace.instance();
         BatonTopics topics = settings.topics();
         var out = new ArrayList<Outgoing>();
@@ -105,10 +105,11 @@ final class DecisionWriter {
         }
         int n = 0;
         for (Notification note : decision.notifications()) {
-            String id = note.instanceId() + "/" + at.toEpochMilli() + "/" + note.type() + "/" + n++;
+            Map<String, Object> status = StatusMessage.toMap(note, workflow);
+            String id = note.instanceId() + "/" + at.toEpochMilli() + "/" + status.get(StatusMessage.TYPE) + "/" + n++;
             out.add(new Outgoing(
                     note.instanceId(),
-                    new Routed(topics.status(), StatusMessage.toJson(note, definition.name())),
+                    new Routed(topics.status(), StatusMessage.toJson(status)),
                     headers(CloudEvents.STATUS, id, note.instanceId(), at, trace)));
         }
         return out;

@@ -1,6 +1,7 @@
 package dev.baton.server.runtime;
 
 import dev.baton.engine.Inbound;
+import dev.baton.engine.Inbound.FirePurge;
 import dev.baton.engine.Inbound.FireRetry;
 import dev.baton.engine.Inbound.FireTimeout;
 import java.time.Instant;
@@ -79,7 +80,7 @@ record DueTimer(Kind kind, String instanceId, String stepId, String commandId, I
         return switch (kind) {
             case STEP_TIMEOUT -> new FireTimeout(instanceId, stepId, commandId, now);
             case RETRY_BACKOFF -> new FireRetry(instanceId, stepId, commandId, now);
-            case PURGE -> throw new IllegalStateException("a purge is not an engine event");
+            case PURGE -> new FirePurge(instanceId, now);
         };
     }
 

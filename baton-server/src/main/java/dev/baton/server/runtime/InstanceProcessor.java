@@ -3,12 +3,9 @@ package dev.baton.server.runtime;
 import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Decision;
 import dev.baton.engine.Engine;
-import dev.baton.engine.Failure;
 import dev.baton.engine.Inbound;
-import dev.baton.engine.Inbound.ReportOutcome;
 import dev.baton.engine.Instance;
-import dev.baton.engine.Outbound.ParentOutcome;
-import dev.baton.engine.ParentRef;
+import dev.baton.engine.RuntimeFacts;
 import dev.baton.protocol.InstanceCodec;
 import dev.baton.protocol.MalformedMessageException;
 import dev.baton.protocol.OperatorRequest;
@@ -17,7 +14,6 @@ import dev.baton.protocol.SignalRequest;
 import dev.baton.protocol.StartRequest;
 import dev.baton.protocol.WorkerOutcome;
 import dev.baton.server.tracing.InstanceTrace;
-import dev.baton.server.tracing.TraceContext;
 import dev.baton.server.tracing.Tracing;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -26,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -116,53 +113,21 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         DrainedInput.tasksChanged();
     }
 
+    /** Parses the request and finds the definition it runs on; the engine decides what a missing one means. */
     private void onRequest(Record<byte[], byte[]> record, String instanceId, Instance current, Instant now) {
         RequestMessage request = RequestMessage.parse(record.value());
+        Inbound event;
         if (request instanceof StartRequest start) {
-            WorkflowDefinition definition = (start.version() == null
-                            ? definitions.latest(start.workflow())
-                            : definitions.find(start.workflow(), start.version()))
-                    .orElse(null);
-            if (definition == null) {
-                String reason = "unknown workflow '" + start.workflow() + "'"
-                        + (start.version() == null ? "" : " version " + start.version()) + ": deploy it first";
-                if (start.parent() == null) {
-                    throw new MalformedMessageException(reason);
-                }
-                // A parent waits for this child: it fails its step instead of waiting for a start that cannot happen.
-                failParentStep(
-                        start.parent(),
-                        "UnknownWorkflow",
-                        "cannot start sub-workflow instance '" + instanceId + "': " + reason,
-                        now,
-                        record.headers());
-                return;
-            }
-            if (current != null) {
-                definition = definitionOf(current);
-            }
-            decideAndApply(definition, current, start.toInbound(instanceId, now), record.headers());
+            event = start.toInbound(instanceId, now);
+        } else if (request instanceof SignalRequest signal) {
+            event = signal.toInbound(instanceId, now);
         } else {
-            if (current == null && request instanceof OperatorRequest undo && undo.parent() != null) {
-                // A parent undoes a child that is no longer stored (its retention ran out): the parent's undo fails,
-                // visibly.
-                failParentStep(
-                        undo.parent(),
-                        "CompensationFailed",
-                        "sub-workflow instance '" + instanceId
-                                + "' is no longer stored (its retention ran out), so its work cannot be undone",
-                        now,
-                        record.headers());
-                return;
-            }
-            if (current == null) {
-                throw new MalformedMessageException("unknown instance '" + instanceId + "'");
-            }
-            Inbound event = request instanceof SignalRequest signal
-                    ? signal.toInbound(instanceId, now)
-                    : ((OperatorRequest) request).toInbound(instanceId, now);
-            decideAndApply(definitionOf(current), current, event, record.headers());
+            event = ((OperatorRequest) request).toInbound(instanceId, now);
         }
+        WorkflowDefinition definition = current != null
+                ? definitionOf(current)
+                : request instanceof StartRequest start ? deployed(start).orElse(null) : null;
+        decideAndApply(definition, current, event, record.headers());
     }
 
     private void onOutcome(Record<byte[], byte[]> record, String instanceId, Instance current, Instant now) {
@@ -171,16 +136,14 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             throw new MalformedMessageException("the record key '" + instanceId + "' is not the outcome's instanceId '"
                     + outcome.instanceId() + "': outcomes must be keyed by instance id");
         }
-        if (current == null) {
-            throw new MalformedMessageException("unknown instance '" + instanceId + "'");
-        }
-        decideAndApply(definitionOf(current), current, outcome.toInbound(now), record.headers());
+        decideAndApply(
+                current == null ? null : definitionOf(current), current, outcome.toInbound(now), record.headers());
     }
 
-    private void failParentStep(ParentRef parent, String type, String message, Instant now, Headers inbound) {
-        var failed = new ParentOutcome(
-                parent.instanceId(), parent, false, null, new Failure(parent.stepId(), type, message));
-        forward(writer.parentOutcome(failed, now, TraceContext.of(inbound)), now);
+    private Optional<WorkflowDefinition> deployed(StartRequest start) {
+        return start.version() == null
+                ? definitions.latest(start.workflow())
+                : definitions.find(start.workflow(), start.version());
     }
 
     /** For each due timer: build the inbound event, decide and apply, or keep the timer for later. */
@@ -193,7 +156,12 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         for (DueTimer due : dueTimers) {
             timers.remove(due);
             try {
-                fire(due, now);
+                Instance current = load(due.instanceId());
+                decideAndApply(
+                        current == null ? null : definitionOf(current),
+                        current,
+                        due.toInbound(now),
+                        new RecordHeaders());
             } catch (RuntimeException e) {
                 // why: the timer is the only record that this step must time out or be called again (or that this
                 // instance must go); dropping it would leave the instance waiting forever.
@@ -201,17 +169,6 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                 metrics.timerFailed(due.kind());
                 logTimerFailure(again, e);
             }
-        }
-    }
-
-    private void fire(DueTimer due, Instant now) {
-        if (due.kind() == DueTimer.Kind.PURGE) {
-            purge(due, now);
-            return;
-        }
-        Instance current = load(due.instanceId());
-        if (current != null) {
-            decideAndApply(definitionOf(current), current, due.toInbound(now), new RecordHeaders());
         }
     }
 
@@ -229,43 +186,21 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         }
     }
 
-    private void purge(DueTimer due, Instant now) {
-        Instance finished = load(due.instanceId());
-        // An undo still open after the result (a late success being compensated, or its failed compensation
-        // waiting for an operator) keeps the instance until that is settled.
-        boolean undoOpen = finished != null
-                && finished.steps().values().stream()
-                        .anyMatch(st -> st.state() == dev.baton.engine.StepState.COMPENSATING
-                                || st.state() == dev.baton.engine.StepState.COMPENSATION_FAILED);
-        if (undoOpen) {
-            timers.schedulePurge(due.instanceId(), now.plus(settings.retention()));
-        } else if (finished != null && finished.isCompleted()) {
-            instances.delete(due.instanceId());
-            traces.forget(due.instanceId());
-        }
-    }
-
+    /**
+     * Decides, then stores and forwards what was decided. Nothing is stored or sent before every record is known to
+     * fit: a record Kafka refuses would fail the task, and Kafka Streams would retry the same input forever, stopping
+     * every instance on the partition.
+     */
     private void decideAndApply(WorkflowDefinition definition, Instance current, Inbound event, Headers inbound) {
-        Decision decision = Engine.decide(definition, current, event);
-        byte[] state = stateOf(decision, current);
-        if (state != null && state.length > recordLimit && event instanceof ReportOutcome o && o.succeeded()) {
-            // Keeping this output would make the instance too large to store: the step fails instead, like any failure.
-            Failure tooLarge = new Failure(
-                    o.stepId(),
-                    "OutputTooLarge",
-                    "the output would make the instance's state " + state.length + " bytes, more than the limit of "
-                            + recordLimit);
-            event = new ReportOutcome(
-                    o.instanceId(), o.stepId(), o.commandId(), false, null, tooLarge, o.workerAttempts(), o.at());
-            decision = Engine.decide(definition, current, event);
-            state = stateOf(decision, current);
-        }
-        if (state != null && state.length > recordLimit) {
-            throw new MalformedMessageException(
-                    "the instance's state would be " + state.length + " bytes, more than the limit of " + recordLimit);
+        var state = new StateBytes();
+        Decision decision = Engine.decide(
+                definition, current, event, new RuntimeFacts(settings.retention(), recordLimit, state::size));
+        if (decision.isRejected()) {
+            throw new MalformedMessageException(decision.rejection());
         }
         InstanceTrace trace = traces.of(current, decision.instance(), inbound);
-        List<DecisionWriter.Outgoing> out = writer.records(decision, definition, event.at(), trace);
+        String workflow = definition != null ? definition.name() : current != null ? current.workflow() : "";
+        List<DecisionWriter.Outgoing> out = writer.records(decision, workflow, event.at(), trace);
         for (DecisionWriter.Outgoing r : out) {
             int size = r.routed().value().length + headersSize(r.headers());
             if (size > recordLimit) {
@@ -273,35 +208,47 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                         + r.routed().topic() + ", more than the limit of " + recordLimit);
             }
         }
-        // Nothing is stored or sent before every record is known to fit: a record Kafka refuses would fail the task,
-        // and Kafka Streams would retry the same input forever, stopping every instance on the partition.
-        if (state != null) {
-            instances.put(decision.instance().instanceId(), state);
+        if (decision.forget()) {
+            instances.delete(event.instanceId());
+            traces.forget(event.instanceId());
+        } else if (decision.instance() != null && decision.instance() != current) {
+            instances.put(decision.instance().instanceId(), state.of(decision.instance()));
             traces.remember(current, decision.instance(), inbound);
         }
         timers.apply(decision.timers());
-        if (decision.instance() != null
-                && decision.instance().isCompleted()
-                && (current == null || !current.isCompleted())) {
-            // Finished instances leave the store after the retention time; their results stay on the result topic.
-            timers.schedulePurge(decision.instance().instanceId(), event.at().plus(settings.retention()));
+        metrics.decided(workflow, decision);
+        if (decision.instance() != null) {
+            tracing.record(current, decision.instance(), event.at(), trace);
         }
-        metrics.decided(definition.name(), decision);
-        tracing.record(current, decision.instance(), event.at(), trace);
         for (DecisionWriter.Outgoing r : out) {
             forward(r, event.at());
+        }
+    }
+
+    /**
+     * The stored form of the states the engine measures: the engine asks for the size of its new state (and once more
+     * after failing an oversized output), and the same bytes are then stored, so a state is encoded once.
+     */
+    private static final class StateBytes {
+        private Instance encoded;
+        private byte[] bytes;
+
+        int size(Instance instance) {
+            return of(instance).length;
+        }
+
+        byte[] of(Instance instance) {
+            if (instance != encoded) {
+                bytes = InstanceCodec.write(instance);
+                encoded = instance;
+            }
+            return bytes;
         }
     }
 
     private void forward(DecisionWriter.Outgoing r, Instant at) {
         context.forward(
                 new Record<>(r.key().getBytes(StandardCharsets.UTF_8), r.routed(), at.toEpochMilli(), r.headers()));
-    }
-
-    private static byte[] stateOf(Decision decision, Instance current) {
-        return decision.instance() != null && decision.instance() != current
-                ? InstanceCodec.write(decision.instance())
-                : null;
     }
 
     private static int headersSize(Headers headers) {

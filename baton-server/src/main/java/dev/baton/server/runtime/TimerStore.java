@@ -41,6 +41,8 @@ final class TimerStore {
                 put(DueTimer.stepTimeout(t.instanceId(), t.stepId(), t.commandId(), t.dueAt()));
             } else if (request instanceof TimerRequest.ScheduleRetry r) {
                 put(DueTimer.retryBackoff(r.instanceId(), r.stepId(), r.commandId(), r.dueAt()));
+            } else if (request instanceof TimerRequest.SchedulePurge purge) {
+                schedulePurge(purge.instanceId(), purge.dueAt());
             } else {
                 // A cancel names the time its timer was set for. A timer moved by tryAgainLater is not found; it
                 // fires once more and the engine ignores it, as it ignores any timer of a step that stopped waiting.
