@@ -70,7 +70,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Registers the handler of {@code compensate} commands, which undo a step's work. Its
+     * Registers the handler of {@code compensate} commands, which compensate a step's work. Its
      * {@link StepContext#input()} is {@code {"input": <the execute input>, "output": <the
      * execute output>}}. Without one, compensate commands are reported {@code FAILED} with error
      * type {@code "NoCompensationHandler"}, so that nothing passes silently. Default none.
