@@ -1,5 +1,6 @@
 package dev.baton.bench;
 
+import dev.baton.definition.DefinitionReader;
 import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Decision;
 import dev.baton.engine.Engine;
@@ -8,7 +9,11 @@ import dev.baton.engine.Inbound.ReportOutcome;
 import dev.baton.engine.Inbound.StartInstance;
 import dev.baton.engine.Instance;
 import dev.baton.protocol.InstanceCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,15 +60,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 3)
 public class EngineBenchmark {
 
-    /** docs/examples/article.yaml. */
-    static final WorkflowDefinition ARTICLE = WorkflowDefinition.builder("article")
-            .version(1)
-            .resultTopic("article.results")
-            .step("A", s -> s.topic("service-a.commands").compensate("service-a.commands"))
-            .step("B", s -> s.topic("service-b.commands").after("A").compensate("service-b.commands"))
-            .step("C", s -> s.topic("service-c.commands").after("A").compensate("service-c.commands"))
-            .step("D", s -> s.topic("service-d.commands").after("B", "C"))
-            .build();
+    /** docs/examples/article.yaml, which the build copies next to this class. */
+    static final WorkflowDefinition ARTICLE = readArticle();
 
     private static final String ID = "4d2a6c1e-0c49-4c43-9a43-2d4f8c1f0a11";
     private static final Instant T0 = Instant.parse("2026-05-01T10:00:00.123456789Z");
@@ -101,6 +99,17 @@ public class EngineBenchmark {
         byte[] done = next(afterABC, dSucceeds);
         if (!InstanceCodec.read(done).isCompleted()) {
             throw new IllegalStateException("the benchmark's story does not complete the instance");
+        }
+    }
+
+    private static WorkflowDefinition readArticle() {
+        try (InputStream in = EngineBenchmark.class.getResourceAsStream("article.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("article.yaml is not on the class path (see baton-bench's pom)");
+            }
+            return DefinitionReader.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), "article.yaml");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -102,6 +102,8 @@ final class Rig implements AutoCloseable {
         String prefix = "bench" + n + "-" + System.currentTimeMillis() % 100_000 + ".";
         Path dir = workDir.resolve("run" + n);
         Files.createDirectories(dir);
+        // why: the article's A -> (B || C) -> D of docs/examples/article.yaml, but on topics of this run only (so runs
+        // on one cluster never mix) and without compensation: the bench measures the path every instance takes.
         String yaml = "name: " + WORKFLOW + "\n"
                 + "resultTopic: " + prefix + "results\n"
                 + "steps:\n"

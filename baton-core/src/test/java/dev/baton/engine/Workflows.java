@@ -1,25 +1,42 @@
 package dev.baton.engine;
 
+import dev.baton.definition.DefinitionReader;
 import dev.baton.definition.FailurePolicy;
 import dev.baton.definition.WorkflowDefinition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Definitions the engine stories run on. */
 final class Workflows {
+    // why: docs/examples/article.yaml is the one definition of the article's workflow (the pom copies it next to this
+    // class); the stories run on the very definition the README deploys and the demo's services serve.
+    private static final WorkflowDefinition ARTICLE = read("article.yaml");
+
     private Workflows() {}
 
-    /** The article's process: service A, then B and C in parallel, then D once both are done; A, B, C can be undone. */
+    /** The article's process: service A, then B and C in parallel, then D once both are done; A, B, C can be compensated. */
     static WorkflowDefinition article() {
-        return WorkflowDefinition.builder("article")
-                .version(1)
-                .step("A", s -> s.topic("service-a.commands").compensate("service-a.commands"))
-                .step("B", s -> s.topic("service-b.commands").after("A").compensate("service-b.commands"))
-                .step("C", s -> s.topic("service-c.commands").after("A").compensate("service-c.commands"))
-                .step("D", s -> s.topic("service-d.commands").after("B", "C"))
-                .build();
+        return ARTICLE;
     }
 
-    /** The article's process with a two-hour limit on C. */
+    private static WorkflowDefinition read(String resource) {
+        try (InputStream in = Workflows.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is not on the test class path (see baton-core's pom)");
+            }
+            return DefinitionReader.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The article's process with a two-hour limit on C. A copy of {@link #article()} that differs on purpose: the
+     * timeout stories need a limit that docs/examples/article.yaml does not set.
+     */
     static WorkflowDefinition articleWithTimeoutOnC() {
         return WorkflowDefinition.builder("article")
                 .version(1)

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * What the article's four services have in common: each is a Baton {@link Worker} on a command
  * topic of its own, with a handler that does trivial, fast, deterministic work (after an optional
  * artificial latency, {@link ArticleServices.Settings#withLatency}) and, for A, B and C, a
- * compensation handler that undoes it. Outputs are derived from the instance id, so that a
+ * compensation handler that compensates it. Outputs are derived from the instance id, so that a
  * redelivered command gets the same answer.
  *
  * <p>Created and started by {@link ArticleServices#start(ArticleServices.Settings)}; the
@@ -109,7 +109,7 @@ public abstract class ArticleService implements AutoCloseable {
     /** Does one try of an execute command; returns the step's output or throws to fail the try. */
     abstract Object execute(StepContext ctx) throws Exception;
 
-    /** Undoes what {@link #execute} did; only called if {@link #compensable()}. */
+    /** Compensates what {@link #execute} did; only called if {@link #compensable()}. */
     Object compensate(StepContext ctx) throws Exception {
         throw new UnsupportedOperationException("service " + letter + " cannot be compensated");
     }
@@ -171,7 +171,7 @@ public abstract class ArticleService implements AutoCloseable {
         return output;
     }
 
-    /** The compensation handler given to the worker: latency, the undo, counting. */
+    /** The compensation handler given to the worker: latency, the compensation, counting. */
     final Object runCompensate(StepContext ctx) throws Exception {
         pause();
         Object output = compensate(ctx);

@@ -17,7 +17,7 @@ import java.util.Objects;
  *
  * <table>
  *   <caption>The services</caption>
- *   <tr><th>article</th><th>class</th><th>does</th><th>topic</th><th>undo</th></tr>
+ *   <tr><th>article</th><th>class</th><th>does</th><th>topic</th><th>compensation</th></tr>
  *   <tr><td>A</td><td>{@link StockService}</td><td>reserves stock</td><td>{@value #TOPIC_A}</td><td>releases it</td></tr>
  *   <tr><td>B</td><td>{@link PaymentService}</td><td>charges the payment</td><td>{@value #TOPIC_B}</td><td>refunds it</td></tr>
  *   <tr><td>C</td><td>{@link ShippingService}</td><td>arranges shipping, in batch windows</td><td>{@value #TOPIC_C}</td><td>cancels it</td></tr>
@@ -50,7 +50,9 @@ public final class ArticleServices implements AutoCloseable {
     /** Service D's command topic. */
     public static final String TOPIC_D = "service-d.commands";
 
-    private static final String DEFINITION_RESOURCE = "/article.yaml";
+    // why: docs/examples/article.yaml, copied next to this class by the build (see the pom), so the
+    // demo deploys the same definition the README's tour and the engine tests use.
+    private static final String DEFINITION_RESOURCE = "article.yaml";
 
     private final Settings settings;
     private final StockService a;
@@ -91,7 +93,8 @@ public final class ArticleServices implements AutoCloseable {
     }
 
     /**
-     * The article workflow's definition, {@code article.yaml} from the class path: steps
+     * The article workflow's definition, {@code docs/examples/article.yaml} (copied to the class
+     * path next to this class): steps
      * A &rarr; (B &#8214; C) &rarr; D on the four service topics, A, B and C compensated on their
      * own topics, results on the default result topic.
      *

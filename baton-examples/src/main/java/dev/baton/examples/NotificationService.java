@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Service D of the article: <b>notifies the customer</b> at the order's {@code email}. The last
- * step, after B and C; it cannot be undone (no compensation handler).
+ * step, after B and C; it has no compensation (no compensation handler).
  *
  * <p><b>Failure rule.</b> D is the service that fails in the article's failure story. An order
  * whose input {@code "amount"} is a number <em>above</em> the threshold

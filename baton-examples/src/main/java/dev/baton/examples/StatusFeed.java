@@ -293,10 +293,10 @@ public final class StatusFeed implements AutoCloseable {
                 v.failing = true;
                 String outcome = n.path("outcome").asText("FAILED");
                 JsonNode f = n.path("failure");
-                List<String> toUndo = new ArrayList<>();
+                List<String> toCompensate = new ArrayList<>();
                 for (int i = v.succeeded.size() - 1; i >= 0; i--) {
                     if (COMPENSABLE.contains(v.succeeded.get(i))) {
-                        toUndo.add(v.succeeded.get(i));
+                        toCompensate.add(v.succeeded.get(i));
                     }
                 }
                 String what = "CANCELLED".equals(outcome)
@@ -307,7 +307,9 @@ public final class StatusFeed implements AutoCloseable {
                                         : "")
                                 + (f.isObject() && f.size() > 0 ? " (" + error(f) + ")" : "");
                 return prefix + what + " → "
-                        + (toUndo.isEmpty() ? "nothing to compensate" : "compensating " + String.join(", ", toUndo));
+                        + (toCompensate.isEmpty()
+                                ? "nothing to compensate"
+                                : "compensating " + String.join(", ", toCompensate));
             }
             case "CompensationStarted": {
                 if (BATCH_STEP.equals(step)) {
@@ -345,8 +347,8 @@ public final class StatusFeed implements AutoCloseable {
                 } else {
                     failed++;
                 }
-                List<String> undone = v == null ? List.of() : v.compensated;
-                return prefix + "completed: process completed, item " + outcome + ", compensated " + undone;
+                List<String> compensated = v == null ? List.of() : v.compensated;
+                return prefix + "completed: process completed, item " + outcome + ", compensated " + compensated;
             }
             case "OutcomeIgnored":
                 return prefix + "outcome of " + step + " ignored ("
@@ -443,7 +445,7 @@ public final class StatusFeed implements AutoCloseable {
     }
 
     /**
-     * How many instances completed with their item {@code FAILED} (and what was done undone).
+     * How many instances completed with their item {@code FAILED} (and what was done compensated).
      *
      * @return a count
      */

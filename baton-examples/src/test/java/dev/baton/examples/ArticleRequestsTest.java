@@ -3,6 +3,7 @@ package dev.baton.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -60,7 +61,7 @@ class ArticleRequestsTest {
     @Test
     void requestsFollowTheWireProtocol() throws Exception {
         ArticleRequests.Order o = ArticleRequests.order("order-", 3, 9);
-        JsonNode request = FakeContext.JSON.readTree(o.requestJson());
+        JsonNode request = new ObjectMapper().readTree(o.requestJson());
         assertThat(request.get("workflow").asText()).isEqualTo("article");
         assertThat(request.get("businessKey").asText()).isEqualTo("o-000009");
         JsonNode input = request.get("input");

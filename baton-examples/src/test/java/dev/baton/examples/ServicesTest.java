@@ -3,20 +3,34 @@ package dev.baton.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.worker.RetryPolicy;
+import dev.baton.worker.testkit.TestOutcome;
+import dev.baton.worker.testkit.TestStepContext;
+import dev.baton.worker.testkit.TestWorker;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The services' handlers, called directly: D's failure rule, and what A, B and C return and undo. */
+/** The services' handlers, called directly: D's failure rule, and what A, B and C return and compensate. */
 class ServicesTest {
 
     private static final ArticleServices.Settings SETTINGS =
             ArticleServices.Settings.of("localhost:1").withoutLatency();
 
+    /** A command of the article workflow, as the orchestrator sends it to the service of {@code stepId}. */
+    private static TestStepContext context(String instanceId, String stepId, String inputJson) {
+        return TestStepContext.newBuilder()
+                .workflow("article")
+                .instanceId(instanceId)
+                .stepId(stepId)
+                .inputJson(inputJson)
+                .build();
+    }
+
     @Test
     void dRejectsAmountsAboveTheThresholdOnly() throws Exception {
-        var json = FakeContext.JSON;
+        var json = new ObjectMapper();
         assertThat(NotificationService.rejects(json.readTree("{\"amount\": 900.01}"), 900))
                 .isTrue();
         assertThat(NotificationService.rejects(json.readTree("{\"amount\": 999}"), 900))
@@ -37,15 +51,21 @@ class ServicesTest {
     @Test
     void dFailsEveryTryWithARetryableMailboxRejection() {
         NotificationService d = new NotificationService(SETTINGS);
-        FakeContext ctx = FakeContext.of("order-000001", "D", "{\"amount\": 950.0, \"email\": \"ada@example.com\"}");
-        for (int i = 0; i < 3; i++) {
-            assertThatThrownBy(() -> d.runExecute(ctx))
-                    .isInstanceOf(NotificationService.MailboxRejected.class)
-                    .hasMessage("customer mailbox rejected the message")
-                    .satisfies(e ->
-                            assertThat(SETTINGS.retryPolicy().isRetryable(e)).isTrue())
-                    .satisfies(e -> assertThat(e.getClass().getSimpleName()).isEqualTo("MailboxRejected"));
-        }
+        TestWorker worker = TestWorker.newBuilder(d::runExecute)
+                .retryPolicy(SETTINGS.retryPolicy())
+                .build();
+
+        TestOutcome outcome =
+                worker.run(context("order-000001", "D", "{\"amount\": 950.0, \"email\": \"ada@example.com\"}"));
+
+        assertThat(outcome.isFailed()).isTrue();
+        assertThat(outcome.errorType()).isEqualTo("MailboxRejected");
+        assertThat(outcome.errorMessage()).isEqualTo("customer mailbox rejected the message");
+        assertThat(outcome.attempts()).isEqualTo(3);
+        assertThat(outcome.failures())
+                .hasSize(3)
+                .allSatisfy(e -> assertThat(e).isInstanceOf(NotificationService.MailboxRejected.class));
+        assertThat(outcome.backoffs()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
         assertThat(d.rejectedTries()).isEqualTo(3);
         assertThat(d.executed()).isZero();
         assertThat(d.compensable()).isFalse();
@@ -56,8 +76,7 @@ class ServicesTest {
     @Test
     void dNotifiesOrdersAtOrBelowTheThreshold() throws Exception {
         NotificationService d = new NotificationService(SETTINGS);
-        Object out =
-                d.runExecute(FakeContext.of("order-000002", "D", "{\"amount\": 900, \"email\": \"ada@example.com\"}"));
+        Object out = d.runExecute(context("order-000002", "D", "{\"amount\": 900, \"email\": \"ada@example.com\"}"));
         assertThat(out).isEqualTo(Map.of("notified", "ada@example.com", "messageId", "m-order-000002"));
         assertThat(d.executed()).isEqualTo(1);
     }
@@ -65,19 +84,18 @@ class ServicesTest {
     @Test
     void dsThresholdIsASetting() throws Exception {
         NotificationService never = new NotificationService(SETTINGS.withFailAbove(Double.POSITIVE_INFINITY));
-        assertThat(never.runExecute(FakeContext.of("o", "D", "{\"amount\": 1e9}")))
-                .isNotNull();
+        assertThat(never.runExecute(context("o", "D", "{\"amount\": 1e9}"))).isNotNull();
         NotificationService strict = new NotificationService(SETTINGS.withFailAbove(10));
-        assertThatThrownBy(() -> strict.runExecute(FakeContext.of("o", "D", "{\"amount\": 11}")))
+        assertThatThrownBy(() -> strict.runExecute(context("o", "D", "{\"amount\": 11}")))
                 .isInstanceOf(NotificationService.MailboxRejected.class);
     }
 
     @Test
     void aReservesAndReleasesStock() throws Exception {
         StockService a = new StockService(SETTINGS);
-        assertThat(a.runExecute(FakeContext.of("order-000003", "A", "{\"sku\": \"book-42\"}")))
+        assertThat(a.runExecute(context("order-000003", "A", "{\"sku\": \"book-42\"}")))
                 .isEqualTo(Map.of("reservationId", "r-order-000003", "sku", "book-42"));
-        assertThat(a.runCompensate(FakeContext.of(
+        assertThat(a.runCompensate(context(
                         "order-000003",
                         "A",
                         "{\"input\": {\"sku\": \"book-42\"}, \"output\": {\"reservationId\": \"r-order-000003\"}}")))
@@ -91,10 +109,10 @@ class ServicesTest {
     @Test
     void bChargesAndRefunds() throws Exception {
         PaymentService b = new PaymentService(SETTINGS);
-        assertThat(b.runExecute(FakeContext.of("order-000004", "B", "{\"amount\": 25.5}")))
+        assertThat(b.runExecute(context("order-000004", "B", "{\"amount\": 25.5}")))
                 .isEqualTo(Map.of("paymentId", "p-order-000004", "amount", 25.5));
         assertThat(b.runCompensate(
-                        FakeContext.of("order-000004", "B", "{\"input\": {}, \"output\": {\"paymentId\": \"p-x\"}}")))
+                        context("order-000004", "B", "{\"input\": {}, \"output\": {\"paymentId\": \"p-x\"}}")))
                 .isEqualTo(Map.of("refundId", "rf-order-000004", "paymentId", "p-x"));
         assertThat(b.topic()).isEqualTo("service-b.commands");
     }
@@ -102,9 +120,8 @@ class ServicesTest {
     @Test
     void cShipsAndCancels() throws Exception {
         ShippingService c = new ShippingService(SETTINGS);
-        assertThat(c.runExecute(FakeContext.of("order-000005", "C", "{}")))
-                .isEqualTo(Map.of("shipmentId", "s-order-000005"));
-        assertThat(c.runCompensate(FakeContext.of("order-000005", "C", "{\"input\": {}, \"output\": null}")))
+        assertThat(c.runExecute(context("order-000005", "C", "{}"))).isEqualTo(Map.of("shipmentId", "s-order-000005"));
+        assertThat(c.runCompensate(context("order-000005", "C", "{\"input\": {}, \"output\": null}")))
                 .isEqualTo(Map.of("cancelledShipment", "s-order-000005"));
         assertThat(c.topic()).isEqualTo("service-c.commands");
         assertThat(c.window().offlineFor()).isEqualTo(Duration.ofSeconds(8));
@@ -114,7 +131,7 @@ class ServicesTest {
     void latencyIsAppliedWithinItsBounds() throws Exception {
         StockService a = new StockService(SETTINGS.withLatency(Duration.ofMillis(20), Duration.ofMillis(30)));
         long t0 = System.nanoTime();
-        a.runExecute(FakeContext.of("o", "A", "{}"));
+        a.runExecute(context("o", "A", "{}"));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(20));
     }
 

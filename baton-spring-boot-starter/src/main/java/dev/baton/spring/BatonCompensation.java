@@ -8,8 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a method of a Spring bean as the compensation handler of a Baton step: it is called for each
- * {@code compensate} command on {@link #topic()}, to undo work that the topic's {@link BatonStep} method did. The
- * outcome goes back to Baton like any other: return normally when the work is undone, throw when it could not be
+ * {@code compensate} command on {@link #topic()}, to compensate work that the topic's {@link BatonStep} method did. The
+ * outcome goes back to Baton like any other: return normally when the work is compensated, throw when it could not be
  * (after the retries of {@code baton.worker.retry.*}).
  *
  * <p>Parameters and return value follow the rules of {@link BatonStep}. The input of a compensate command is
@@ -18,8 +18,8 @@ import java.lang.annotation.Target;
  *
  * <pre>{@code
  * @BatonCompensation(topic = "payments.commands")
- * void refund(CompensationInput<Charge, Payment> undo) {
- *     gateway.refund(undo.output().paymentId());
+ * void refund(CompensationInput<Charge, Payment> compensation) {
+ *     gateway.refund(compensation.output().paymentId());
  * }
  * }</pre>
  *

@@ -32,8 +32,8 @@ import java.lang.annotation.Target;
  *     }
  *
  *     @BatonCompensation(topic = "payments.commands")
- *     void refund(CompensationInput<Charge, Map<String, Object>> undo) {
- *         gateway.refund((String) undo.output().get("paymentId"));
+ *     void refund(CompensationInput<Charge, Map<String, Object>> compensation) {
+ *         gateway.refund((String) compensation.output().get("paymentId"));
  *     }
  * }
  * }</pre>

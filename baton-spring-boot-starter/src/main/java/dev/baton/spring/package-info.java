@@ -24,8 +24,8 @@
  *     }
  *
  *     @BatonCompensation(topic = "payments.commands")
- *     void refund(CompensationInput<Charge, Payment> undo) {
- *         gateway.refund(undo.output().paymentId());
+ *     void refund(CompensationInput<Charge, Payment> compensation) {
+ *         gateway.refund(compensation.output().paymentId());
  *     }
  * }
  * }</pre>

@@ -36,9 +36,9 @@ class BatonWorkerAutoConfigurationTest {
         }
 
         @BatonCompensation(topic = "${payments.topic:payments.commands}")
-        String refund(CompensationInput<Charge, Payment> undo) {
-            return "refunded " + undo.output().paymentId() + " for "
-                    + undo.input().orderId();
+        String refund(CompensationInput<Charge, Payment> compensation) {
+            return "refunded " + compensation.output().paymentId() + " for "
+                    + compensation.input().orderId();
         }
 
         @BatonStep(topic = "receipts.commands")
@@ -171,7 +171,7 @@ class BatonWorkerAutoConfigurationTest {
 
     static class CompensationWithoutStep {
         @BatonCompensation(topic = "orphan.commands")
-        void undo() {}
+        void refund() {}
     }
 
     static class RequiredCompensationMissing {

@@ -39,7 +39,8 @@ public interface StepContext {
 
     /**
      * The orchestrator's attempt number for this step: 1 for the first execution, incremented
-     * each time an operator retries the step. Not to be confused with {@link #tryNumber()}.
+     * each time an operator retries the step. Not to be confused with {@link #tryNumber()}: an
+     * attempt is one command, tries are the worker's own retries of it ({@code docs/glossary.md}).
      *
      * @return the attempt, 1 or more
      */
@@ -47,7 +48,8 @@ public interface StepContext {
 
     /**
      * The worker's own try number for this command: 1 for the first call of the handler, 2 for
-     * the first retry under the {@link RetryPolicy}, and so on.
+     * the first retry under the {@link RetryPolicy}, and so on. The last one is the outcome's
+     * {@code attempts} field.
      *
      * @return the try number, 1 or more
      */

@@ -2,7 +2,7 @@ package dev.baton.worker;
 
 /**
  * The code a worker runs for one command: an {@code execute} handler does a step's work, a
- * compensation handler (see {@link Worker#onCompensate(StepHandler)}) undoes it.
+ * compensation handler (see {@link Worker#onCompensate(StepHandler)}) compensates it.
  *
  * <p>The handler receives the command through a {@link StepContext} and
  * <ul>

@@ -1,8 +1,8 @@
 package dev.baton.worker;
 
 import dev.baton.worker.internal.ClientFactory;
+import dev.baton.worker.internal.CommandLoop;
 import dev.baton.worker.internal.KafkaConfigs;
-import dev.baton.worker.internal.WorkerEngine;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -45,7 +45,7 @@ public final class Worker implements AutoCloseable {
     private final Object lock = new Object();
     private StepHandler compensate;
     private State state = State.NEW;
-    private WorkerEngine engine;
+    private CommandLoop loop;
 
     private Worker(WorkerOptions options, StepHandler execute, ClientFactory clients) {
         this.options = Objects.requireNonNull(options, "options");
@@ -70,7 +70,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Registers the handler of {@code compensate} commands, which undo a step's work. Its
+     * Registers the handler of {@code compensate} commands, which compensate a step's work. Its
      * {@link StepContext#input()} is {@code {"input": <the execute input>, "output": <the
      * execute output>}}. Without one, compensate commands are reported {@code FAILED} with error
      * type {@code "NoCompensationHandler"}, so that nothing passes silently. Default none.
@@ -119,8 +119,8 @@ public final class Worker implements AutoCloseable {
                 consumer.close();
                 throw e;
             }
-            engine = new WorkerEngine(options, execute, compensate, consumer, producer);
-            engine.start();
+            loop = new CommandLoop(options, execute, compensate, consumer, producer);
+            loop.start();
             state = State.RUNNING;
         }
     }
@@ -132,9 +132,9 @@ public final class Worker implements AutoCloseable {
      * @return true while running
      */
     public boolean isRunning() {
-        WorkerEngine e;
+        CommandLoop e;
         synchronized (lock) {
-            e = engine;
+            e = loop;
         }
         return e != null && e.isRunning();
     }
@@ -159,10 +159,10 @@ public final class Worker implements AutoCloseable {
      */
     @Override
     public void close() {
-        WorkerEngine e;
+        CommandLoop e;
         synchronized (lock) {
             state = State.CLOSED;
-            e = engine;
+            e = loop;
         }
         if (e != null) {
             e.close();

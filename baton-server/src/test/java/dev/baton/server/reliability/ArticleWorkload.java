@@ -111,7 +111,11 @@ final class ArticleWorkload implements AutoCloseable {
         return definition(null);
     }
 
-    /** A, B and C can be undone; C may have a timeout. */
+    /**
+     * The article's workflow: A, B and C can be compensated; C may have a timeout. A copy of docs/examples/article.yaml
+     * that differs on purpose: name, topics and result topic carry the workload's prefix (tests share one broker), and
+     * the worker-fault tests put a timeout on C.
+     */
     WorkflowDefinition definition(Duration timeoutOfC) {
         return WorkflowDefinition.builder(workflow)
                 .resultTopic(resultTopic)

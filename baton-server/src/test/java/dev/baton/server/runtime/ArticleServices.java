@@ -27,6 +27,10 @@ final class ArticleServices implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
+    /**
+     * The article's workflow. A copy of docs/examples/article.yaml that differs on purpose: its name, topics and result
+     * topic carry the test's prefix, so that tests sharing one broker never see each other's records.
+     */
     WorkflowDefinition definition() {
         return WorkflowDefinition.builder(prefix + "-article")
                 .resultTopic(prefix + ".results")

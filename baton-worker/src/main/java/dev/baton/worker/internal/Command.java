@@ -31,7 +31,7 @@ public record Command(
 
     /** The {@code kind} of a command that does a step's work. */
     public static final String EXECUTE = "execute";
-    /** The {@code kind} of a command that undoes a step's work. */
+    /** The {@code kind} of a command that compensates a step's work. */
     public static final String COMPENSATE = "compensate";
 
     /**
@@ -67,7 +67,7 @@ public record Command(
     }
 
     /**
-     * Whether this command asks to undo the step's work.
+     * Whether this command asks to compensate the step's work.
      *
      * @return {@code kind == "compensate"}
      */

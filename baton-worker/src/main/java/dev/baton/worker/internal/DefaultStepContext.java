@@ -6,14 +6,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.worker.NonRetryableException;
 import dev.baton.worker.StepContext;
 
-/** The {@link StepContext} of one try of a command. */
-final class DefaultStepContext implements StepContext {
+/**
+ * The {@link StepContext} of one try of a command. Public for the test kit
+ * ({@code baton-worker-testkit}), whose contexts convert inputs exactly as a worker does.
+ */
+public final class DefaultStepContext implements StepContext {
+
+    /** The error type of an input that {@link #inputAs(Class)} cannot convert. */
+    public static final String INVALID_INPUT = "InvalidInput";
 
     private final Command command;
     private final int tryNumber;
     private final ObjectMapper mapper;
 
-    DefaultStepContext(Command command, int tryNumber, ObjectMapper mapper) {
+    /**
+     * Creates the context of one try.
+     *
+     * @param command the command being handled
+     * @param tryNumber the worker's try, 1 or more
+     * @param mapper the mapper {@link #inputAs(Class)} converts with
+     */
+    public DefaultStepContext(Command command, int tryNumber, ObjectMapper mapper) {
         this.command = command;
         this.tryNumber = tryNumber;
         this.mapper = mapper;
@@ -64,12 +77,10 @@ final class DefaultStepContext implements StepContext {
             return mapper.treeToValue(input, type);
         } catch (JsonProcessingException e) {
             throw NonRetryableException.ofType(
-                    "InvalidInput",
-                    "the input does not fit " + type.getSimpleName() + ": " + e.getOriginalMessage(),
-                    e);
+                    INVALID_INPUT, "the input does not fit " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {
             throw NonRetryableException.ofType(
-                    "InvalidInput", "the input does not fit " + type.getSimpleName() + ": " + e.getMessage(), e);
+                    INVALID_INPUT, "the input does not fit " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -33,7 +33,7 @@ public record Outcome(
 
     /** The two absolute outcomes. */
     public enum Status {
-        /** The step's work was done (or undone, for a compensation). */
+        /** The step's work was done (or compensated, for a compensate command). */
         SUCCEEDED,
         /** The worker gave up. */
         FAILED

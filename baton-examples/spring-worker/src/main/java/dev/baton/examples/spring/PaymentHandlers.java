@@ -48,8 +48,8 @@ public class PaymentHandlers {
 
     /** Refunds what {@link #charge} charged, when a later step of the workflow failed. */
     @BatonCompensation(topic = "${payment-service.topic:payments.commands}")
-    public Map<String, Object> refund(CompensationInput<Charge, Payment> undo) {
-        gateway.refund(undo.output().paymentId());
-        return Map.of("refunded", undo.output().paymentId());
+    public Map<String, Object> refund(CompensationInput<Charge, Payment> compensation) {
+        gateway.refund(compensation.output().paymentId());
+        return Map.of("refunded", compensation.output().paymentId());
     }
 }

@@ -184,15 +184,15 @@ class PaymentApplicationIT {
     @Test
     void shouldCallTheCompensationMethodForACompensateCommand() throws Exception {
         var input = Map.of(
-                "input", Map.of("orderId", "o-undo", "amount", 12, "card", "4242"),
-                "output", Map.of("paymentId", "pay-undo-1", "amount", 12));
-        send("payments.commands", command("direct-undo", "compensate", input));
+                "input", Map.of("orderId", "o-compensate", "amount", 12, "card", "4242"),
+                "output", Map.of("paymentId", "pay-compensate-1", "amount", 12));
+        send("payments.commands", command("direct-compensate", "compensate", input));
 
-        JsonNode outcome = theOutcome("direct-undo");
-        assertThat(outcome.path("commandId").asText()).isEqualTo("direct-undo/charge/1/compensate");
+        JsonNode outcome = theOutcome("direct-compensate");
+        assertThat(outcome.path("commandId").asText()).isEqualTo("direct-compensate/charge/1/compensate");
         assertThat(outcome.path("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(outcome.path("output").path("refunded").asText()).isEqualTo("pay-undo-1");
-        assertThat(gateway.refunds()).contains("pay-undo-1");
+        assertThat(outcome.path("output").path("refunded").asText()).isEqualTo("pay-compensate-1");
+        assertThat(gateway.refunds()).contains("pay-compensate-1");
     }
 
     @Test

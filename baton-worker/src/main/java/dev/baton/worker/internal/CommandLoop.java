@@ -39,13 +39,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
- * The running part of a worker: one poll thread that owns the consumer, a pool of handler
- * threads, and the producer.
+ * The worker's poll-run-publish loop: one poll thread that owns the consumer, a pool of handler
+ * threads, and the producer. (Not an engine: in Baton that word means the orchestrator's rules,
+ * {@code dev.baton.engine}.)
  *
  * <p>The poll thread subscribes, polls, parses commands and hands them to a
  * {@link KeyedDispatcher} (at most {@code concurrency} at once, one at a time per instance). A
  * handler thread answers a command (from the {@link AnsweredCommands} memory for a redelivery,
- * else through the {@link RetryRunner}) and sends the outcome. When the send is acknowledged the
+ * else through the {@link StepHandlers}) and sends the outcome. When the send is acknowledged the
  * poll thread marks the record finished in the {@link OffsetTracker} and commits the contiguous
  * finished prefix of each partition. While too many commands wait, the poll thread pauses the
  * partitions but keeps polling, so long handlers or backoffs never exceed
@@ -54,9 +55,9 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
  * <p>Construct it with any {@link Consumer} and {@link Producer} (e.g. Kafka's mocks), then
  * {@link #start()} and {@link #close()} once each.
  */
-public final class WorkerEngine {
+public final class CommandLoop {
 
-    private static final System.Logger LOG = System.getLogger(WorkerEngine.class.getName());
+    private static final System.Logger LOG = System.getLogger(CommandLoop.class.getName());
 
     /** How long one poll waits for records; also bounds the reaction time to close(). */
     static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
@@ -77,11 +78,9 @@ public final class WorkerEngine {
     }
 
     private final WorkerOptions options;
-    private final StepHandler execute;
-    private final StepHandler compensate;
+    private final StepHandlers handlers;
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
-    private final RetryRunner retryRunner;
     private final Clock clock;
     private final ObjectMapper mapper;
     private final CommandParser parser;
@@ -104,15 +103,15 @@ public final class WorkerEngine {
     private long lastCommitNanos;
 
     /**
-     * Creates an engine with the standard retry runner and the system clock.
+     * Creates a command loop with the standard retry runner and the system clock.
      *
      * @param options the worker options
      * @param execute the execute handler
      * @param compensate the compensation handler, or null
-     * @param consumer the consumer, owned (and closed) by the engine from now on
-     * @param producer the producer, owned (and closed) by the engine from now on
+     * @param consumer the consumer, owned (and closed) by the loop from now on
+     * @param producer the producer, owned (and closed) by the loop from now on
      */
-    public WorkerEngine(
+    public CommandLoop(
             WorkerOptions options,
             StepHandler execute,
             StepHandler compensate,
@@ -129,17 +128,17 @@ public final class WorkerEngine {
     }
 
     /**
-     * Creates an engine.
+     * Creates a command loop.
      *
      * @param options the worker options
      * @param execute the execute handler
      * @param compensate the compensation handler, or null
-     * @param consumer the consumer, owned (and closed) by the engine from now on
-     * @param producer the producer, owned (and closed) by the engine from now on
+     * @param consumer the consumer, owned (and closed) by the loop from now on
+     * @param producer the producer, owned (and closed) by the loop from now on
      * @param retryRunner runs the handlers
      * @param clock gives the outcomes' {@code ce_time}
      */
-    public WorkerEngine(
+    public CommandLoop(
             WorkerOptions options,
             StepHandler execute,
             StepHandler compensate,
@@ -148,11 +147,9 @@ public final class WorkerEngine {
             RetryRunner retryRunner,
             Clock clock) {
         this.options = Objects.requireNonNull(options, "options");
-        this.execute = Objects.requireNonNull(execute, "execute");
-        this.compensate = compensate;
+        this.handlers = new StepHandlers(execute, compensate, options.groupId(), retryRunner);
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.producer = Objects.requireNonNull(producer, "producer");
-        this.retryRunner = Objects.requireNonNull(retryRunner, "retryRunner");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.mapper = options.objectMapper();
         this.parser = new CommandParser(mapper);
@@ -189,10 +186,10 @@ public final class WorkerEngine {
      */
     public void start() {
         if (stopping) {
-            throw new IllegalStateException("the worker engine is closed");
+            throw new IllegalStateException("the command loop is closed");
         }
         if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("the worker engine is already started");
+            throw new IllegalStateException("the command loop is already started");
         }
         pollThread.start();
     }
@@ -201,7 +198,7 @@ public final class WorkerEngine {
      * Stops gracefully: stops polling, drops queued commands (they are not committed, so they
      * are delivered again), waits up to the shutdown timeout for running commands to finish and
      * their outcomes to be acknowledged, commits, then closes the clients. Idempotent; waits for
-     * the shutdown to complete unless called from one of the engine's own threads (e.g. from a
+     * the shutdown to complete unless called from one of the loop's own threads (e.g. from a
      * handler), in which case it only starts it.
      */
     public void close() {
@@ -224,7 +221,7 @@ public final class WorkerEngine {
     }
 
     /**
-     * Whether the engine polls for commands: started, not closing, and not stopped by a fatal
+     * Whether the loop polls for commands: started, not closing, and not stopped by a fatal
      * error.
      *
      * @return true while running
@@ -451,12 +448,7 @@ public final class WorkerEngine {
         if (answer != null) {
             LOG.log(Level.DEBUG, () -> "Redelivered " + job + ", answering it again without running the handler");
         } else {
-            Optional<Outcome> outcome;
-            try {
-                outcome = decide(command);
-            } catch (RuntimeException e) {
-                outcome = Optional.of(Outcome.failed(command, e, 0));
-            }
+            Optional<Outcome> outcome = handlers.answer(command);
             if (outcome.isEmpty()) {
                 LOG.log(Level.INFO, () -> "Abandoned " + job + " on shutdown; it will be delivered again");
                 loopTasks.add(this::finished);
@@ -466,25 +458,6 @@ public final class WorkerEngine {
             answered.remember(command.commandId(), answer);
         }
         publish(job, answer, outcomeRecords.records(command, answer));
-    }
-
-    private Optional<Outcome> decide(Command command) {
-        if (command.isExecute()) {
-            return retryRunner.run(command, execute);
-        }
-        if (command.isCompensate()) {
-            if (compensate == null) {
-                return Optional.of(Outcome.failed(
-                        command,
-                        "NoCompensationHandler",
-                        "worker group " + options.groupId() + " has no compensation handler for step "
-                                + command.stepId(),
-                        0));
-            }
-            return retryRunner.run(command, compensate);
-        }
-        return Optional.of(
-                Outcome.failed(command, "UnknownCommandKind", "unknown command kind '" + command.kind() + "'", 0));
     }
 
     private void publish(Job job, Answer answer, List<ProducerRecord<byte[], byte[]>> records) {
