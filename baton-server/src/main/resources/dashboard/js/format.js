@@ -29,7 +29,7 @@ export function raw(text) { return new Safe(text); }
 
 // ---- states and statuses ----
 
-export const STEP_STATES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'SKIPPED', 'FAILED', 'TIMED_OUT',
+export const STEP_STATES = ['PENDING', 'RUNNING', 'WAITING_TO_RETRY', 'SUCCEEDED', 'SKIPPED', 'FAILED', 'TIMED_OUT',
   'COMPENSATING', 'COMPENSATED', 'COMPENSATION_FAILED', 'ABANDONED'];
 export const PROCESS_STATUSES = ['RUNNING', 'COMPENSATING', 'INCIDENT', 'COMPLETED'];
 export const OUTCOMES = ['SUCCEEDED', 'FAILED', 'CANCELLED'];

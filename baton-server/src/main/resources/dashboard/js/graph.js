@@ -2,7 +2,7 @@
 // node, the steps (parallel branches and joins come from each step's `after`), an end node. Each step is filled
 // with its state's colour; steps that can be undone carry "↺", compensated ones a dashed border, and the path
 // the undo took is drawn as dashed purple edges pointing backwards.
-import { cssVar, words } from './format.js';
+import { cssVar, words, STEP_STATES } from './format.js';
 
 const UNDONE = new Set(['COMPENSATING', 'COMPENSATED', 'COMPENSATION_FAILED']);
 const FAILED = new Set(['FAILED', 'TIMED_OUT', 'ABANDONED']);
@@ -10,8 +10,7 @@ const DARK_TEXT = new Set(['SKIPPED']);
 
 function colours() {
   const c = {};
-  for (const s of ['PENDING', 'RUNNING', 'SUCCEEDED', 'SKIPPED', 'FAILED', 'TIMED_OUT', 'COMPENSATING', 'COMPENSATED',
-    'COMPENSATION_FAILED', 'ABANDONED']) c[s] = cssVar(`--st-${s}`) || '#9ca3af';
+  for (const s of STEP_STATES) c[s] = cssVar(`--st-${s}`) || '#9ca3af';
   for (const o of ['SUCCEEDED', 'FAILED', 'CANCELLED']) c[`oc-${o}`] = cssVar(`--oc-${o}`) || '#6b7280';
   return c;
 }

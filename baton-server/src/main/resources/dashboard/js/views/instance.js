@@ -188,7 +188,7 @@ function retryCandidates(instance) {
 function defaultStep(instance) {
   const steps = instance.steps || [];
   const pick = states => steps.find(s => states.includes(s.state));
-  return (pick(['FAILED', 'TIMED_OUT', 'COMPENSATION_FAILED']) || pick(['RUNNING', 'COMPENSATING'])
+  return (pick(['FAILED', 'TIMED_OUT', 'COMPENSATION_FAILED']) || pick(['RUNNING', 'WAITING_TO_RETRY', 'COMPENSATING'])
     || steps.filter(s => s.state !== 'PENDING').at(-1) || steps[0] || {}).id || null;
 }
 
@@ -307,7 +307,7 @@ function stepDetails(s, instance) {
       <dt>Finished</dt><dd>${s.finishedAt ? html`${dateTime(s.finishedAt)} <span class="muted">· ${duration(s.durationMs ?? between(s.startedAt, s.finishedAt))}</span>`
         : s.state === 'RUNNING' && s.startedAt ? html`<span class="age-warn">waiting for the worker's outcome for <span data-age-of="${s.startedAt}">${duration(Date.now() - parseTime(s.startedAt))}</span></span>`
         : html`<span class="muted">–</span>`}</dd>
-      <dt>Undo</dt><dd>${s.compensable ? (comp ? html`${comp.finishedAt ? (comp.error ? 'failed' : 'done') : 'running'} <span class="muted">· attempt ${comp.attempt} · ${comp.commandId}</span>`
+      <dt>Compensation</dt><dd>${s.compensable ? (comp ? html`${comp.finishedAt ? (comp.error ? 'failed' : 'done') : 'running'} <span class="muted">· attempt ${comp.attempt} · ${comp.commandId}</span>`
         : html`<span class="muted">possible, not needed</span>`) : html`<span class="muted">none defined</span>`}</dd>
     </dl>
     ${s.error ? html`<h3>Error</h3>${json(s.error, 'error')}` : ''}
@@ -389,11 +389,11 @@ function timeline(i, live) {
   events.sort((a, b) => (a.t ?? Infinity) - (b.t ?? Infinity) || rank(a) - rank(b) || a.seq - b.seq);
   const t0 = parseTime(i.startedAt);
   // What the instance waits for now, with a ticking age: the article's service C at a glance.
-  const waiting = (i.steps || []).filter(s => s.state === 'RUNNING' || s.state === 'COMPENSATING').map(s => {
-    const since = s.state === 'RUNNING' ? s.startedAt : s.compensation?.startedAt;
+  const waiting = (i.steps || []).filter(s => ['RUNNING', 'WAITING_TO_RETRY', 'COMPENSATING'].includes(s.state)).map(s => {
+    const since = s.state === 'RUNNING' ? s.startedAt : s.state === 'WAITING_TO_RETRY' ? s.finishedAt : s.compensation?.startedAt;
     return html`<li class="tl-item waiting" data-event="Waiting" data-step-id="${s.id}">
       <span class="tl-time">now</span><span class="tl-dot pulse-dot" style="--c:var(--st-${s.state})"></span>
-      <div class="tl-body"><div class="tl-title"><span class="step">${s.id}</span> ${s.state === 'RUNNING' ? 'waiting for its worker' : 'waiting for its undo'}</div>
+      <div class="tl-body"><div class="tl-title"><span class="step">${s.id}</span> ${s.state === 'RUNNING' ? 'waiting for its worker' : s.state === 'WAITING_TO_RETRY' ? 'waiting to call again' : 'waiting for its compensation'}</div>
       <div class="tl-sub">${s.topic || ''}${since ? html` · for <span data-age-of="${since}">${duration(Date.now() - parseTime(since))}</span>` : ''}</div></div></li>`;
   });
   return html`${events.map(e => timelineItem(e, t0))}${waiting}`;
@@ -415,7 +415,7 @@ function liveTitle(e) {
 const DOTS = {
   InstanceStarted: 'var(--st-RUNNING)', StepStarted: 'var(--st-RUNNING)', StepCompleted: 'var(--st-SUCCEEDED)',
   StepSkipped: 'var(--st-PENDING)', StepFailed: 'var(--st-FAILED)', StepTimedOut: 'var(--st-TIMED_OUT)',
-  StepAbandoned: 'var(--st-ABANDONED)', InstanceFailing: 'var(--st-FAILED)', CompensationStarted: 'var(--st-COMPENSATING)',
+  StepAbandoned: 'var(--st-ABANDONED)', StepRetryScheduled: 'var(--st-WAITING_TO_RETRY)', InstanceFailing: 'var(--st-FAILED)', CompensationStarted: 'var(--st-COMPENSATING)',
   CompensationCompleted: 'var(--st-COMPENSATED)', CompensationFailed: 'var(--st-COMPENSATION_FAILED)',
   IncidentRaised: 'var(--ps-INCIDENT)', InstanceCompleted: 'var(--ps-COMPLETED)',
 };

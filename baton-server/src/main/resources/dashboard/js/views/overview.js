@@ -20,6 +20,7 @@ const OUTCOME_KPIS = [
 const EVENT_COLOURS = {
   InstanceStarted: '--st-RUNNING', StepStarted: '--st-RUNNING', StepCompleted: '--st-SUCCEEDED',
   StepSkipped: '--st-PENDING', StepFailed: '--st-FAILED', StepTimedOut: '--st-FAILED', InstanceFailing: '--st-FAILED',
+  StepRetryScheduled: '--st-WAITING_TO_RETRY', StepAbandoned: '--st-ABANDONED',
   CompensationStarted: '--st-COMPENSATING', CompensationCompleted: '--st-COMPENSATED',
   CompensationFailed: '--st-COMPENSATION_FAILED', IncidentRaised: '--ps-INCIDENT', InstanceCompleted: '--ps-COMPLETED',
   OutcomeIgnored: '--st-ABANDONED', RequestIgnored: '--st-ABANDONED',
