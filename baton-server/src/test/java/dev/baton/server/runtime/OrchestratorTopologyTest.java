@@ -38,11 +38,12 @@ class OrchestratorTopologyTest {
 
     @BeforeEach
     void start() {
-        var settings = new OrchestratorSettings()
+        var settings = OrchestratorSettings.newBuilder()
                 .clock(clock)
                 .timerResolution(Duration.ofMillis(100))
                 .maxPayloadBytes(10_000)
-                .retention(Duration.ofMinutes(10));
+                .retention(Duration.ofMinutes(10))
+                .build();
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
