@@ -92,7 +92,7 @@ for i in $(seq 1 "$repeats"); do
   echo "load average $(cut -d' ' -f1 /proc/loadavg)"
   lh="$work/lh-$i"; mkdir -p "$lh"
   # Started with `ip netns exec` directly (not through a function), so that $! is the server's own pid.
-  ip netns exec "$ns" "$java17" -Xmx1g -cp "$server_cp" dev.baton.server.cli.BatonCli kafka --kafka-port 19092 \
+  ip netns exec "$ns" "$java17" -Xmx1g -cp "$server_cp" dev.baton.cli.BatonCli kafka --kafka-port 19092 \
       --data-dir "$lh/kafka" > "$lh/kafka.log" 2>&1 &
   kafka_pid=$!; pids+=("$kafka_pid")
   wait_port 19092 120

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Baton's reliability soak (issue 6): the long versions of the tests in
-# baton-server/src/test/java/dev/baton/server/reliability, against real brokers, with kill -9 of orchestrators,
+# baton-cli/src/test/java/dev/baton/cli/reliability, against real brokers, with kill -9 of orchestrators,
 # brokers and workers, and a fuzzer. Prints the figures docs/reliability.md reports.
 #
 #   scripts/soak.sh                      # everything (about half an hour on 2 cores)
@@ -10,7 +10,7 @@
 #
 # Figures (names as in the tests): instances, kills, failoverInstances, failoverKills, brokerInstances, brokerOutages,
 # downInstances, scriptedInstances, hostileRecords, hostileValidInstances, hostileDefinitions, definitions; and
-# -Dbaton.soak.seed=<n> to repeat a run. Child-process logs are kept in baton-server/target/reliability/logs.
+# -Dbaton.soak.seed=<n> to repeat a run. Child-process logs are kept in baton-cli/target/reliability/logs.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -46,14 +46,14 @@ done
 it_arg=none
 [ ${#it_list[@]} -gt 0 ] && it_arg=$(IFS=,; echo "${it_list[*]}")
 
-figures=baton-server/target/reliability/figures.txt
+figures=baton-cli/target/reliability/figures.txt
 echo "== building" >&2
 $mvn_cmd -q install -DskipTests >&2
 rm -f "$figures"
 start=$(date +%s)
 echo "== soak: ${selected[*]} (tests: $unit_list, $it_arg)" >&2
 status=0
-$mvn_cmd -pl baton-server verify -Dbaton.soak=true \
+$mvn_cmd -pl baton-cli verify -Dbaton.soak=true \
     -Dtest="$unit_list" -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test="$it_arg" -Dfailsafe.failIfNoSpecifiedTests=false \
     ${props[@]+"${props[@]}"} || status=$?

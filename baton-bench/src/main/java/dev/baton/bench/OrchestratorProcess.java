@@ -84,7 +84,7 @@ public final class OrchestratorProcess implements Callable<Integer> {
             int eq = kv.indexOf('=');
             props.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        var settings = new OrchestratorSettings()
+        var builder = OrchestratorSettings.newBuilder()
                 .bootstrapServers(bootstrapServers)
                 .applicationId(applicationId)
                 .topics(BatonTopics.withPrefix(topicPrefix))
@@ -92,26 +92,27 @@ public final class OrchestratorProcess implements Callable<Integer> {
                 .partitions(partitions)
                 .kafkaProperties(props);
         if (commitIntervalMs != null) {
-            settings.commitInterval(Duration.ofMillis(commitIntervalMs));
+            builder.commitInterval(Duration.ofMillis(commitIntervalMs));
         }
         if (commitWhenDrained) {
-            settings.commitWhenDrained(true);
+            builder.commitWhenDrained(true);
         }
         if (streamThreads != null) {
-            settings.streamThreads(streamThreads);
+            builder.streamThreads(streamThreads);
         }
         if (pollMs != null) {
-            settings.pollInterval(Duration.ofMillis(pollMs));
+            builder.pollInterval(Duration.ofMillis(pollMs));
         }
         if (atLeastOnce) {
-            settings.exactlyOnce(false);
+            builder.exactlyOnce(false);
         }
+        if (!noApi) {
+            builder.advertisedHttp("127.0.0.1:" + httpPort);
+        }
+        var settings = builder.build();
         Orchestrator orchestrator = null;
         HttpApi api = null;
         try {
-            if (!noApi) {
-                settings.advertisedHttp("127.0.0.1:" + httpPort);
-            }
             orchestrator = new Orchestrator(settings, OrchestratorMetrics.prometheus()).start(Duration.ofSeconds(120));
             if (!noApi) {
                 api = new HttpApi(orchestrator).start("127.0.0.1", httpPort);

@@ -47,7 +47,7 @@ final class Rig implements AutoCloseable {
         ChildJvm broker = ChildJvm.start(
                 "broker",
                 brokerJvmOptions,
-                "dev.baton.server.cli.BatonCli",
+                "dev.baton.cli.BatonCli",
                 List.of(
                         "kafka",
                         "--kafka-port",

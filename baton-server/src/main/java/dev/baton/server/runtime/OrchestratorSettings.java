@@ -1,58 +1,152 @@
 package dev.baton.server.runtime;
 
+import dev.baton.server.tracing.TracingSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
-/** How an orchestrator process connects and behaves. Every setting has a default fit for a laptop. */
+/**
+ * How an orchestrator process connects and behaves. Immutable; build one with {@link #newBuilder()}, or change a copy
+ * with {@link #newBuilder(OrchestratorSettings)}.
+ *
+ * <pre>{@code
+ * OrchestratorSettings settings = OrchestratorSettings.newBuilder()
+ *     .bootstrapServers("kafka-1:9092")
+ *     .stateDir(Path.of("/var/lib/baton/streams"))
+ *     .partitions(12)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Every setting has a default fit for a laptop, stated on each builder method.
+ */
 public final class OrchestratorSettings {
-    private String bootstrapServers = "127.0.0.1:9092";
-    private String applicationId = "baton-orchestrator";
-    private BatonTopics topics = BatonTopics.defaults();
-    private Path stateDir = Path.of("baton-data", "streams");
-    private int partitions = 3;
-    private short replicationFactor = 1;
-    private Duration commitInterval = Duration.ofMillis(20);
-    private boolean commitWhenDrained = false;
-    private Duration pollInterval = Duration.ofMillis(5);
-    private Duration timerResolution = Duration.ofMillis(100);
-    private int maxPayloadBytes = 1024 * 1024;
-    private int streamThreads = 1;
-    private int httpConcurrency = 32;
-    private boolean exactlyOnce = true;
-    private Clock clock = Clock.systemUTC();
-    private Map<String, Object> kafkaProperties = new HashMap<>();
-    private java.util.regex.Pattern outcomeTopics = OrchestratorTopology.DEFAULT_OUTCOME_TOPICS;
-    private String advertisedHttp;
-    private Duration retention = Duration.ofDays(7);
-    private dev.baton.server.tracing.TracingSettings tracing = dev.baton.server.tracing.TracingSettings.off();
+    private static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
+    private static final String DEFAULT_APPLICATION_ID = "baton-orchestrator";
+    private static final Path DEFAULT_STATE_DIR = Path.of("baton-data", "streams");
+    private static final int DEFAULT_PARTITIONS = 3;
+    private static final short DEFAULT_REPLICATION_FACTOR = 1;
+    private static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(20);
+    private static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(5);
+    private static final Duration DEFAULT_TIMER_RESOLUTION = Duration.ofMillis(100);
+    private static final int DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+    private static final int DEFAULT_STREAM_THREADS = 1;
+    private static final int DEFAULT_HTTP_CONCURRENCY = 32;
+    private static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
+    private final String bootstrapServers;
+    private final String applicationId;
+    private final BatonTopics topics;
+    private final Path stateDir;
+    private final int partitions;
+    private final short replicationFactor;
+    private final Duration commitInterval;
+    private final boolean commitWhenDrained;
+    private final Duration pollInterval;
+    private final Duration timerResolution;
+    private final int maxPayloadBytes;
+    private final int streamThreads;
+    private final int httpConcurrency;
+    private final boolean exactlyOnce;
+    private final Clock clock;
+    private final Map<String, Object> kafkaProperties;
+    private final Pattern outcomeTopics;
+    private final String advertisedHttp;
+    private final Duration retention;
+    private final TracingSettings tracing;
+
+    private OrchestratorSettings(Builder b) {
+        this.bootstrapServers = b.bootstrapServers;
+        this.applicationId = b.applicationId;
+        this.topics = b.topics;
+        this.stateDir = b.stateDir;
+        this.partitions = b.partitions;
+        this.replicationFactor = b.replicationFactor;
+        this.commitInterval = b.commitInterval;
+        this.commitWhenDrained = b.commitWhenDrained;
+        this.pollInterval = b.pollInterval;
+        this.timerResolution = b.timerResolution;
+        this.maxPayloadBytes = b.maxPayloadBytes;
+        this.streamThreads = b.streamThreads;
+        this.httpConcurrency = b.httpConcurrency;
+        this.exactlyOnce = b.exactlyOnce;
+        this.clock = b.clock;
+        this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.kafkaProperties));
+        this.outcomeTopics = b.outcomeTopics;
+        this.advertisedHttp = b.advertisedHttp;
+        this.retention = b.retention;
+        this.tracing = b.tracing;
+    }
+
+    /** A builder with every setting at its default. */
+    public static Builder newBuilder() {
+        return new Builder();
+    }
+
+    /** A builder holding {@code template}'s settings, to build a changed copy; {@code template} stays as it is. */
+    public static Builder newBuilder(OrchestratorSettings template) {
+        Objects.requireNonNull(template, "template");
+        Builder b = new Builder();
+        b.bootstrapServers = template.bootstrapServers;
+        b.applicationId = template.applicationId;
+        b.topics = template.topics;
+        b.stateDir = template.stateDir;
+        b.partitions = template.partitions;
+        b.replicationFactor = template.replicationFactor;
+        b.commitInterval = template.commitInterval;
+        b.commitWhenDrained = template.commitWhenDrained;
+        b.pollInterval = template.pollInterval;
+        b.timerResolution = template.timerResolution;
+        b.maxPayloadBytes = template.maxPayloadBytes;
+        b.streamThreads = template.streamThreads;
+        b.httpConcurrency = template.httpConcurrency;
+        b.exactlyOnce = template.exactlyOnce;
+        b.clock = template.clock;
+        b.kafkaProperties.putAll(template.kafkaProperties);
+        b.outcomeTopics = template.outcomeTopics;
+        b.advertisedHttp = template.advertisedHttp;
+        b.retention = template.retention;
+        b.tracing = template.tracing;
+        return b;
+    }
+
+    /** The Kafka cluster, {@code host:port,...}. */
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
+    /** The Kafka Streams application id: processes with the same id share the work. */
     public String applicationId() {
         return applicationId;
     }
 
+    /** The names of Baton's own topics. */
     public BatonTopics topics() {
         return topics;
     }
 
+    /** Where Kafka Streams keeps this process's local state. */
     public Path stateDir() {
         return stateDir;
     }
+
     /** Partitions of the request and callback topics; they must match, because an instance lives on one partition. */
     public int partitions() {
         return partitions;
     }
 
+    /** Replication factor of the topics Baton creates. */
     public short replicationFactor() {
         return replicationFactor;
     }
+
     /**
      * How often a transaction commits: the floor of each orchestrator hop's latency under exactly-once (half of it on
      * average), unless {@link #commitWhenDrained()} commits sooner.
@@ -60,6 +154,7 @@ public final class OrchestratorSettings {
     public Duration commitInterval() {
         return commitInterval;
     }
+
     /**
      * Under exactly-once, also commit as soon as a stream thread has handled everything its last poll returned (see
      * {@link DrainedInput}). Off by default: it made low-load latency about three times lower, and cost about a fifth
@@ -68,6 +163,7 @@ public final class OrchestratorSettings {
     public boolean commitWhenDrained() {
         return commitWhenDrained;
     }
+
     /**
      * How long the stream thread waits for new records before it looks again whether a commit is due (Kafka Streams'
      * {@code poll.ms}, whose default of 100 ms made every orchestrator hop wait up to 100 ms at low load).
@@ -75,162 +171,292 @@ public final class OrchestratorSettings {
     public Duration pollInterval() {
         return pollInterval;
     }
+
     /** How often due timeouts are looked for; a timeout fires at most this late. */
     public Duration timerResolution() {
         return timerResolution;
     }
+
     /** Records larger than this go to the dead-letter topic. */
     public int maxPayloadBytes() {
         return maxPayloadBytes;
     }
 
+    /** Kafka Streams threads of this process. */
     public int streamThreads() {
         return streamThreads;
     }
+
     /** How many HTTP steps' calls this process's HTTP executor makes at once (its batch size). */
     public int httpConcurrency() {
         return httpConcurrency;
     }
 
+    /** Exactly-once processing (Kafka transactions); at-least-once when false. */
     public boolean exactlyOnce() {
         return exactlyOnce;
     }
 
+    /** The clock the adapters read; the engine takes its time from the events they give it. */
     public Clock clock() {
         return clock;
     }
-    /** Client settings passed through to Kafka (TLS, SASL, tuning). */
+
+    /** Client settings passed through to Kafka (TLS, SASL, tuning); unmodifiable. */
     public Map<String, Object> kafkaProperties() {
         return kafkaProperties;
     }
+
     /** Workers' own outcome topics to merge into the callback topic (default: names ending in {@code .outcomes}). */
-    public java.util.regex.Pattern outcomeTopics() {
+    public Pattern outcomeTopics() {
         return outcomeTopics;
     }
+
     /**
      * {@code host:port} where other orchestrator processes reach this one's HTTP API, so that any process can answer
      * queries about instances that live on another; absent for a single process.
      */
+    public Optional<String> advertisedHttp() {
+        return Optional.ofNullable(advertisedHttp);
+    }
+
     /** How long a finished instance stays queryable in the store; its result stays on the result topic regardless. */
     public Duration retention() {
         return retention;
     }
 
-    public java.util.Optional<String> advertisedHttp() {
-        return java.util.Optional.ofNullable(advertisedHttp);
-    }
     /** Where spans go (OpenTelemetry); off by default. */
-    public dev.baton.server.tracing.TracingSettings tracing() {
+    public TracingSettings tracing() {
         return tracing;
     }
 
-    public OrchestratorSettings bootstrapServers(String v) {
-        this.bootstrapServers = Objects.requireNonNull(v);
-        return this;
+    /** A readable summary; Kafka property values are left out, as they may hold secrets. */
+    @Override
+    public String toString() {
+        return "OrchestratorSettings{bootstrapServers=" + bootstrapServers
+                + ", applicationId=" + applicationId
+                + ", stateDir=" + stateDir
+                + ", partitions=" + partitions
+                + ", replicationFactor=" + replicationFactor
+                + ", commitInterval=" + commitInterval
+                + ", commitWhenDrained=" + commitWhenDrained
+                + ", pollInterval=" + pollInterval
+                + ", timerResolution=" + timerResolution
+                + ", maxPayloadBytes=" + maxPayloadBytes
+                + ", streamThreads=" + streamThreads
+                + ", httpConcurrency=" + httpConcurrency
+                + ", exactlyOnce=" + exactlyOnce
+                + ", kafkaProperties=" + kafkaProperties.keySet()
+                + ", outcomeTopics=" + outcomeTopics
+                + ", advertisedHttp=" + advertisedHttp
+                + ", retention=" + retention
+                + '}';
     }
 
-    public OrchestratorSettings applicationId(String v) {
-        this.applicationId = Objects.requireNonNull(v);
-        return this;
-    }
+    /**
+     * Builds {@link OrchestratorSettings}. A setter given {@code null} throws {@link NullPointerException} at once;
+     * {@link #build()} checks the ranges and names every setting that is out of range. Not thread-safe.
+     */
+    public static final class Builder {
+        private String bootstrapServers = DEFAULT_BOOTSTRAP_SERVERS;
+        private String applicationId = DEFAULT_APPLICATION_ID;
+        private BatonTopics topics = BatonTopics.defaults();
+        private Path stateDir = DEFAULT_STATE_DIR;
+        private int partitions = DEFAULT_PARTITIONS;
+        private short replicationFactor = DEFAULT_REPLICATION_FACTOR;
+        private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+        private boolean commitWhenDrained = false;
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private Duration timerResolution = DEFAULT_TIMER_RESOLUTION;
+        private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+        private int streamThreads = DEFAULT_STREAM_THREADS;
+        private int httpConcurrency = DEFAULT_HTTP_CONCURRENCY;
+        private boolean exactlyOnce = true;
+        private Clock clock = Clock.systemUTC();
+        private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
+        private Pattern outcomeTopics = OrchestratorTopology.DEFAULT_OUTCOME_TOPICS;
+        private String advertisedHttp;
+        private Duration retention = DEFAULT_RETENTION;
+        private TracingSettings tracing = TracingSettings.off();
 
-    public OrchestratorSettings topics(BatonTopics v) {
-        this.topics = Objects.requireNonNull(v);
-        return this;
-    }
+        private Builder() {}
 
-    public OrchestratorSettings stateDir(Path v) {
-        this.stateDir = Objects.requireNonNull(v);
-        return this;
-    }
-
-    public OrchestratorSettings partitions(int v) {
-        this.partitions = positive(v, "partitions");
-        return this;
-    }
-
-    public OrchestratorSettings replicationFactor(short v) {
-        this.replicationFactor = v;
-        return this;
-    }
-
-    public OrchestratorSettings commitInterval(Duration v) {
-        this.commitInterval = Objects.requireNonNull(v);
-        return this;
-    }
-
-    public OrchestratorSettings commitWhenDrained(boolean v) {
-        this.commitWhenDrained = v;
-        return this;
-    }
-
-    public OrchestratorSettings pollInterval(Duration v) {
-        this.pollInterval = Objects.requireNonNull(v);
-        return this;
-    }
-
-    public OrchestratorSettings timerResolution(Duration v) {
-        this.timerResolution = Objects.requireNonNull(v);
-        return this;
-    }
-
-    public OrchestratorSettings maxPayloadBytes(int v) {
-        this.maxPayloadBytes = positive(v, "maxPayloadBytes");
-        return this;
-    }
-
-    public OrchestratorSettings streamThreads(int v) {
-        this.streamThreads = positive(v, "streamThreads");
-        return this;
-    }
-
-    public OrchestratorSettings httpConcurrency(int v) {
-        this.httpConcurrency = positive(v, "httpConcurrency");
-        return this;
-    }
-
-    public OrchestratorSettings exactlyOnce(boolean v) {
-        this.exactlyOnce = v;
-        return this;
-    }
-
-    public OrchestratorSettings clock(Clock v) {
-        this.clock = Objects.requireNonNull(v);
-        return this;
-    }
-
-    public OrchestratorSettings kafkaProperties(Map<String, Object> v) {
-        this.kafkaProperties = new HashMap<>(v);
-        return this;
-    }
-
-    public OrchestratorSettings retention(Duration v) {
-        if (v.isNegative()) {
-            throw new IllegalArgumentException("retention must not be negative");
+        /** The Kafka cluster, {@code host:port,...}, not blank. Default {@code 127.0.0.1:9092}. */
+        public Builder bootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            return this;
         }
-        this.retention = v;
-        return this;
-    }
 
-    public OrchestratorSettings advertisedHttp(String hostAndPort) {
-        this.advertisedHttp = hostAndPort;
-        return this;
-    }
-
-    public OrchestratorSettings tracing(dev.baton.server.tracing.TracingSettings v) {
-        this.tracing = Objects.requireNonNull(v);
-        return this;
-    }
-
-    public OrchestratorSettings outcomeTopics(java.util.regex.Pattern v) {
-        this.outcomeTopics = Objects.requireNonNull(v);
-        return this;
-    }
-
-    private static int positive(int v, String name) {
-        if (v < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1, not " + v);
+        /**
+         * The Kafka Streams application id, not blank: also the prefix of its internal topics and consumer group.
+         * Default {@code baton-orchestrator}.
+         */
+        public Builder applicationId(String applicationId) {
+            this.applicationId = Objects.requireNonNull(applicationId, "applicationId");
+            return this;
         }
-        return v;
+
+        /** The names of Baton's own topics. Default {@link BatonTopics#defaults()} ({@code baton.requests}, ...). */
+        public Builder topics(BatonTopics topics) {
+            this.topics = Objects.requireNonNull(topics, "topics");
+            return this;
+        }
+
+        /** Where Kafka Streams keeps local state. Default {@code baton-data/streams}, relative to the working dir. */
+        public Builder stateDir(Path stateDir) {
+            this.stateDir = Objects.requireNonNull(stateDir, "stateDir");
+            return this;
+        }
+
+        /** Partitions of the topics Baton creates, at least 1. Default 3. */
+        public Builder partitions(int partitions) {
+            this.partitions = partitions;
+            return this;
+        }
+
+        /** Replication factor of the topics Baton creates, at least 1. Default 1 (a single broker). */
+        public Builder replicationFactor(short replicationFactor) {
+            this.replicationFactor = replicationFactor;
+            return this;
+        }
+
+        /** How often a transaction commits, zero or more. Default 20 ms. */
+        public Builder commitInterval(Duration commitInterval) {
+            this.commitInterval = Objects.requireNonNull(commitInterval, "commitInterval");
+            return this;
+        }
+
+        /** Also commit when a stream thread has handled all it polled (see the getter). Default off. */
+        public Builder commitWhenDrained(boolean commitWhenDrained) {
+            this.commitWhenDrained = commitWhenDrained;
+            return this;
+        }
+
+        /** Kafka Streams' {@code poll.ms}, zero or more. Default 5 ms. */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+            return this;
+        }
+
+        /** How often due timeouts are looked for, at least 1 ms. Default 100 ms. */
+        public Builder timerResolution(Duration timerResolution) {
+            this.timerResolution = Objects.requireNonNull(timerResolution, "timerResolution");
+            return this;
+        }
+
+        /** The largest record Baton processes, at least 1 byte; larger ones are dead letters. Default 1 MiB. */
+        public Builder maxPayloadBytes(int maxPayloadBytes) {
+            this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        /** Kafka Streams threads, at least 1. Default 1. */
+        public Builder streamThreads(int streamThreads) {
+            this.streamThreads = streamThreads;
+            return this;
+        }
+
+        /** How many HTTP steps' calls run at once, at least 1. Default 32. */
+        public Builder httpConcurrency(int httpConcurrency) {
+            this.httpConcurrency = httpConcurrency;
+            return this;
+        }
+
+        /** Exactly-once processing; false for at-least-once. Default true. */
+        public Builder exactlyOnce(boolean exactlyOnce) {
+            this.exactlyOnce = exactlyOnce;
+            return this;
+        }
+
+        /** The adapters' clock (tests give a fixed one). Default {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Client settings passed to every Kafka client (TLS, SASL, tuning); replaces earlier calls. Default none. */
+        public Builder kafkaProperties(Map<String, ?> kafkaProperties) {
+            Objects.requireNonNull(kafkaProperties, "kafkaProperties");
+            this.kafkaProperties.clear();
+            kafkaProperties.forEach((k, v) -> this.kafkaProperties.put(
+                    Objects.requireNonNull(k, "kafkaProperties key"),
+                    Objects.requireNonNull(v, () -> "kafkaProperties value of " + k)));
+            return this;
+        }
+
+        /** Workers' outcome topics merged into the callback topic. Default: names ending in {@code .outcomes}. */
+        public Builder outcomeTopics(Pattern outcomeTopics) {
+            this.outcomeTopics = Objects.requireNonNull(outcomeTopics, "outcomeTopics");
+            return this;
+        }
+
+        /**
+         * {@code host:port} of this process's HTTP API for the other processes, not blank; {@code null} for none.
+         * Default none (a single process).
+         */
+        public Builder advertisedHttp(String hostAndPort) {
+            this.advertisedHttp = hostAndPort;
+            return this;
+        }
+
+        /** How long finished instances stay queryable, zero or more. Default 7 days. */
+        public Builder retention(Duration retention) {
+            this.retention = Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
+        /** Where spans go. Default {@link TracingSettings#off()}. */
+        public Builder tracing(TracingSettings tracing) {
+            this.tracing = Objects.requireNonNull(tracing, "tracing");
+            return this;
+        }
+
+        /**
+         * The settings.
+         *
+         * @throws IllegalArgumentException naming every setting that is out of range
+         */
+        public OrchestratorSettings build() {
+            var problems = new ArrayList<String>();
+            notBlank(problems, "bootstrapServers", bootstrapServers);
+            notBlank(problems, "applicationId", applicationId);
+            if (advertisedHttp != null) {
+                notBlank(problems, "advertisedHttp", advertisedHttp);
+            }
+            atLeastOne(problems, "partitions", partitions);
+            atLeastOne(problems, "replicationFactor", replicationFactor);
+            atLeastOne(problems, "maxPayloadBytes", maxPayloadBytes);
+            atLeastOne(problems, "streamThreads", streamThreads);
+            atLeastOne(problems, "httpConcurrency", httpConcurrency);
+            notNegative(problems, "commitInterval", commitInterval);
+            notNegative(problems, "pollInterval", pollInterval);
+            notNegative(problems, "retention", retention);
+            // why: Kafka Streams cannot schedule a punctuator more often than every millisecond.
+            if (timerResolution.toMillis() < 1) {
+                problems.add("timerResolution must be at least 1 ms, not " + timerResolution);
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("invalid orchestrator settings: " + String.join("; ", problems));
+            }
+            return new OrchestratorSettings(this);
+        }
+
+        private static void notBlank(List<String> problems, String name, String value) {
+            if (value.isBlank()) {
+                problems.add(name + " must not be blank");
+            }
+        }
+
+        private static void atLeastOne(List<String> problems, String name, int value) {
+            if (value < 1) {
+                problems.add(name + " must be at least 1, not " + value);
+            }
+        }
+
+        private static void notNegative(List<String> problems, String name, Duration value) {
+            if (value.isNegative()) {
+                problems.add(name + " must not be negative, not " + value);
+            }
+        }
     }
 }

@@ -34,11 +34,12 @@ class ApiSecurityIT {
     @BeforeAll
     static void start() {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-        orchestrator = new Orchestrator(new OrchestratorSettings()
+        orchestrator = new Orchestrator(OrchestratorSettings.newBuilder()
                         .bootstrapServers(kafka.bootstrapServers())
                         .applicationId("security-it")
                         .stateDir(dir.resolve("streams"))
-                        .partitions(1))
+                        .partitions(1)
+                        .build())
                 .start(Duration.ofSeconds(60));
         api = new HttpApi(
                         orchestrator,

@@ -100,12 +100,13 @@ class ClusterQueriesIT {
     }
 
     private Orchestrator orchestrator(EmbeddedKafka kafka, String name, int httpPort) {
-        return new Orchestrator(new OrchestratorSettings()
+        return new Orchestrator(OrchestratorSettings.newBuilder()
                         .bootstrapServers(kafka.bootstrapServers())
                         .applicationId("cluster-it")
                         .stateDir(dir.resolve("streams-" + name))
                         .partitions(2)
-                        .advertisedHttp("127.0.0.1:" + httpPort))
+                        .advertisedHttp("127.0.0.1:" + httpPort)
+                        .build())
                 .start(Duration.ofSeconds(60));
     }
 

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.protocol.Json;
-import dev.baton.server.cli.BatonCli;
 import dev.baton.server.kafka.EmbeddedKafka;
 import dev.baton.server.runtime.Orchestrator;
 import dev.baton.server.runtime.OrchestratorMetrics;
@@ -14,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The REST API and the CLI commands that use it, against a running orchestrator on a real broker. */
+/**
+ * The REST API against a running orchestrator on a real broker. The CLI commands that use it are tested in baton-cli
+ * (ClientCommandsIT).
+ */
 class HttpApiIT {
     @TempDir
     static Path dir;
@@ -46,11 +47,12 @@ class HttpApiIT {
     static void start() {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         orchestrator = new Orchestrator(
-                        new OrchestratorSettings()
+                        OrchestratorSettings.newBuilder()
                                 .bootstrapServers(kafka.bootstrapServers())
                                 .applicationId("api-it")
                                 .stateDir(dir.resolve("streams"))
-                                .partitions(1),
+                                .partitions(1)
+                                .build(),
                         OrchestratorMetrics.prometheus())
                 .start(Duration.ofSeconds(60));
         api = new HttpApi(orchestrator).start("127.0.0.1", 0);
@@ -148,20 +150,6 @@ class HttpApiIT {
         var bad = post("/api/instances", "not json");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json(bad).path("error").asText()).contains("not valid JSON");
-    }
-
-    @Test
-    void shouldDeployStartAndShowThroughTheCli() throws Exception {
-        Path file = Files.writeString(dir.resolve("cli-flow.yaml"), DEFINITION.replace("api-flow", "cli-flow"));
-        String server = "http://127.0.0.1:" + api.port();
-        assertThat(BatonCli.run("deploy", file.toString(), "--server", server)).isZero();
-        assertThat(BatonCli.run("start", "cli-flow", "--input", "{\"a\":1}", "--id", "cli-1", "--server", server))
-                .isZero();
-        await().atMost(Duration.ofSeconds(30)).until(() -> BatonCli.run("status", "cli-1", "--server", server) == 0);
-        assertThat(BatonCli.run("start", "cli-flow", "--input", "{broken", "--server", server))
-                .isEqualTo(2);
-        assertThat(BatonCli.run("status", "no-such-instance", "--server", server))
-                .isEqualTo(1);
     }
 
     @Test

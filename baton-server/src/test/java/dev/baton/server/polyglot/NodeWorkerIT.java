@@ -75,11 +75,12 @@ class NodeWorkerIT {
         run(workerDir, Duration.ofMinutes(3), onPath("npm") ? "npm" : "npm.cmd", "ci", "--no-audit", "--no-fund");
 
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-        orchestrator = new Orchestrator(new OrchestratorSettings()
+        orchestrator = new Orchestrator(OrchestratorSettings.newBuilder()
                         .bootstrapServers(kafka.bootstrapServers())
                         .applicationId("it-node")
                         .stateDir(dir.resolve("streams"))
-                        .partitions(1))
+                        .partitions(1)
+                        .build())
                 .start(Duration.ofSeconds(60));
 
         shipping = Worker.create(

@@ -51,7 +51,7 @@ class CloudEventsConformanceTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(
                 OrchestratorTopology.build(
-                        new OrchestratorSettings().clock(clock),
+                        OrchestratorSettings.newBuilder().clock(clock).build(),
                         new DefinitionRegistry(),
                         OrchestratorMetrics.discarding()),
                 props,

@@ -41,7 +41,7 @@ class CommitWhenDrainedIT {
     }
 
     static OrchestratorSettings settings(String name, boolean commitWhenDrained) {
-        return new OrchestratorSettings()
+        return OrchestratorSettings.newBuilder()
                 .bootstrapServers(kafka.bootstrapServers())
                 .applicationId(name)
                 .topics(BatonTopics.withPrefix(name + "."))
@@ -50,7 +50,8 @@ class CommitWhenDrainedIT {
                 .commitInterval(LONG_INTERVAL)
                 .commitWhenDrained(commitWhenDrained)
                 // Kafka Streams refuses a commit interval longer than the transaction timeout.
-                .kafkaProperties(Map.of("producer.transaction.timeout.ms", 2 * (int) LONG_INTERVAL.toMillis()));
+                .kafkaProperties(Map.of("producer.transaction.timeout.ms", 2 * (int) LONG_INTERVAL.toMillis()))
+                .build();
     }
 
     @Test

@@ -61,12 +61,13 @@ class HttpStepIT {
         server.createContext("/", HttpStepIT::answer);
         server.start();
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-        orchestrator = new Orchestrator(new OrchestratorSettings()
+        orchestrator = new Orchestrator(OrchestratorSettings.newBuilder()
                         .bootstrapServers(kafka.bootstrapServers())
                         .applicationId("http-it")
                         .stateDir(dir.resolve("streams"))
                         .partitions(2)
-                        .timerResolution(Duration.ofMillis(20)))
+                        .timerResolution(Duration.ofMillis(20))
+                        .build())
                 .start(Duration.ofSeconds(60));
         stock = Worker.create(
                         WorkerOptions.newBuilder()

@@ -60,12 +60,13 @@ class OrchestratorIT {
     }
 
     static OrchestratorSettings settings(String applicationId, Path stateDir) {
-        return new OrchestratorSettings()
+        return OrchestratorSettings.newBuilder()
                 .bootstrapServers(kafka.bootstrapServers())
                 .applicationId(applicationId)
                 .stateDir(stateDir)
                 .partitions(2)
-                .maxPayloadBytes(64 * 1024);
+                .maxPayloadBytes(64 * 1024)
+                .build();
     }
 
     static void start(String workflow, String id, Map<String, Object> input) {
@@ -282,8 +283,9 @@ class OrchestratorIT {
                         .start("B")
                         .start("D");
                 var results = new TopicReader(kafka.bootstrapServers(), "restart.results")) {
-            var settings =
-                    settings("it-restart", dir.resolve("streams-restart")).topics(BatonTopics.withPrefix("restart."));
+            var settings = OrchestratorSettings.newBuilder(settings("it-restart", dir.resolve("streams-restart")))
+                    .topics(BatonTopics.withPrefix("restart."))
+                    .build();
             var first = new Orchestrator(settings).start(Duration.ofSeconds(60));
             var def = first.deploy(services.definition());
             List<String> ids =

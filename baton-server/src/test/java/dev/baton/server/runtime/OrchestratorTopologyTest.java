@@ -36,11 +36,12 @@ class OrchestratorTopologyTest {
             .build();
 
     final MovableClock clock = new MovableClock(Instant.parse("2026-06-01T12:00:00Z"));
-    final OrchestratorSettings settings = new OrchestratorSettings()
+    final OrchestratorSettings settings = OrchestratorSettings.newBuilder()
             .clock(clock)
             .timerResolution(Duration.ofMillis(100))
             .maxPayloadBytes(10_000)
-            .retention(Duration.ofMinutes(10));
+            .retention(Duration.ofMinutes(10))
+            .build();
     final OrchestratorMetrics metrics = new OrchestratorMetrics(new SimpleMeterRegistry());
     TopologyTestDriver driver;
     TestInputTopic<byte[], byte[]> requests;

@@ -55,11 +55,12 @@ class SubWorkflowIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-        orchestrator = new Orchestrator(new OrchestratorSettings()
+        orchestrator = new Orchestrator(OrchestratorSettings.newBuilder()
                         .bootstrapServers(kafka.bootstrapServers())
                         .applicationId("sub-it")
                         .stateDir(dir.resolve("streams"))
-                        .partitions(2))
+                        .partitions(2)
+                        .build())
                 .start(Duration.ofSeconds(60));
         api = new HttpApi(orchestrator).start("127.0.0.1", 0);
         // The documented example pair, as users deploy it: the child first.

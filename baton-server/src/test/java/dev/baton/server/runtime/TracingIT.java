@@ -68,13 +68,14 @@ class TracingIT {
         receiver.start();
         URI endpoint = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort());
         try (var kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-                var orchestrator = new Orchestrator(new OrchestratorSettings()
+                var orchestrator = new Orchestrator(OrchestratorSettings.newBuilder()
                                 .bootstrapServers(kafka.bootstrapServers())
                                 .applicationId("it-tracing")
                                 .stateDir(dir.resolve("streams"))
                                 .partitions(1)
                                 .tracing(TracingSettings.otlp(
-                                        endpoint, TracingSettings.Protocol.HTTP_PROTOBUF, "baton-it")))
+                                        endpoint, TracingSettings.Protocol.HTTP_PROTOBUF, "baton-it"))
+                                .build())
                         .start(Duration.ofSeconds(60));
                 var worker = new PlainKafkaWorker(kafka.bootstrapServers(), "traced.commands");
                 var commands = new TopicReader(kafka.bootstrapServers(), "traced.commands")) {

@@ -51,7 +51,10 @@ class TracingTopologyTest {
     TestInputTopic<byte[], byte[]> callbacks;
 
     void start(TracingSettings tracingSettings) {
-        var settings = new OrchestratorSettings().clock(clock).tracing(tracingSettings);
+        var settings = OrchestratorSettings.newBuilder()
+                .clock(clock)
+                .tracing(tracingSettings)
+                .build();
         tracing = Tracing.start(tracingSettings);
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tracing-test");

@@ -87,11 +87,12 @@ class PaymentApplicationIT {
 
     @BeforeAll
     void startOrchestratorAndClients() {
-        orchestrator = new Orchestrator(new OrchestratorSettings()
+        orchestrator = new Orchestrator(OrchestratorSettings.newBuilder()
                         .bootstrapServers(kafka.bootstrapServers())
                         .applicationId("it-spring")
                         .stateDir(dir.resolve("streams"))
-                        .partitions(1))
+                        .partitions(1)
+                        .build())
                 .start(Duration.ofSeconds(60));
         producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),

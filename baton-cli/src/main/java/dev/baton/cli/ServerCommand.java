@@ -1,0 +1,61 @@
+package dev.baton.cli;
+
+import dev.baton.definition.DefinitionReader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the orchestrator and its HTTP API (with an embedded Kafka broker unless --bootstrap-servers is given).")
+final class ServerCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    HttpOptions http;
+
+    @Mixin
+    TracingOptions tracing;
+
+    @Option(
+            names = "--partitions",
+            defaultValue = "3",
+            description = "Partitions of Baton's topics when it creates them (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(
+            names = "--retention",
+            defaultValue = "P7D",
+            paramLabel = "DURATION",
+            description =
+                    "How long finished instances stay queryable (ISO-8601, default: ${DEFAULT-VALUE}); results stay on the result topic.")
+    java.time.Duration retention;
+
+    @Option(
+            names = "--deploy",
+            paramLabel = "FILE",
+            description = "Workflow definitions to deploy at start; repeatable.")
+    List<Path> deploy = List.of();
+
+    @Override
+    public Integer call() throws Exception {
+        for (Path file : deploy) {
+            DefinitionReader.read(file); // a bad file stops the start with its problems, before anything runs
+        }
+        RunningBaton baton = RunningBaton.start(cluster, http, tracing, partitions, retention, System.out);
+        for (Path file : deploy) {
+            var d = baton.orchestrator.deploy(DefinitionReader.read(file));
+            System.out.println("Deployed " + d.name() + " v" + d.version() + " from " + file);
+        }
+        System.out.println(
+                "Baton is running. API: http://" + http.host + ":" + baton.api.port() + "/  (Ctrl-C to stop)");
+        baton.awaitShutdown(System.out);
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.baton.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.protocol.Json;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "start", mixinStandardHelpOptions = true, description = "Start an instance of a deployed workflow.")
+final class StartCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "WORKFLOW")
+    String workflow;
+
+    @Option(
+            names = "--input",
+            defaultValue = "{}",
+            paramLabel = "JSON",
+            description = "The request's input (default: {}).")
+    String input;
+
+    @Option(names = "--id", paramLabel = "ID", description = "The instance id (default: a new UUID).")
+    String id;
+
+    @Option(names = "--business-key", paramLabel = "KEY")
+    String businessKey;
+
+    @Mixin
+    ServerClient client;
+
+    @Override
+    public Integer call() {
+        JsonNode parsed;
+        try {
+            parsed = Json.mapper().readTree(input);
+        } catch (Exception e) {
+            System.err.println("--input is not valid JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+            return 2;
+        }
+        ObjectNode body = Json.mapper().createObjectNode().put("workflow", workflow);
+        body.set("input", parsed);
+        if (id != null) {
+            body.put("instanceId", id);
+        }
+        if (businessKey != null) {
+            body.put("businessKey", businessKey);
+        }
+        try {
+            var r = client.post("/api/instances", body.toString(), "application/json");
+            if (!r.ok()) {
+                System.err.println("start failed: " + r.error());
+                return BatonCli.FAILED;
+            }
+            System.out.println(r.body().path("instanceId").asText());
+            return 0;
+        } catch (ServerClient.Unreachable e) {
+            System.err.println(e.getMessage());
+            return BatonCli.UNREACHABLE;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.server.api.HttpApi;
+import dev.baton.server.kafka.EmbeddedKafka;
+import dev.baton.server.runtime.Orchestrator;
+import dev.baton.server.runtime.OrchestratorMetrics;
+import dev.baton.server.runtime.OrchestratorSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI commands that talk to a server's REST API (deploy, start, status), against a real orchestrator and broker. */
+class ClientCommandsIT {
+    @TempDir
+    static Path dir;
+
+    static EmbeddedKafka kafka;
+    static Orchestrator orchestrator;
+    static HttpApi api;
+
+    static final String DEFINITION = """
+            name: cli-flow
+            steps:
+              - id: first
+                topic: cli.first.commands
+              - id: second
+                topic: cli.second.commands
+                after: [first]
+            """;
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        orchestrator = new Orchestrator(
+                        OrchestratorSettings.newBuilder()
+                                .bootstrapServers(kafka.bootstrapServers())
+                                .applicationId("cli-it")
+                                .stateDir(dir.resolve("streams"))
+                                .partitions(1)
+                                .build(),
+                        OrchestratorMetrics.prometheus())
+                .start(Duration.ofSeconds(60));
+        api = new HttpApi(orchestrator).start("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+        orchestrator.close();
+        kafka.close();
+    }
+
+    @Test
+    void shouldDeployStartAndShowThroughTheCli() throws Exception {
+        Path file = Files.writeString(dir.resolve("cli-flow.yaml"), DEFINITION);
+        String server = "http://127.0.0.1:" + api.port();
+        assertThat(BatonCli.run("deploy", file.toString(), "--server", server)).isZero();
+        assertThat(BatonCli.run("start", "cli-flow", "--input", "{\"a\":1}", "--id", "cli-1", "--server", server))
+                .isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> BatonCli.run("status", "cli-1", "--server", server) == 0);
+        assertThat(BatonCli.run("start", "cli-flow", "--input", "{broken", "--server", server))
+                .isEqualTo(2);
+        assertThat(BatonCli.run("status", "no-such-instance", "--server", server))
+                .isEqualTo(1);
+    }
+}

@@ -1,0 +1,478 @@
+package dev.baton.cli.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.examples.ArticleServices;
+import dev.baton.protocol.Json;
+import dev.baton.server.api.HttpApi;
+import dev.baton.server.kafka.EmbeddedKafka;
+import dev.baton.server.runtime.Orchestrator;
+import dev.baton.server.runtime.OrchestratorSettings;
+import dev.baton.worker.NonRetryableException;
+import dev.baton.worker.RetryPolicy;
+import dev.baton.worker.Worker;
+import dev.baton.worker.WorkerOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The dashboard as a person sees it, in a real headless Chromium, against a real stack: embedded Kafka, the
+ * orchestrator, the HTTP API and the article's services A to D (D fails orders above 900). One order succeeds,
+ * one fails at D and is compensated (C and B, then A), and two wait on a worker that never runs. Each test
+ * leaves a screenshot in target/screenshots/.
+ */
+class DashboardIT {
+    @TempDir
+    static Path dir;
+
+    static EmbeddedKafka kafka;
+    static Orchestrator orchestrator;
+    static HttpApi api;
+    static ArticleServices services;
+    static Worker flaky;
+    static HeadlessChromium browser;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    static final String OK = "order-ok";
+    static final String FAILED = "order-failed";
+    static final String STUCK = "stuck-1";
+    static final String TO_CANCEL = "stuck-2";
+    static final String INCIDENT = "incident-1";
+    static final String OFFLINE_TOPIC = "dashboard-it.offline.commands";
+    static final String FLAKY_TOPIC = "dashboard-it.flaky.commands";
+
+    /** A workflow whose only step's worker never runs: the article's service C while it is offline. */
+    static final String OFFLINE_WORKFLOW = """
+            name: offline-batch
+            steps:
+              - id: ship
+                topic: %s
+                compensate: { topic: %s }
+            """.formatted(OFFLINE_TOPIC, OFFLINE_TOPIC);
+
+    /** A step that waits for an operator when it fails; its worker fails the first attempt and succeeds the next. */
+    static final String INCIDENT_WORKFLOW = """
+            name: needs-operator
+            steps:
+              - id: check
+                topic: %s
+                onFailure: wait
+            """.formatted(FLAKY_TOPIC);
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        orchestrator = new Orchestrator(OrchestratorSettings.newBuilder()
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .applicationId("dashboard-it")
+                        .stateDir(dir.resolve("streams"))
+                        .partitions(1)
+                        .build())
+                .start(Duration.ofSeconds(60));
+        api = new HttpApi(orchestrator).start("127.0.0.1", 0);
+        assertThat(post("/api/workflows?source=article.yaml", ArticleServices.definitionYaml())
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(post("/api/workflows?source=offline.yaml", OFFLINE_WORKFLOW).statusCode())
+                .isEqualTo(201);
+        assertThat(post("/api/workflows?source=incident.yaml", INCIDENT_WORKFLOW)
+                        .statusCode())
+                .isEqualTo(201);
+        services = ArticleServices.start(ArticleServices.Settings.of(kafka.bootstrapServers())
+                .withoutLatency()
+                .withAlwaysOnlineC()
+                .withRetryPolicy(RetryPolicy.newBuilder()
+                        .maxAttempts(2)
+                        .initialBackoff(Duration.ofMillis(5))
+                        .build()));
+        flaky = Worker.create(
+                WorkerOptions.newBuilder()
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .commandTopic(FLAKY_TOPIC)
+                        .retryPolicy(RetryPolicy.newBuilder().maxAttempts(1).build())
+                        .build(),
+                ctx -> {
+                    if (ctx.attempt() == 1) {
+                        throw NonRetryableException.ofType("ScannerOffline", "the scanner is offline");
+                    }
+                    return Map.of("checked", true);
+                });
+        flaky.start();
+
+        startInstance(ArticleServices.WORKFLOW, OK, "o-ok", Map.of("orderId", "o-ok", "sku", "book-42", "amount", 25));
+        startInstance(
+                ArticleServices.WORKFLOW,
+                FAILED,
+                "o-failed",
+                Map.of("orderId", "o-failed", "sku", "book-42", "amount", 950));
+        startInstance("offline-batch", STUCK, "b-1", Map.of("batch", 1));
+        startInstance("offline-batch", TO_CANCEL, "b-2", Map.of("batch", 2));
+        startInstance("needs-operator", INCIDENT, "c-1", Map.of("parcel", "p-1"));
+        await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> outcome(OK).equals("SUCCEEDED")
+                        && outcome(FAILED).equals("FAILED")
+                        && instance(FAILED).path("compensated").size() == 3
+                        && instance(STUCK).path("status").asText().equals("RUNNING")
+                        && instance(TO_CANCEL).path("status").asText().equals("RUNNING")
+                        && instance(INCIDENT).path("status").asText().equals("INCIDENT"));
+
+        browser = HeadlessChromium.start(Path.of("target", "screenshots"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (flaky != null) {
+            flaky.close();
+        }
+        if (services != null) {
+            services.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @AfterEach
+    void screenshotAndConsole(TestInfo test) {
+        String name = test.getTestMethod().map(m -> m.getName()).orElse("dashboard");
+        browser.screenshot(name);
+        // A script error, or a library or file that failed to load, shows up here first.
+        assertThat(browser.consoleErrors()).as("browser console errors").isEmpty();
+    }
+
+    @Test
+    void overviewShowsCountsChartsAndWorkflows() {
+        browser.open(url("/#/"));
+        browser.waitFor(
+                "counts loaded", d -> count("COMPLETED") >= 2 && count("SUCCEEDED") >= 1 && count("FAILED") >= 1);
+        assertThat(count("RUNNING")).isGreaterThanOrEqualTo(1);
+        assertThat(browser.waitForElement(".kpi[data-kpi='FAILED'] .kpi-value").getText())
+                .isNotEqualTo("0");
+
+        browser.waitFor("throughput chart drawn", d -> browser.canvasHasPixels("#chart-throughput"));
+        assertThat(browser.canvasHasPixels("#chart-failures")).isTrue();
+
+        WebElement article = browser.waitForElement("#workflow-table tr[data-workflow='article']");
+        assertThat(article.getText()).contains("article");
+        assertThat(browser.all("#workflow-table tr[data-workflow='offline-batch']"))
+                .hasSize(1);
+        assertThat(browser.attr("#live", "data-state")).isIn("open", "connecting");
+    }
+
+    @Test
+    void succeededInstanceShowsFourGreenStepsAndItsStatus() {
+        openInstance(OK);
+        assertThat(stepStates())
+                .isEqualTo(Map.of("A", "SUCCEEDED", "B", "SUCCEEDED", "C", "SUCCEEDED", "D", "SUCCEEDED"));
+        WebElement status = browser.waitForElement("#status-line");
+        assertThat(status.getDomAttribute("data-status")).isEqualTo("COMPLETED");
+        assertThat(status.getDomAttribute("data-outcome")).isEqualTo("SUCCEEDED");
+        assertThat(status.getText()).contains("COMPLETED").contains("SUCCEEDED").doesNotContain("FAILED");
+
+        assertGraphDrawn();
+        for (String step : List.of("A", "B", "C", "D")) {
+            assertThat(nodeColour(step)).as("colour of " + step).isEqualTo("rgb(22,163,74)");
+        }
+        assertThat(browser.all("#compensated")).isEmpty();
+        assertThat(timelineEvents())
+                .contains("InstanceStarted", "StepCompleted", "InstanceCompleted")
+                .doesNotContain("StepFailed");
+
+        // Selecting a step shows its payloads.
+        browser.driver.findElement(By.cssSelector("#steps [data-step-id='B']")).click();
+        browser.waitFor(
+                "step B selected",
+                d -> "B".equals(d.findElement(By.id("step-details")).getDomAttribute("data-step-id")));
+        assertThat(browser.text("#step-details")).contains("service-b.commands").contains("paymentId");
+    }
+
+    @Test
+    void failedInstanceShowsFailureAtDAndCompensationOfCBThenA() {
+        openInstance(FAILED);
+        assertThat(stepStates())
+                .isEqualTo(Map.of("A", "COMPENSATED", "B", "COMPENSATED", "C", "COMPENSATED", "D", "FAILED"));
+        WebElement status = browser.waitForElement("#status-line");
+        assertThat(status.getDomAttribute("data-status")).isEqualTo("COMPLETED");
+        assertThat(status.getDomAttribute("data-outcome")).isEqualTo("FAILED");
+        assertThat(status.getText()).containsPattern("COMPLETED[\\s\\S]*FAILED");
+
+        assertGraphDrawn();
+        assertThat(nodeColour("D")).isEqualTo("rgb(220,38,38)");
+        for (String step : List.of("A", "B", "C")) {
+            assertThat(nodeColour(step)).as("colour of " + step).isEqualTo("rgb(124,58,237)");
+            assertThat(nodeStyle(step, "border-style")).isEqualTo("dashed");
+        }
+        Number undoEdges = (Number) browser.js("return document.getElementById('graph').cy.edges('[?undo]').length");
+        assertThat(undoEdges.intValue())
+                .as("dashed undo edges A<-B, A<-C, B<-D, C<-D")
+                .isEqualTo(4);
+
+        List<String> compensated = browser.attrs("#compensated .chip[data-step-id]", "data-step-id");
+        assertThat(compensated).hasSize(3);
+        assertThat(compensated.subList(0, 2)).containsExactlyInAnyOrder("B", "C");
+        assertThat(compensated.get(2)).isEqualTo("A");
+
+        WebElement failure = browser.waitForElement("#timeline li[data-event='StepFailed'][data-step-id='D']");
+        assertThat(failure.getText()).contains("failed").contains("MailboxRejected");
+        assertThat(browser.all("#timeline li[data-event='CompensationCompleted']"))
+                .hasSize(3);
+        assertThat(browser.text("#failure-callout")).contains("D").contains("MailboxRejected");
+        assertThat(browser.attr("#step-details", "data-step-id")).isEqualTo("D");
+    }
+
+    @Test
+    void instancesListFiltersByOutcomeAndOpensAnInstance() {
+        browser.open(url("/#/instances"));
+        browser.waitFor(
+                "both orders listed", d -> !rows(OK).isEmpty() && !rows(FAILED).isEmpty());
+
+        new Select(browser.waitForElement("#f-outcome")).selectByValue("FAILED");
+        browser.waitFor(
+                "only failed items", d -> rows(OK).isEmpty() && !rows(FAILED).isEmpty());
+        assertThat(browser.attrs("#instance-table tbody tr", "data-outcome"))
+                .isNotEmpty()
+                .containsOnly("FAILED");
+        assertThat(browser.driver.getCurrentUrl()).contains("outcome=FAILED");
+        assertThat(browser.text(row(FAILED)))
+                .contains("COMPLETED")
+                .contains("FAILED")
+                .contains("MailboxRejected");
+
+        new Select(browser.waitForElement("#f-outcome")).selectByValue("");
+        new Select(browser.waitForElement("#f-status")).selectByValue("RUNNING");
+        browser.waitFor(
+                "only running instances",
+                d -> rows(FAILED).isEmpty() && !rows(STUCK).isEmpty());
+        assertThat(browser.text(row(STUCK))).contains("ship");
+
+        browser.open(url("/#/instances?outcome=FAILED"));
+        browser.waitFor("failed row clicked", d -> {
+            d.findElement(By.cssSelector(row(FAILED))).click();
+            return true;
+        });
+        browser.waitFor("instance view", d -> d.getCurrentUrl().endsWith("#/instance/" + FAILED));
+        browser.waitForElement("#instance-view[data-loaded='true']");
+    }
+
+    @Test
+    void aNewInstanceAppearsLiveWithoutAReload() throws Exception {
+        browser.open(url("/#/instances?workflow=" + ArticleServices.WORKFLOW));
+        browser.waitFor("list loaded", d -> !rows(OK).isEmpty());
+        browser.waitFor(
+                "live updates connected",
+                d -> "open".equals(d.findElement(By.id("live")).getDomAttribute("data-state")));
+        browser.js("window.__sameDocument = true");
+
+        String id = "order-live";
+        startInstance(
+                ArticleServices.WORKFLOW, id, "o-live", Map.of("orderId", "o-live", "sku", "pen-1", "amount", 10));
+        browser.waitFor("the new instance to appear", d -> !rows(id).isEmpty());
+        browser.waitFor("the new instance to complete", d -> {
+            List<WebElement> r = rows(id);
+            return !r.isEmpty() && "SUCCEEDED".equals(r.get(0).getDomAttribute("data-outcome"));
+        });
+        assertThat(browser.js("return window.__sameDocument === true"))
+                .as("no page reload")
+                .isEqualTo(true);
+        assertThat(Integer.parseInt(browser.attr("#live", "data-events"))).isPositive();
+    }
+
+    @Test
+    void waitingOnShowsTheStepWhoseWorkerIsOffline() {
+        browser.open(url("/#/waiting"));
+        String row = "#waiting-table tr[data-workflow='offline-batch'][data-step-id='ship']";
+        browser.waitForElement(row);
+        assertThat(browser.attr(row, "data-topic")).isEqualTo(OFFLINE_TOPIC);
+        assertThat(Integer.parseInt(browser.attr(row, "data-waiting"))).isGreaterThanOrEqualTo(1);
+        assertThat(browser.text(row)).contains(OFFLINE_TOPIC).containsPattern("ago|just now");
+        assertThat(browser.all("#waiting-table tr[data-workflow='article']")).isEmpty();
+        browser.screenshot("waiting-on");
+
+        // The instance itself says what it waits for, and for how long.
+        browser.waitFor("row clicked", d -> {
+            d.findElement(By.cssSelector(row + " td:nth-child(4)")).click();
+            return true;
+        });
+        browser.waitFor(
+                "the instances waiting",
+                d -> d.getCurrentUrl().contains("#/instances?workflow=offline-batch&status=RUNNING"));
+        browser.waitFor("stuck instance listed", d -> !rows(STUCK).isEmpty());
+        openInstance(STUCK);
+        assertThat(stepStates()).isEqualTo(Map.of("ship", "RUNNING"));
+        assertThat(browser.text("#timeline li[data-event='Waiting'][data-step-id='ship']"))
+                .contains("waiting for its worker")
+                .contains(OFFLINE_TOPIC);
+        assertThat(nodeColour("ship")).isEqualTo("rgb(37,99,235)");
+    }
+
+    @Test
+    void cancelAsksForConfirmationThenCancels() {
+        openInstance(TO_CANCEL);
+        assertThat(stepStates()).isEqualTo(Map.of("ship", "RUNNING"));
+        assertThat(browser.enabled("#act-cancel")).isTrue();
+
+        browser.waitForElement("#act-cancel").click();
+        WebElement dialog = visibleDialog();
+        assertThat(dialog.getText()).contains("Cancel this instance?");
+        dialog.findElement(By.id("cancel-reason")).sendKeys("customer withdrew the order");
+        browser.screenshot("cancel-dialog");
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+
+        browser.waitFor(
+                "cancelled",
+                d -> "CANCELLED".equals(d.findElement(By.id("status-line")).getDomAttribute("data-outcome")));
+        assertThat(browser.text("#status-line")).contains("CANCELLED");
+        assertThat(browser.enabled("#act-cancel")).isFalse();
+    }
+
+    @Test
+    void retryOfAnIncidentAsksForConfirmationThenRunsTheStepAgain() {
+        openInstance(INCIDENT);
+        assertThat(stepStates()).isEqualTo(Map.of("check", "FAILED"));
+        assertThat(browser.attr("#status-line", "data-status")).isEqualTo("INCIDENT");
+        assertThat(browser.text("#instance-callouts")).contains("Incident").contains("ScannerOffline");
+        assertThat(browser.enabled("#act-cancel")).isTrue();
+        assertThat(browser.enabled("#act-retry")).isTrue();
+
+        browser.waitForElement("#act-retry").click();
+        WebElement dialog = visibleDialog();
+        assertThat(dialog.getText()).contains("Retry a step?");
+        assertThat(new Select(dialog.findElement(By.id("retry-step")))
+                        .getFirstSelectedOption()
+                        .getDomAttribute("value"))
+                .isEqualTo("check");
+        browser.screenshot("retry-dialog");
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+
+        browser.waitFor(
+                "retried and succeeded",
+                d -> "SUCCEEDED".equals(d.findElement(By.id("status-line")).getDomAttribute("data-outcome")));
+        assertThat(stepStates()).isEqualTo(Map.of("check", "SUCCEEDED"));
+        assertThat(browser.text("#step-details")).contains(INCIDENT + "/check/2");
+        assertThat(browser.enabled("#act-retry")).isFalse();
+    }
+
+    // ---- helpers ----
+
+    static WebElement visibleDialog() {
+        return browser.waitFor("confirmation dialog", d -> {
+            WebElement el = d.findElement(By.id("confirm"));
+            return el.isDisplayed() ? el : null;
+        });
+    }
+
+    static void openInstance(String id) {
+        browser.open(url("/#/instance/" + id));
+        browser.waitForElement("#instance-view[data-loaded='true']");
+        browser.waitForElement("#graph[data-rendered='true']");
+    }
+
+    static void assertGraphDrawn() {
+        WebElement graph = browser.waitForElement("#graph");
+        assertThat(graph.getDomAttribute("data-node-count"))
+                .isEqualTo(String.valueOf(browser.all("#steps [data-step-id]").size()));
+        assertThat(graph.findElements(By.tagName("canvas"))).isNotEmpty();
+        browser.waitFor("graph pixels", d -> browser.canvasHasPixels("#graph canvas"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, String> stepStates() {
+        var pairs = (List<List<String>>)
+                browser.js(
+                        "return [...document.querySelectorAll('#steps [data-step-id]')].map(e => [e.dataset.stepId, e.dataset.state])");
+        var states = new LinkedHashMap<String, String>();
+        pairs.forEach(p -> states.put(p.get(0), p.get(1)));
+        return states;
+    }
+
+    static String nodeColour(String step) {
+        return nodeStyle(step, "background-color").replace(" ", "");
+    }
+
+    static String nodeStyle(String step, String property) {
+        return (String) browser.js(
+                "return document.getElementById('graph').cy.getElementById(arguments[0]).style(arguments[1])",
+                step,
+                property);
+    }
+
+    static List<String> timelineEvents() {
+        return browser.attrs("#timeline li[data-event]", "data-event");
+    }
+
+    static List<WebElement> rows(String instanceId) {
+        return browser.driver.findElements(By.cssSelector(row(instanceId)));
+    }
+
+    static String row(String instanceId) {
+        return "#instance-table tr[data-instance-id='" + instanceId + "']";
+    }
+
+    static int count(String kpi) {
+        List<WebElement> found = browser.all(".kpi[data-kpi='" + kpi + "'][data-count]");
+        return found.isEmpty() ? -1 : Integer.parseInt(found.get(0).getDomAttribute("data-count"));
+    }
+
+    static String url(String path) {
+        return "http://127.0.0.1:" + api.port() + path;
+    }
+
+    static void startInstance(String workflow, String id, String businessKey, Map<String, Object> input)
+            throws Exception {
+        var body = Json.mapper()
+                .writeValueAsString(
+                        Map.of("workflow", workflow, "instanceId", id, "businessKey", businessKey, "input", input));
+        assertThat(post("/api/instances", body).statusCode()).isEqualTo(202);
+    }
+
+    static JsonNode instance(String id) throws Exception {
+        var r = http.send(
+                HttpRequest.newBuilder(URI.create(url("/api/instances/" + id)))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200
+                ? Json.mapper().readTree(r.body())
+                : Json.mapper().createObjectNode();
+    }
+
+    static String outcome(String id) throws Exception {
+        return instance(id).path("outcome").asText("");
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url(path)))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
