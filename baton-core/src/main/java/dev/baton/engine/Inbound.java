@@ -110,8 +110,8 @@ public sealed interface Inbound {
     record RetryInstance(String instanceId, String stepId, Instant at) implements Inbound {}
 
     /**
-     * A parent asks the completed sub-workflow it started to undo its work: every succeeded step with a compensation
-     * is undone (in reverse dependency order, as after a failure), and the outcome goes back to the parent as the
+     * A parent asks the completed sub-workflow it started to compensate its work: every succeeded step with a
+     * compensation is compensated (in reverse dependency order, as after a failure), and the outcome goes back to the parent as the
      * outcome of {@code requester.commandId()}, the parent step's compensate command.
      */
     record CompensateInstance(String instanceId, ParentRef requester, Instant at) implements Inbound {}

@@ -8,7 +8,7 @@ public sealed interface Outbound {
     /** The instance whose decision this is. */
     String instanceId();
 
-    /** A command to a worker: do a step, or undo it. */
+    /** A command to a worker: execute a step, or compensate it. */
     record StepCommand(
             String topic,
             String instanceId,
@@ -78,7 +78,10 @@ public sealed interface Outbound {
     /** Cancels a running sub-workflow whose parent no longer wants its outcome (an operator request to the child). */
     record CancelChild(String instanceId, String childInstanceId, String reason) implements Outbound {}
 
-    /** Asks a completed sub-workflow to undo its steps and report to {@code parent} (the parent's compensate command). */
+    /**
+     * Asks a completed sub-workflow to compensate its steps and report to {@code parent} (the parent's compensate
+     * command).
+     */
     record CompensateChild(String instanceId, String childInstanceId, ParentRef parent) implements Outbound {}
 
     /**

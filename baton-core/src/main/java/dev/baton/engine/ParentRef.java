@@ -7,7 +7,7 @@ package dev.baton.engine;
  * @param instanceId the parent instance
  * @param stepId the parent's step that runs this instance
  * @param commandId the parent's command the outcome answers (an execute command, or a compensate command when the
- *     parent asks the child to undo its work)
+ *     parent asks the child to compensate its work)
  */
 public record ParentRef(String instanceId, String stepId, String commandId) {
 

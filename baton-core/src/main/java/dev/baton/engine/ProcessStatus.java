@@ -7,7 +7,7 @@ package dev.baton.engine;
 public enum ProcessStatus {
     /** Steps are running or waiting to run. */
     RUNNING,
-    /** The item has failed or was cancelled; in-flight steps are finishing and completed steps are being undone. */
+    /** The item has failed or was cancelled; in-flight steps are finishing, completed steps are being compensated. */
     COMPENSATING,
     /** Nothing can move without an operator: a step failed with {@code onFailure: wait}, or a compensation failed. */
     INCIDENT,

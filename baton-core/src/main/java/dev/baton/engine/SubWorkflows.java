@@ -221,8 +221,8 @@ final class SubWorkflows {
                             new Failure(
                                     request.requester().stepId(),
                                     ErrorTypes.COMPENSATION_FAILED,
-                                    "sub-workflow instance '" + request.instanceId()
-                                            + "' is no longer stored (its retention ran out), so its work cannot be compensated")));
+                                    "sub-workflow instance '" + request.instanceId() + "' is no longer stored (its "
+                                            + "retention ran out), so its work cannot be compensated")));
         } else if (!(event instanceof FireTimeout || event instanceof FireRetry || event instanceof FirePurge)) {
             d.reject("unknown instance '" + event.instanceId() + "'");
         }

@@ -68,7 +68,7 @@ public final class InstanceCodec {
     private static final SerializedString STEPS = name("steps");
     private static final SerializedString PARENT = name("parent");
     // Stored under its first name, so states written before the rename read the same.
-    private static final SerializedString UNDO_COMMAND_ID = name("undoCommandId");
+    private static final SerializedString PARENT_COMPENSATION_COMMAND_ID = name("undoCommandId");
     private static final SerializedString INSTANCE_ID = name("instanceId");
     private static final SerializedString STATE = name("state");
     private static final SerializedString ATTEMPT = name("attempt");
@@ -146,7 +146,7 @@ public final class InstanceCodec {
                 text(g, COMMAND_ID, i.parent().commandId());
                 g.writeEndObject();
             }
-            text(g, UNDO_COMMAND_ID, i.parentCompensationCommandId());
+            text(g, PARENT_COMPENSATION_COMMAND_ID, i.parentCompensationCommandId());
             g.writeFieldName(STEPS);
             g.writeStartArray();
             for (StepExecution s : i.steps().values()) {
@@ -239,7 +239,7 @@ public final class InstanceCodec {
                     case "updatedAt" -> holder.updatedAt = readTime(p);
                     case "completedAt" -> holder.completedAt = readTime(p);
                     case "parent" -> holder.parent = readParent(p);
-                    case "undoCommandId" -> holder.undoCommandId = p.getText();
+                    case "undoCommandId" -> holder.parentCompensationCommandId = p.getText();
                     case "steps" -> {
                         while (p.nextToken() == JsonToken.START_OBJECT) {
                             steps.add(readStep(p, payloads));
@@ -260,7 +260,7 @@ public final class InstanceCodec {
                     .updatedAt(holder.updatedAt)
                     .completedAt(holder.completedAt)
                     .parent(holder.parent)
-                    .parentCompensationCommandId(holder.undoCommandId);
+                    .parentCompensationCommandId(holder.parentCompensationCommandId);
             steps.forEach(b::step);
             return b.build();
         } catch (IOException e) {
@@ -280,7 +280,7 @@ public final class InstanceCodec {
         Instant updatedAt;
         Instant completedAt;
         ParentRef parent;
-        String undoCommandId;
+        String parentCompensationCommandId;
     }
 
     private static Object skip(JsonParser p) throws IOException {

@@ -142,13 +142,13 @@ final class InstanceSpans {
 
     private FinishedSpan compensationSpan(
             Instance after, StepExecution was, StepExecution now, Instant at, InstanceTrace trace, SpanContext parent) {
-        boolean undone = now.state() == StepState.COMPENSATED;
+        boolean compensated = now.state() == StepState.COMPENSATED;
         AttributesBuilder a = common(after)
                 .put(STEP_ID, was.stepId())
                 .put(ATTEMPT, (long) was.compensationAttempt())
                 .put(COMMAND_ID, String.valueOf(was.compensationCommandId()))
                 .put(OUTCOME, now.state().name());
-        StatusData status = undone ? StatusData.ok() : StatusData.unset();
+        StatusData status = compensated ? StatusData.ok() : StatusData.unset();
         if (now.compensationError() != null) {
             a.put(ERROR_TYPE, now.compensationError().type());
             status = StatusData.create(StatusCode.ERROR, describe(now.compensationError()));
