@@ -172,15 +172,12 @@ final class SubWorkflows {
 
     /** A parent's start under an id another instance has: the parent waits for an outcome that will never come. */
     static void answerIdTaken(DecisionDraft d, StartInstance start) {
-        d.send(new ParentOutcome(
+        failParentStep(
+                d,
                 start.instanceId(),
                 start.parent(),
-                false,
-                null,
-                new Failure(
-                        start.parent().stepId(),
-                        ErrorTypes.INSTANCE_ID_TAKEN,
-                        "cannot start the sub-workflow: an instance '" + start.instanceId() + "' exists already")));
+                ErrorTypes.INSTANCE_ID_TAKEN,
+                "cannot start the sub-workflow: an instance '" + start.instanceId() + "' exists already");
     }
 
     /**
@@ -194,15 +191,12 @@ final class SubWorkflows {
             d.reject(reason);
             return;
         }
-        d.send(new ParentOutcome(
+        failParentStep(
+                d,
                 start.instanceId(),
                 start.parent(),
-                false,
-                null,
-                new Failure(
-                        start.parent().stepId(),
-                        ErrorTypes.UNKNOWN_WORKFLOW,
-                        "cannot start sub-workflow instance '" + start.instanceId() + "': " + reason)));
+                ErrorTypes.UNKNOWN_WORKFLOW,
+                "cannot start sub-workflow instance '" + start.instanceId() + "': " + reason);
     }
 
     /**
@@ -212,19 +206,20 @@ final class SubWorkflows {
      */
     static void noSuchInstance(DecisionDraft d, Inbound event) {
         if (event instanceof CompensateInstance request) {
-            d.send(
-                    new ParentOutcome(
-                            request.instanceId(),
-                            request.requester(),
-                            false,
-                            null,
-                            new Failure(
-                                    request.requester().stepId(),
-                                    ErrorTypes.COMPENSATION_FAILED,
-                                    "sub-workflow instance '" + request.instanceId() + "' is no longer stored (its "
-                                            + "retention ran out), so its work cannot be compensated")));
+            failParentStep(
+                    d,
+                    request.instanceId(),
+                    request.requester(),
+                    ErrorTypes.COMPENSATION_FAILED,
+                    "sub-workflow instance '" + request.instanceId() + "' is no longer stored (its retention ran "
+                            + "out), so its work cannot be compensated");
         } else if (!(event instanceof FireTimeout || event instanceof FireRetry || event instanceof FirePurge)) {
             d.reject("unknown instance '" + event.instanceId() + "'");
         }
+    }
+
+    /** The parent's command fails with this error: what a child that cannot answer it says instead. */
+    private static void failParentStep(DecisionDraft d, String childId, ParentRef parent, String type, String message) {
+        d.send(new ParentOutcome(childId, parent, false, null, new Failure(parent.stepId(), type, message)));
     }
 }
