@@ -8,6 +8,7 @@ import dev.baton.engine.Notification.CompensationStarted;
 import dev.baton.engine.Notification.StepAbandoned;
 import dev.baton.engine.Notification.StepCompleted;
 import dev.baton.engine.Notification.StepFailed;
+import dev.baton.engine.Notification.StepRedriven;
 import dev.baton.engine.Notification.StepRetryScheduled;
 import dev.baton.engine.Notification.StepSkipped;
 import dev.baton.engine.Notification.StepStarted;
@@ -54,6 +55,7 @@ final class DecisionDraft {
                         + instance.instanceId() + "' cannot move from " + step.state() + " on " + cause));
         StepExecution.Builder b = changes.apply(step.toBuilder()).state(to);
         switch (to) {
+            case PENDING -> b.startedAt(null).finishedAt(null);
             case RUNNING -> b.startedAt(at).finishedAt(null);
             case COMPENSATING -> b.compensationStartedAt(at).compensationFinishedAt(null);
             case COMPENSATED, COMPENSATION_FAILED -> b.compensationFinishedAt(at);
@@ -68,7 +70,7 @@ final class DecisionDraft {
     private Notification notificationOf(StepExecution s) {
         String id = instance.instanceId();
         return switch (s.state()) {
-            case PENDING -> throw new IllegalStateException("no move leads back to PENDING");
+            case PENDING -> new StepRedriven(id, s.stepId(), at);
             case RUNNING -> new StepStarted(id, s.stepId(), s.commandId(), s.attempt(), at);
             case WAITING_TO_RETRY ->
                 new StepRetryScheduled(

@@ -4,12 +4,17 @@ import dev.baton.definition.StepDefinition;
 import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Inbound.CancelInstance;
 import dev.baton.engine.Inbound.CompensateInstance;
+import dev.baton.engine.Inbound.CompleteStep;
 import dev.baton.engine.Inbound.DeliverSignal;
 import dev.baton.engine.Inbound.FirePurge;
 import dev.baton.engine.Inbound.FireRetry;
 import dev.baton.engine.Inbound.FireTimeout;
+import dev.baton.engine.Inbound.PauseInstance;
+import dev.baton.engine.Inbound.RedriveInstance;
 import dev.baton.engine.Inbound.ReportOutcome;
+import dev.baton.engine.Inbound.ResumeInstance;
 import dev.baton.engine.Inbound.RetryInstance;
+import dev.baton.engine.Inbound.SkipStep;
 import dev.baton.engine.Inbound.StartInstance;
 import java.util.Optional;
 
@@ -35,6 +40,8 @@ import java.util.Optional;
  *       compensation raises an incident that an operator's retry resolves.
  *   <li><b>Operators</b> ({@link OperatorActions}): cancel (running steps are abandoned; a late success is
  *       compensated) and retry (a failed step, or a failed compensation).
+ *   <li><b>Recovery</b> ({@link Recovery}): pause and resume, redrive a failed or cancelled instance, complete or
+ *       skip a step by hand; each action names who took it and why.
  *   <li><b>Signals</b> ({@link Signals}): a step with {@code signal: name} succeeds with the payload of the signal
  *       of that name delivered while it waits.
  *   <li><b>Sub-workflows</b> ({@link SubWorkflows}): a step that runs a child instance and takes its result as its
@@ -100,6 +107,16 @@ public final class Engine {
             Signals.deliver(d, signal);
         } else if (event instanceof CompensateInstance request) {
             SubWorkflows.compensateForParent(d, request);
+        } else if (event instanceof PauseInstance pause) {
+            Recovery.pause(d, pause);
+        } else if (event instanceof ResumeInstance resume) {
+            Recovery.resume(d, resume);
+        } else if (event instanceof RedriveInstance redrive) {
+            Recovery.redrive(d, redrive);
+        } else if (event instanceof CompleteStep complete) {
+            Recovery.complete(d, complete);
+        } else if (event instanceof SkipStep skip) {
+            Recovery.skip(d, skip);
         } else {
             throw new IllegalArgumentException("no rule for " + event.getClass().getSimpleName());
         }

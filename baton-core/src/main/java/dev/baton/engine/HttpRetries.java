@@ -50,6 +50,9 @@ final class HttpRetries {
                 || !retry.commandId().equals(step.commandId())) {
             return; // the step succeeded after all, or was abandoned; its timer was cleared, this is a late firing
         }
+        if (d.instance.paused()) {
+            return; // the call is held back; Recovery.resume makes it
+        }
         Progress.startStep(d, step, Cause.BACKOFF_OVER, step.workerAttempts());
         Progress.advance(d);
     }

@@ -121,4 +121,33 @@ public sealed interface Inbound {
      * payload as its output. A signal no step waits for changes nothing.
      */
     record DeliverSignal(String instanceId, String name, Object payload, Instant at) implements Inbound {}
+
+    /**
+     * An operator pauses the instance: it goes on recording outcomes, signals and timers, but sends nothing (no
+     * command, call, child start, compensation or result) until it is resumed.
+     *
+     * @param actor who asks (the access token's name), recorded in the timeline
+     * @param reason why; operators must say
+     */
+    record PauseInstance(String instanceId, String actor, String reason, Instant at) implements Inbound {}
+
+    /** An operator resumes a paused instance: what became due meanwhile goes out now. */
+    record ResumeInstance(String instanceId, String actor, String reason, Instant at) implements Inbound {}
+
+    /**
+     * An operator runs a completed instance whose item failed or was cancelled again, from where it failed: steps
+     * that failed, timed out, were abandoned or were compensated run again under new attempts; steps whose work
+     * still stands (succeeded and not compensated, or skipped) are kept.
+     */
+    record RedriveInstance(String instanceId, String actor, String reason, Instant at) implements Inbound {}
+
+    /**
+     * An operator completes a step by hand with an output, as if its worker had succeeded: a step that is running,
+     * waiting to call again, failed or timed out while the item still stands.
+     */
+    record CompleteStep(String instanceId, String stepId, Object output, String actor, String reason, Instant at)
+            implements Inbound {}
+
+    /** An operator skips a step that has not succeeded, while the item still stands; a skip counts as done. */
+    record SkipStep(String instanceId, String stepId, String actor, String reason, Instant at) implements Inbound {}
 }

@@ -34,6 +34,8 @@ public final class Instance {
     private final Instant completedAt;
     private final ParentRef parent;
     private final String parentCompensationCommandId;
+    private final boolean paused;
+    private final int redrives;
 
     private Instance(Builder b) {
         this.instanceId = Objects.requireNonNull(b.instanceId);
@@ -52,6 +54,8 @@ public final class Instance {
         this.completedAt = b.completedAt;
         this.parent = b.parent;
         this.parentCompensationCommandId = b.parentCompensationCommandId;
+        this.paused = b.paused;
+        this.redrives = b.redrives;
     }
 
     public static Builder builder(String instanceId, String workflow, int version) {
@@ -142,6 +146,16 @@ public final class Instance {
         return parentCompensationCommandId;
     }
 
+    /** An operator paused the instance: it records what arrives but sends nothing until it is resumed. */
+    public boolean paused() {
+        return paused;
+    }
+
+    /** How often an operator redrove the instance after it had completed failed or cancelled. */
+    public int redrives() {
+        return redrives;
+    }
+
     public boolean isCompleted() {
         return status == ProcessStatus.COMPLETED;
     }
@@ -188,7 +202,9 @@ public final class Instance {
                 && Objects.equals(startedAt, i.startedAt)
                 && Objects.equals(completedAt, i.completedAt)
                 && Objects.equals(parent, i.parent)
-                && Objects.equals(parentCompensationCommandId, i.parentCompensationCommandId);
+                && Objects.equals(parentCompensationCommandId, i.parentCompensationCommandId)
+                && paused == i.paused
+                && redrives == i.redrives;
     }
 
     @Override
@@ -220,6 +236,8 @@ public final class Instance {
         private Instant completedAt;
         private ParentRef parent;
         private String parentCompensationCommandId;
+        private boolean paused;
+        private int redrives;
 
         private Builder(String instanceId, String workflow, int version) {
             this.instanceId = instanceId;
@@ -242,6 +260,8 @@ public final class Instance {
             this.completedAt = i.completedAt;
             this.parent = i.parent;
             this.parentCompensationCommandId = i.parentCompensationCommandId;
+            this.paused = i.paused;
+            this.redrives = i.redrives;
         }
 
         public Builder businessKey(String v) {
@@ -291,6 +311,16 @@ public final class Instance {
 
         public Builder parent(ParentRef v) {
             this.parent = v;
+            return this;
+        }
+
+        public Builder paused(boolean v) {
+            this.paused = v;
+            return this;
+        }
+
+        public Builder redrives(int v) {
+            this.redrives = v;
             return this;
         }
 
@@ -361,6 +391,14 @@ public final class Instance {
 
         ParentRef parent() {
             return parent;
+        }
+
+        boolean paused() {
+            return paused;
+        }
+
+        int redrives() {
+            return redrives;
         }
 
         String parentCompensationCommandId() {

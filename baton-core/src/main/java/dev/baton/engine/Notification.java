@@ -41,6 +41,9 @@ public sealed interface Notification {
      */
     record StepAbandoned(String instanceId, String stepId, String commandId, Instant at) implements Notification {}
 
+    /** A redrive reset the step: its earlier work does not stand, and it runs again when it is ready. */
+    record StepRedriven(String instanceId, String stepId, Instant at) implements Notification {}
+
     /** The item has failed or was cancelled; published at once, before compensation runs. */
     record InstanceFailing(String instanceId, Outcome outcome, Failure failure, Instant at) implements Notification {}
 
@@ -64,6 +67,25 @@ public sealed interface Notification {
 
     /** A request or operator action that could not apply, e.g. a second start for the same instance id. */
     record RequestIgnored(String instanceId, String request, String reason, Instant at) implements Notification {}
+
+    /**
+     * An operator acted on the instance: who, what and why, for its timeline. The changes the action makes are told
+     * by their own notifications (a step's moves, the item's outcome).
+     *
+     * @param stepId the step the action is about; {@code null} for the whole instance
+     */
+    record OperatorActed(
+            String instanceId, OperatorAction action, String stepId, String actor, String reason, Instant at)
+            implements Notification {}
+
+    /** What an operator did, as {@link OperatorActed} tells it. */
+    enum OperatorAction {
+        PAUSE,
+        RESUME,
+        REDRIVE,
+        COMPLETE_STEP,
+        SKIP_STEP
+    }
 
     enum IgnoredBecause {
         /** The command already has an outcome. */

@@ -54,6 +54,11 @@ final class OperatorActions {
                     d.at));
             return;
         }
+        if (instance.paused()) {
+            d.notify(new RequestIgnored(
+                    retry.instanceId(), "RetryInstance", "the instance is paused: resume it first", d.at));
+            return;
+        }
         boolean retried = false;
         for (StepExecution step : d.steps()) {
             if (retry.stepId() != null && !retry.stepId().equals(step.stepId())) {

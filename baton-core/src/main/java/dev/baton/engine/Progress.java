@@ -55,10 +55,13 @@ final class Progress {
 
     /**
      * Moves the instance as far as the rules allow: starts ready steps, or compensates, then completes it or
-     * records that it waits (for workers, or for an operator).
+     * records that it waits (for workers, or for an operator). Not while it is paused.
      */
     static void advance(DecisionDraft d) {
         Instance.Builder instance = d.instance;
+        if (instance.paused()) {
+            return; // a paused instance sends nothing; Recovery.resume advances it
+        }
         if (instance.status() == ProcessStatus.COMPLETED) {
             if (instance.parentCompensationCommandId() != null) {
                 SubWorkflows.settleCompensationForParent(d);

@@ -52,7 +52,13 @@ public final class StepLifecycle {
         /** The compensate command's outcome says the work was compensated. */
         COMPENSATION_SUCCEEDED("compensated"),
         /** The compensate command's outcome says the compensation failed. */
-        COMPENSATION_FAILED("compensation failed");
+        COMPENSATION_FAILED("compensation failed"),
+        /** An operator redrove the completed instance: the step's work does not stand, so it runs again. */
+        REDRIVEN("redriven"),
+        /** An operator completed the step by hand, with an output. */
+        COMPLETED_BY_HAND("completed by hand"),
+        /** An operator skipped the step. */
+        SKIPPED_BY_HAND("skipped by hand");
 
         private final String label;
 
@@ -93,7 +99,21 @@ public final class StepLifecycle {
             new Transition(SUCCEEDED, Cause.COMPENSATION_DUE, COMPENSATING),
             new Transition(COMPENSATING, Cause.COMPENSATION_SUCCEEDED, COMPENSATED),
             new Transition(COMPENSATING, Cause.COMPENSATION_FAILED, COMPENSATION_FAILED),
-            new Transition(COMPENSATION_FAILED, Cause.RETRY_REQUESTED, COMPENSATING));
+            new Transition(COMPENSATION_FAILED, Cause.RETRY_REQUESTED, COMPENSATING),
+            // Operator recovery.
+            new Transition(FAILED, Cause.REDRIVEN, PENDING),
+            new Transition(TIMED_OUT, Cause.REDRIVEN, PENDING),
+            new Transition(ABANDONED, Cause.REDRIVEN, PENDING),
+            new Transition(COMPENSATED, Cause.REDRIVEN, PENDING),
+            new Transition(RUNNING, Cause.COMPLETED_BY_HAND, SUCCEEDED),
+            new Transition(WAITING_TO_RETRY, Cause.COMPLETED_BY_HAND, SUCCEEDED),
+            new Transition(FAILED, Cause.COMPLETED_BY_HAND, SUCCEEDED),
+            new Transition(TIMED_OUT, Cause.COMPLETED_BY_HAND, SUCCEEDED),
+            new Transition(PENDING, Cause.SKIPPED_BY_HAND, SKIPPED),
+            new Transition(RUNNING, Cause.SKIPPED_BY_HAND, SKIPPED),
+            new Transition(WAITING_TO_RETRY, Cause.SKIPPED_BY_HAND, SKIPPED),
+            new Transition(FAILED, Cause.SKIPPED_BY_HAND, SKIPPED),
+            new Transition(TIMED_OUT, Cause.SKIPPED_BY_HAND, SKIPPED));
 
     private static final Map<StepState, Map<Cause, StepState>> TABLE = index();
 

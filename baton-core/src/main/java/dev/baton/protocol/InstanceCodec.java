@@ -69,6 +69,9 @@ public final class InstanceCodec {
     private static final SerializedString PARENT = name("parent");
     // Stored under its first name, so states written before the rename read the same.
     private static final SerializedString PARENT_COMPENSATION_COMMAND_ID = name("undoCommandId");
+    // Written only when set, so a state without them is byte for byte what format 1 always wrote.
+    private static final SerializedString PAUSED = name("paused");
+    private static final SerializedString REDRIVES = name("redrives");
     private static final SerializedString INSTANCE_ID = name("instanceId");
     private static final SerializedString STATE = name("state");
     private static final SerializedString ATTEMPT = name("attempt");
@@ -147,6 +150,11 @@ public final class InstanceCodec {
                 g.writeEndObject();
             }
             text(g, PARENT_COMPENSATION_COMMAND_ID, i.parentCompensationCommandId());
+            if (i.paused()) {
+                g.writeFieldName(PAUSED);
+                g.writeBoolean(true);
+            }
+            number(g, REDRIVES, i.redrives());
             g.writeFieldName(STEPS);
             g.writeStartArray();
             for (StepExecution s : i.steps().values()) {
@@ -240,6 +248,8 @@ public final class InstanceCodec {
                     case "completedAt" -> holder.completedAt = readTime(p);
                     case "parent" -> holder.parent = readParent(p);
                     case "undoCommandId" -> holder.parentCompensationCommandId = p.getText();
+                    case "paused" -> holder.paused = p.getBooleanValue();
+                    case "redrives" -> holder.redrives = p.getIntValue();
                     case "steps" -> {
                         while (p.nextToken() == JsonToken.START_OBJECT) {
                             steps.add(readStep(p, payloads));
@@ -260,7 +270,9 @@ public final class InstanceCodec {
                     .updatedAt(holder.updatedAt)
                     .completedAt(holder.completedAt)
                     .parent(holder.parent)
-                    .parentCompensationCommandId(holder.parentCompensationCommandId);
+                    .parentCompensationCommandId(holder.parentCompensationCommandId)
+                    .paused(holder.paused)
+                    .redrives(holder.redrives);
             steps.forEach(b::step);
             return b.build();
         } catch (IOException e) {
@@ -281,6 +293,8 @@ public final class InstanceCodec {
         Instant completedAt;
         ParentRef parent;
         String parentCompensationCommandId;
+        boolean paused;
+        int redrives;
     }
 
     private static Object skip(JsonParser p) throws IOException {

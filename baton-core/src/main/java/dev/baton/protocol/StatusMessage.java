@@ -9,11 +9,13 @@ import dev.baton.engine.Notification.IncidentRaised;
 import dev.baton.engine.Notification.InstanceCompleted;
 import dev.baton.engine.Notification.InstanceFailing;
 import dev.baton.engine.Notification.InstanceStarted;
+import dev.baton.engine.Notification.OperatorActed;
 import dev.baton.engine.Notification.OutcomeIgnored;
 import dev.baton.engine.Notification.RequestIgnored;
 import dev.baton.engine.Notification.StepAbandoned;
 import dev.baton.engine.Notification.StepCompleted;
 import dev.baton.engine.Notification.StepFailed;
+import dev.baton.engine.Notification.StepRedriven;
 import dev.baton.engine.Notification.StepRetryScheduled;
 import dev.baton.engine.Notification.StepSkipped;
 import dev.baton.engine.Notification.StepStarted;
@@ -48,6 +50,8 @@ public final class StatusMessage {
     public static final String FAILURE = "failure";
     public static final String REASON = "reason";
     public static final String REQUEST = "request";
+    public static final String ACTION = "action";
+    public static final String ACTOR = "actor";
 
     /** The values of {@link #TYPE}. */
     public static final class Types {
@@ -67,6 +71,8 @@ public final class StatusMessage {
         public static final String INSTANCE_COMPLETED = "InstanceCompleted";
         public static final String OUTCOME_IGNORED = "OutcomeIgnored";
         public static final String REQUEST_IGNORED = "RequestIgnored";
+        public static final String STEP_REDRIVEN = "StepRedriven";
+        public static final String OPERATOR_ACTED = "OperatorActed";
 
         private Types() {}
     }
@@ -189,6 +195,19 @@ public final class StatusMessage {
         if (notification instanceof RequestIgnored n) {
             return start(Types.REQUEST_IGNORED, workflow, n)
                     .text(REQUEST, n.request())
+                    .text(REASON, n.reason())
+                    .end(n);
+        }
+        if (notification instanceof StepRedriven n) {
+            return start(Types.STEP_REDRIVEN, workflow, n)
+                    .text(STEP_ID, n.stepId())
+                    .end(n);
+        }
+        if (notification instanceof OperatorActed n) {
+            return start(Types.OPERATOR_ACTED, workflow, n)
+                    .name(ACTION, n.action())
+                    .text(STEP_ID, n.stepId())
+                    .text(ACTOR, n.actor())
                     .text(REASON, n.reason())
                     .end(n);
         }

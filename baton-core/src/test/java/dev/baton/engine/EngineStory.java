@@ -120,6 +120,31 @@ final class EngineStory {
         return feed(new RetryInstance(instanceId, stepId, now));
     }
 
+    EngineStory paused() {
+        return feed(new Inbound.PauseInstance(instanceId, "ops-alice", "payments are down", now));
+    }
+
+    EngineStory resumed() {
+        return feed(new Inbound.ResumeInstance(instanceId, "ops-alice", "payments are back", now));
+    }
+
+    EngineStory redriven() {
+        return feed(new Inbound.RedriveInstance(instanceId, "ops-alice", "the cause is fixed", now));
+    }
+
+    EngineStory completedByHand(String stepId, Object output) {
+        return feed(new Inbound.CompleteStep(instanceId, stepId, output, "ops-alice", "done by phone", now));
+    }
+
+    EngineStory skippedByHand(String stepId) {
+        return feed(new Inbound.SkipStep(instanceId, stepId, "ops-alice", "not needed for this order", now));
+    }
+
+    /** The worker's outcome for an earlier command of the step, e.g. one that arrives after a redrive. */
+    EngineStory stepSucceededFor(String stepId, String commandId) {
+        return feed(ReportOutcome.success(instanceId, stepId, commandId, Map.of("by", stepId), now));
+    }
+
     /** The retention of the completed instance ran out. */
     EngineStory purgeFires() {
         return feed(new Inbound.FirePurge(instanceId, now));
@@ -192,6 +217,23 @@ final class EngineStory {
 
     EngineStory expectNotNotified(Class<? extends Notification> type) {
         assertThat(recentNotifications()).as("notifications").noneMatch(type::isInstance);
+        return this;
+    }
+
+    EngineStory expectRequestIgnored(String reason) {
+        assertThat(recentNotifications())
+                .as("notifications")
+                .anyMatch(n ->
+                        n instanceof Notification.RequestIgnored r && r.reason().equals(reason));
+        return this;
+    }
+
+    EngineStory expectOperatorActed(Notification.OperatorAction action) {
+        assertThat(recentNotifications())
+                .as("notifications")
+                .anyMatch(n -> n instanceof Notification.OperatorActed a
+                        && a.action() == action
+                        && a.actor().equals("ops-alice"));
         return this;
     }
 

@@ -40,11 +40,11 @@ class StepLifecycleTest {
     }
 
     @Test
-    void shouldLeaveOnlySkippedAndCompensatedStepsWithNoWayOn() {
+    void shouldLeaveOnlySkippedStepsWithNoWayOn() {
+        // A compensated step runs again when an operator redrives its instance; a skip is final.
         Set<StepState> withExit = EnumSet.noneOf(StepState.class);
         StepLifecycle.TRANSITIONS.forEach(t -> withExit.add(t.from()));
-        assertThat(EnumSet.complementOf(EnumSet.copyOf(withExit)))
-                .containsExactlyInAnyOrder(StepState.SKIPPED, StepState.COMPENSATED);
+        assertThat(EnumSet.complementOf(EnumSet.copyOf(withExit))).containsExactly(StepState.SKIPPED);
     }
 
     @Test
@@ -144,5 +144,9 @@ class StepLifecycleTest {
             - **compensation due**: the item failed or was cancelled, and nothing downstream still awaits its own
               compensation.
             - **compensated** / **compensation failed**: the compensate command's outcome.
+            - **redriven**: an operator redrove the completed instance, and the step's work does not stand (it failed,
+              timed out, was abandoned or compensated): it runs again under a new attempt.
+            - **completed by hand** / **skipped by hand**: an operator settled the step (with an output, or as
+              skipped) while the item still stands.
             """;
 }

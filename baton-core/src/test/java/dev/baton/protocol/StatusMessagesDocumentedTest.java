@@ -13,11 +13,14 @@ import dev.baton.engine.Notification.IncidentRaised;
 import dev.baton.engine.Notification.InstanceCompleted;
 import dev.baton.engine.Notification.InstanceFailing;
 import dev.baton.engine.Notification.InstanceStarted;
+import dev.baton.engine.Notification.OperatorActed;
+import dev.baton.engine.Notification.OperatorAction;
 import dev.baton.engine.Notification.OutcomeIgnored;
 import dev.baton.engine.Notification.RequestIgnored;
 import dev.baton.engine.Notification.StepAbandoned;
 import dev.baton.engine.Notification.StepCompleted;
 import dev.baton.engine.Notification.StepFailed;
+import dev.baton.engine.Notification.StepRedriven;
 import dev.baton.engine.Notification.StepRetryScheduled;
 import dev.baton.engine.Notification.StepSkipped;
 import dev.baton.engine.Notification.StepStarted;
@@ -93,7 +96,9 @@ class StatusMessagesDocumentedTest {
             new IncidentRaised(ID, "reserve", "compensation of 'reserve' failed; retry it", AT),
             new InstanceCompleted(ID, Outcome.FAILED, AT),
             new OutcomeIgnored(ID, "charge", "order-7/charge/1", IgnoredBecause.DUPLICATE, AT),
-            new RequestIgnored(ID, "StartInstance", "an instance with this id exists already", AT));
+            new RequestIgnored(ID, "StartInstance", "an instance with this id exists already", AT),
+            new StepRedriven(ID, "charge", AT),
+            new OperatorActed(ID, OperatorAction.COMPLETE_STEP, "charge", "ops-alice", "charged by phone", AT));
 
     static Stream<Notification> examples() {
         return EXAMPLES.stream();
