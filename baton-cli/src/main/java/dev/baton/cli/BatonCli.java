@@ -17,6 +17,15 @@ import picocli.CommandLine.Command;
             DeployCommand.class,
             StartCommand.class,
             StatusCommand.class,
+            OperatorCommands.ListInstances.class,
+            OperatorCommands.Cancel.class,
+            OperatorCommands.Retry.class,
+            OperatorCommands.Signal.class,
+            OperatorCommands.Pause.class,
+            OperatorCommands.Resume.class,
+            OperatorCommands.Redrive.class,
+            OperatorCommands.Complete.class,
+            OperatorCommands.Skip.class,
             CommandLine.HelpCommand.class
         })
 public final class BatonCli implements Runnable {

@@ -27,8 +27,15 @@ public final class AccessControl {
     }
 
     private final Map<String, Role> tokens;
+    /** Who each token stands for, as operator actions record it. */
+    private final Map<String, String> names;
 
     private AccessControl(Map<String, Role> tokens) {
+        this(tokens, Map.of());
+    }
+
+    private AccessControl(Map<String, Role> tokens, Map<String, String> names) {
+        this.names = Map.copyOf(names);
         this.tokens = Map.copyOf(tokens);
     }
 
@@ -37,20 +44,22 @@ public final class AccessControl {
     }
 
     /**
-     * Reads tokens from lines {@code <role> <token>} (roles {@code read}, {@code operator}); {@code #} starts a
-     * comment. The tokens themselves never appear in messages.
+     * Reads tokens from lines {@code <role> <token> [<name>]} (roles {@code read}, {@code operator}); {@code #} starts
+     * a comment. The name says who the token stands for in the timeline of the instances it acts on; without one
+     * it is "token at line N". The tokens themselves never appear in messages.
      */
     public static AccessControl fromLines(List<String> lines, String source) {
         var tokens = new LinkedHashMap<String, Role>();
+        var names = new LinkedHashMap<String, String>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
             String[] parts = line.split("\\s+");
-            if (parts.length != 2) {
+            if (parts.length != 2 && parts.length != 3) {
                 throw new IllegalArgumentException(
-                        source + ":" + (i + 1) + ": expected '<role> <token>' (role read or operator)");
+                        source + ":" + (i + 1) + ": expected '<role> <token> [<name>]' (role read or operator)");
             }
             Role role = switch (parts[0].toLowerCase(Locale.ROOT)) {
                 case "read", "reader", "read-only" -> Role.READ;
@@ -64,8 +73,9 @@ public final class AccessControl {
                         source + ":" + (i + 1) + ": a token must have at least 16 characters");
             }
             tokens.put(parts[1], role);
+            names.put(parts[1], parts.length == 3 ? parts[2] : "token at line " + (i + 1));
         }
-        return new AccessControl(tokens);
+        return new AccessControl(tokens, names);
     }
 
     public static AccessControl fromFile(Path file) {
@@ -108,6 +118,22 @@ public final class AccessControl {
         if (needed == Role.OPERATE && granted != Role.OPERATE) {
             throw new io.javalin.http.HttpResponseException(HttpStatus.FORBIDDEN.getCode(), "this token may only read");
         }
+    }
+
+    /** Who makes this request, for the timeline: the name of its token; {@code anonymous} when access is open. */
+    String actorOf(Context ctx) {
+        String presented = presented(ctx);
+        if (presented == null) {
+            return "anonymous";
+        }
+        byte[] given = presented.getBytes(StandardCharsets.UTF_8);
+        String found = "anonymous";
+        for (var e : names.entrySet()) {
+            if (MessageDigest.isEqual(given, e.getKey().getBytes(StandardCharsets.UTF_8))) {
+                found = e.getValue();
+            }
+        }
+        return found;
     }
 
     private static String presented(Context ctx) {

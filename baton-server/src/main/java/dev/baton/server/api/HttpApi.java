@@ -105,6 +105,20 @@ public final class HttpApi implements AutoCloseable {
                             "/api/instances/{id}/cancel", ctx -> operate(ctx, OperatorRequest.Operation.CANCEL));
                     config.routes.post(
                             "/api/instances/{id}/retry", ctx -> operate(ctx, OperatorRequest.Operation.RETRY));
+                    for (OperatorRequest.Operation op : List.of(
+                            OperatorRequest.Operation.PAUSE,
+                            OperatorRequest.Operation.RESUME,
+                            OperatorRequest.Operation.REDRIVE)) {
+                        config.routes.post(
+                                "/api/instances/{id}/" + op.name().toLowerCase(java.util.Locale.ROOT),
+                                ctx -> operate(ctx, op));
+                    }
+                    config.routes.post(
+                            "/api/instances/{id}/steps/{stepId}/complete",
+                            ctx -> operate(ctx, OperatorRequest.Operation.COMPLETE));
+                    config.routes.post(
+                            "/api/instances/{id}/steps/{stepId}/skip",
+                            ctx -> operate(ctx, OperatorRequest.Operation.SKIP));
                     config.routes.post("/api/instances/{id}/signals/{name}", this::signalInstance);
                     config.routes.post("/api/signals/{name}", this::signalByBusinessKey);
                     config.routes.exception(
@@ -460,14 +474,17 @@ public final class HttpApi implements AutoCloseable {
         return s == null || s.isBlank() ? null : s;
     }
 
-    /** Cancel or retry every instance matching a filter: {@code {"action": "cancel", "filter": {...}, "reason"}}. */
+    /** Cancel, retry, pause, resume or redrive every instance matching a filter: {@code {"action": "cancel", "filter": {...}, "reason"}}. */
     private void bulk(Context ctx) throws java.io.IOException {
         JsonNode body = jsonBody(ctx);
         String action = body.path("action").asText("");
         OperatorRequest.Operation operation = switch (action) {
             case "cancel" -> OperatorRequest.Operation.CANCEL;
             case "retry" -> OperatorRequest.Operation.RETRY;
-            default -> throw new BadRequest("field 'action' must be cancel or retry");
+            case "pause" -> OperatorRequest.Operation.PAUSE;
+            case "resume" -> OperatorRequest.Operation.RESUME;
+            case "redrive" -> OperatorRequest.Operation.REDRIVE;
+            default -> throw new BadRequest("field 'action' must be cancel, retry, pause, resume or redrive");
         };
         var filterFields = new java.util.HashMap<String, String>();
         body.path("filter")
@@ -479,8 +496,12 @@ public final class HttpApi implements AutoCloseable {
         }
         String stepId = body.hasNonNull("stepId") ? body.get("stepId").asText() : null;
         String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
+        if (operation.needsReason() && (reason == null || reason.isBlank())) {
+            throw new BadRequest("say why in field 'reason': it is kept in each instance's timeline");
+        }
+        String actor = access.actorOf(ctx);
         List<String> ids = queries.ids(filter(filterFields));
-        ids.forEach(id -> orchestrator.operate(id, new OperatorRequest(operation, stepId, reason)));
+        ids.forEach(id -> orchestrator.operate(id, new OperatorRequest(operation, stepId, reason, null, actor, null)));
         int count = ids.size();
         if (!isLocal(ctx)) {
             for (String peer : orchestrator.otherProcesses()) {
@@ -544,9 +565,15 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         JsonNode body = ctx.body().isBlank() ? Json.mapper().createObjectNode() : jsonBody(ctx);
-        String stepId = body.hasNonNull("stepId") ? body.get("stepId").asText() : null;
+        String stepId = operation.needsStep()
+                ? ctx.pathParam("stepId")
+                : body.hasNonNull("stepId") ? body.get("stepId").asText() : null;
         String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
-        orchestrator.operate(id, new OperatorRequest(operation, stepId, reason));
+        if (operation.needsReason() && (reason == null || reason.isBlank())) {
+            throw new BadRequest("say why in field 'reason': it is kept in the instance's timeline");
+        }
+        Object output = body.has("output") ? Json.mapper().convertValue(body.get("output"), Object.class) : null;
+        orchestrator.operate(id, new OperatorRequest(operation, stepId, reason, null, access.actorOf(ctx), output));
         ctx.status(HttpStatus.ACCEPTED)
                 .json(Map.of("instanceId", id, "operation", operation.name().toLowerCase()));
     }

@@ -32,6 +32,8 @@ final class InstanceView {
         m.put("updatedAt", text(i.updatedAt()));
         m.put("completedAt", text(i.completedAt()));
         m.put("failure", failure(i.failure()));
+        m.put("paused", i.paused());
+        m.put("redrives", i.redrives());
         if (i.parent() != null) {
             m.put(
                     "parent",

@@ -1,0 +1,314 @@
+package dev.baton.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.protocol.Json;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The operator's commands, one per action of the REST API ({@code POST /api/instances/{id}/...}), printing what the
+ * API answers as a line (table) or as its JSON ({@code --output json}). Recovery actions need a {@code --reason}:
+ * it goes into the instance's timeline with the name of the token that asked.
+ */
+final class OperatorCommands {
+    private OperatorCommands() {}
+
+    enum Output {
+        table,
+        json
+    }
+
+    /** What every action shares: the server, the output format, and how an answer is printed. */
+    abstract static class Action implements Callable<Integer> {
+        @Mixin
+        ServerClient client;
+
+        @Option(
+                names = {"-o", "--output"},
+                defaultValue = "table",
+                description = "table or json (default: ${DEFAULT-VALUE}).")
+        Output output;
+
+        abstract String path();
+
+        abstract Map<String, Object> body();
+
+        @Override
+        public Integer call() {
+            try {
+                var r = client.post(path(), Json.mapper().writeValueAsString(body()), "application/json");
+                if (!r.ok()) {
+                    System.err.println(r.error());
+                    return BatonCli.FAILED;
+                }
+                if (output == Output.json) {
+                    System.out.println(r.body().toPrettyString());
+                } else {
+                    System.out.println(line(r.body()));
+                }
+                return 0;
+            } catch (ServerClient.Unreachable e) {
+                System.err.println(e.getMessage());
+                return BatonCli.UNREACHABLE;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        String line(JsonNode answer) {
+            return answer.path("instanceId").asText() + "  "
+                    + answer.path("operation").asText() + " accepted (the instance's timeline shows what it did)";
+        }
+
+        static String instancePath(String id, String action) {
+            return "/api/instances/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/" + action;
+        }
+    }
+
+    /** An action on one instance that takes a reason. */
+    abstract static class InstanceAction extends Action {
+        @Parameters(paramLabel = "ID", description = "The instance id.")
+        String id;
+
+        @Option(names = "--reason", description = "Why; kept in the instance's timeline.")
+        String reason;
+
+        abstract String action();
+
+        @Override
+        String path() {
+            return instancePath(id, action());
+        }
+
+        @Override
+        Map<String, Object> body() {
+            var body = new LinkedHashMap<String, Object>();
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            return body;
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel an instance: it compensates.")
+    static final class Cancel extends InstanceAction {
+        @Override
+        String action() {
+            return "cancel";
+        }
+    }
+
+    @Command(
+            name = "retry",
+            mixinStandardHelpOptions = true,
+            description = "Retry an incident: a failed step, or a failed compensation.")
+    static final class Retry extends InstanceAction {
+        @Option(names = "--step", paramLabel = "STEP", description = "Only this step.")
+        String step;
+
+        @Override
+        String action() {
+            return "retry";
+        }
+
+        @Override
+        Map<String, Object> body() {
+            var body = super.body();
+            if (step != null) {
+                body.put("stepId", step);
+            }
+            return body;
+        }
+    }
+
+    @Command(
+            name = "pause",
+            mixinStandardHelpOptions = true,
+            description = "Pause an instance: it records outcomes but sends nothing until it is resumed.")
+    static final class Pause extends InstanceAction {
+        @Override
+        String action() {
+            return "pause";
+        }
+    }
+
+    @Command(
+            name = "resume",
+            mixinStandardHelpOptions = true,
+            description = "Resume a paused instance: what became due meanwhile goes out now.")
+    static final class Resume extends InstanceAction {
+        @Override
+        String action() {
+            return "resume";
+        }
+    }
+
+    @Command(
+            name = "redrive",
+            mixinStandardHelpOptions = true,
+            description = "Run a failed or cancelled instance again from where it failed; work that stands is kept.")
+    static final class Redrive extends InstanceAction {
+        @Override
+        String action() {
+            return "redrive";
+        }
+    }
+
+    @Command(
+            name = "complete",
+            mixinStandardHelpOptions = true,
+            description = "Complete a step by hand with an output, as if its worker had succeeded.")
+    static final class Complete extends InstanceAction {
+        @Parameters(index = "1", paramLabel = "STEP", description = "The step.")
+        String step;
+
+        @Option(names = "--output-json", paramLabel = "JSON", description = "The step's output (default: {}).")
+        String outputJson = "{}";
+
+        @Override
+        String action() {
+            return "steps/" + URLEncoder.encode(step, StandardCharsets.UTF_8) + "/complete";
+        }
+
+        @Override
+        Map<String, Object> body() {
+            var body = super.body();
+            try {
+                body.put("output", Json.mapper().readValue(outputJson, Object.class));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this), "--output-json is not JSON: " + e.getOriginalMessage());
+            }
+            return body;
+        }
+    }
+
+    @Command(
+            name = "skip",
+            mixinStandardHelpOptions = true,
+            description = "Skip a step by hand; a skip counts as done.")
+    static final class Skip extends InstanceAction {
+        @Parameters(index = "1", paramLabel = "STEP", description = "The step.")
+        String step;
+
+        @Override
+        String action() {
+            return "steps/" + URLEncoder.encode(step, StandardCharsets.UTF_8) + "/skip";
+        }
+    }
+
+    @Command(
+            name = "signal",
+            mixinStandardHelpOptions = true,
+            description = "Deliver a signal to an instance; a step waiting for it succeeds with the payload.")
+    static final class Signal extends Action {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Parameters(index = "1", paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--payload", paramLabel = "JSON", description = "The signal's payload (default: none).")
+        String payload;
+
+        @Override
+        String path() {
+            return instancePath(id, "signals/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        Map<String, Object> body() {
+            throw new UnsupportedOperationException("a signal's body is its payload");
+        }
+
+        @Override
+        public Integer call() {
+            try {
+                var r = client.post(path(), payload == null ? "" : payload, "application/json");
+                if (!r.ok()) {
+                    System.err.println(r.error());
+                    return BatonCli.FAILED;
+                }
+                System.out.println(
+                        output == Output.json ? r.body().toPrettyString() : id + "  signal " + name + " delivered");
+                return 0;
+            } catch (ServerClient.Unreachable e) {
+                System.err.println(e.getMessage());
+                return BatonCli.UNREACHABLE;
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List instances, newest first.")
+    static final class ListInstances implements Callable<Integer> {
+        @Mixin
+        ServerClient client;
+
+        @Option(
+                names = {"-o", "--output"},
+                defaultValue = "table",
+                description = "table or json.")
+        Output output;
+
+        @Option(names = "--workflow")
+        String workflow;
+
+        @Option(names = "--status", description = "RUNNING, COMPENSATING, INCIDENT or COMPLETED.")
+        String status;
+
+        @Option(names = "--outcome", description = "SUCCEEDED, FAILED or CANCELLED.")
+        String outcome;
+
+        @Option(names = "--limit", defaultValue = "50")
+        int limit;
+
+        @Override
+        public Integer call() {
+            var query = new StringBuilder("/api/instances?limit=" + limit);
+            append(query, "workflow", workflow);
+            append(query, "status", status);
+            append(query, "outcome", outcome);
+            try {
+                var r = client.get(query.toString());
+                if (!r.ok()) {
+                    System.err.println(r.error());
+                    return BatonCli.FAILED;
+                }
+                if (output == Output.json) {
+                    System.out.println(r.body().toPrettyString());
+                    return 0;
+                }
+                System.out.printf(
+                        "%-32s %-20s %-13s %-10s %s%n", "INSTANCE", "WORKFLOW", "STATUS", "OUTCOME", "PAUSED");
+                for (JsonNode i : r.body().path("items")) {
+                    System.out.printf(
+                            "%-32s %-20s %-13s %-10s %s%n",
+                            i.path("instanceId").asText(),
+                            i.path("workflow").asText() + " v"
+                                    + i.path("version").asInt(),
+                            i.path("status").asText(),
+                            i.path("outcome").isNull() ? "-" : i.path("outcome").asText(),
+                            i.path("paused").asBoolean() ? "yes" : "");
+                }
+                System.out.println(r.body().path("total").asInt() + " in all");
+                return 0;
+            } catch (ServerClient.Unreachable e) {
+                System.err.println(e.getMessage());
+                return BatonCli.UNREACHABLE;
+            }
+        }
+
+        private static void append(StringBuilder query, String name, String value) {
+            if (value != null) {
+                query.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+    }
+}
