@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             DeployCommand.class,
             StartCommand.class,
             StatusCommand.class,
+            TopicsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class BatonCli implements Runnable {
