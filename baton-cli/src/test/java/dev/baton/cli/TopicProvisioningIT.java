@@ -9,6 +9,7 @@ import dev.baton.engine.Instance;
 import dev.baton.engine.Outcome;
 import dev.baton.engine.ProcessStatus;
 import dev.baton.protocol.StartRequest;
+import dev.baton.server.api.HttpApi;
 import dev.baton.server.kafka.EmbeddedKafka;
 import dev.baton.server.runtime.Orchestrator;
 import dev.baton.server.runtime.OrchestratorSettings;
@@ -18,6 +19,10 @@ import dev.baton.worker.WorkerOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,13 +164,24 @@ class TopicProvisioningIT {
             // why: Kafka Streams creates internal topics it finds missing; none appeared, so the script had them all
             assertThat(userTopics()).isEqualTo(created);
 
-            var undeclared = DefinitionReader.read(
-                    "name: undeclared\nsteps:\n  - id: a\n    topic: undeclared.work\n", "undeclared.yaml");
-            assertThatThrownBy(() -> orchestrator.deploy(undeclared))
+            String undeclared = "name: undeclared\nsteps:\n  - id: a\n    topic: undeclared.work\n";
+            assertThatThrownBy(() -> orchestrator.deploy(DefinitionReader.read(undeclared, "undeclared.yaml")))
                     .isInstanceOf(TopicProvisioningException.class)
-                    .hasMessageContaining("undeclared.work: missing")
+                    .hasMessageContaining("undeclared.work: missing (or this principal may not Describe it)")
                     .hasMessageContaining("kafka-topics.sh --bootstrap-server " + kafka.bootstrapServers()
                             + " --create --if-not-exists --topic undeclared.work");
+            try (var api = new HttpApi(orchestrator).start("127.0.0.1", 0)) {
+                var response = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/workflows"))
+                                        .header("Content-Type", "application/yaml")
+                                        .POST(HttpRequest.BodyPublishers.ofString(undeclared))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(409);
+                assertThat(response.body()).contains("undeclared.work: missing");
+            }
+            assertThat(userTopics()).isEqualTo(created);
         }
     }
 

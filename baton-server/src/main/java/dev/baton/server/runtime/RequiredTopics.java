@@ -67,6 +67,9 @@ public final class RequiredTopics {
         }
     }
 
+    /** A topic the principal cannot see is missing to it: listing topics leaves out those it may not Describe. */
+    static final String MISSING = "missing (or this principal may not Describe it)";
+
     private static final Map<String, String> COMPACTED =
             Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     // why: what Kafka Streams sets on a key-value store's changelog when it creates one itself.
@@ -199,7 +202,7 @@ public final class RequiredTopics {
             var problems = new ArrayList<Problem>();
             for (Topic t : topics) {
                 if (!existing.contains(t.name())) {
-                    problems.add(new Problem(t, "missing"));
+                    problems.add(new Problem(t, MISSING));
                     continue;
                 }
                 int partitions = described.get(t.name()).partitions().size();

@@ -24,7 +24,7 @@ public final class TopicProvisioningException extends IllegalStateException {
         var m = new StringBuilder("Baton's topics are not ready and it does not create topics (--no-create-topics):");
         for (RequiredTopics.Problem p : problems) {
             m.append("\n  ").append(p);
-            if (p.found().equals("missing")) {
+            if (p.found().equals(RequiredTopics.MISSING)) {
                 m.append("\n    create it: ").append(script.createTopic(p.topic()));
             } else {
                 m.append("\n    recreate it (empty) as: ").append(script.createTopic(p.topic()));
