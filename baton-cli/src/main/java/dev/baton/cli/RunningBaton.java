@@ -31,6 +31,18 @@ final class RunningBaton implements AutoCloseable {
             int partitions,
             Duration retention,
             PrintStream out) {
+        return start(cluster, http, tracing, partitions, retention, true, out);
+    }
+
+    /** @param createTopics false to only check that Baton's topics exist (see {@code baton topics --print}) */
+    static RunningBaton start(
+            ClusterOptions cluster,
+            HttpOptions http,
+            TracingOptions tracing,
+            int partitions,
+            Duration retention,
+            boolean createTopics,
+            PrintStream out) {
         var traces = tracing.settings(); // a bad OTLP endpoint or protocol stops the start before anything runs
         EmbeddedKafka kafka = null;
         String bootstrap = cluster.bootstrapServers;
@@ -52,6 +64,7 @@ final class RunningBaton implements AutoCloseable {
                     .tracing(traces)
                     .commitWhenDrained(cluster.commitWhenDrained)
                     .kafkaProperties(cluster.kafkaProperties())
+                    .createTopics(createTopics)
                     .build();
             out.println("Starting the orchestrator against " + bootstrap);
             orchestrator = new Orchestrator(settings, OrchestratorMetrics.prometheus()).start(Duration.ofSeconds(120));

@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import dev.baton.definition.DefinitionReader;
+import dev.baton.server.runtime.TopicProvisioningException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,6 +15,9 @@ import picocli.CommandLine.Option;
         description =
                 "Run the orchestrator and its HTTP API (with an embedded Kafka broker unless --bootstrap-servers is given).")
 final class ServerCommand implements Callable<Integer> {
+    /** why 2: like bad usage, the start cannot succeed until someone changes the cluster or the command line. */
+    static final int TOPICS_NOT_READY = 2;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -26,7 +30,9 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--partitions",
             defaultValue = "3",
-            description = "Partitions of Baton's topics when it creates them (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Partitions of Baton's topics when it creates them, and those it expects with --no-create-topics"
+                            + " (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(
@@ -36,6 +42,13 @@ final class ServerCommand implements Callable<Integer> {
             description =
                     "How long finished instances stay queryable (ISO-8601, default: ${DEFAULT-VALUE}); results stay on the result topic.")
     java.time.Duration retention;
+
+    @Option(
+            names = "--no-create-topics",
+            negatable = false,
+            description = "Do not create topics: check that every topic Baton needs is there (see `baton topics"
+                    + " --print`) and refuse to start, with exit code 2, if one is missing or mis-sized.")
+    boolean noCreateTopics;
 
     @Option(
             names = "--deploy",
@@ -48,10 +61,22 @@ final class ServerCommand implements Callable<Integer> {
         for (Path file : deploy) {
             DefinitionReader.read(file); // a bad file stops the start with its problems, before anything runs
         }
-        RunningBaton baton = RunningBaton.start(cluster, http, tracing, partitions, retention, System.out);
+        RunningBaton baton;
+        try {
+            baton = RunningBaton.start(cluster, http, tracing, partitions, retention, !noCreateTopics, System.out);
+        } catch (TopicProvisioningException e) {
+            System.err.println("baton: " + e.getMessage());
+            return TOPICS_NOT_READY;
+        }
         for (Path file : deploy) {
-            var d = baton.orchestrator.deploy(DefinitionReader.read(file));
-            System.out.println("Deployed " + d.name() + " v" + d.version() + " from " + file);
+            try {
+                var d = baton.orchestrator.deploy(DefinitionReader.read(file));
+                System.out.println("Deployed " + d.name() + " v" + d.version() + " from " + file);
+            } catch (TopicProvisioningException e) {
+                System.err.println("baton: cannot deploy " + file + ": " + e.getMessage());
+                baton.close();
+                return TOPICS_NOT_READY;
+            }
         }
         System.out.println(
                 "Baton is running. API: http://" + http.host + ":" + baton.api.port() + "/  (Ctrl-C to stop)");

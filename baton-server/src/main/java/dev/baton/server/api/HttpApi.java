@@ -127,6 +127,10 @@ public final class HttpApi implements AutoCloseable {
                     config.routes.exception(
                             BadRequest.class,
                             (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", e.getMessage())));
+                    // why 409: the request is fine; the cluster lacks topics an administrator has to create
+                    config.routes.exception(
+                            dev.baton.server.runtime.TopicProvisioningException.class,
+                            (e, ctx) -> ctx.status(HttpStatus.CONFLICT).json(Map.of("error", e.getMessage())));
                     config.routes.exception(
                             io.javalin.validation.ValidationException.class,
                             (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)

@@ -1,7 +1,6 @@
 package dev.baton.server.runtime;
 
 import dev.baton.definition.DefinitionWriter;
-import dev.baton.definition.StepDefinition;
 import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Instance;
 import dev.baton.protocol.CloudEvents;
@@ -14,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +32,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -86,12 +86,24 @@ public final class Orchestrator implements AutoCloseable {
         return definitions;
     }
 
-    /** Creates Baton's topics if needed, starts processing and waits until this process is running. */
+    /**
+     * Creates Baton's topics if needed (or, when {@link OrchestratorSettings#createTopics()} is false, checks that
+     * they are all there as Baton needs them), starts processing and waits until this process is running.
+     *
+     * @throws TopicProvisioningException when topics are missing or mis-sized and may not be created, or the cluster
+     *     refuses to create them
+     */
     public synchronized Orchestrator start(Duration timeout) {
         if (streams != null) {
             throw new IllegalStateException("the orchestrator has been started already");
         }
-        createOwnTopics();
+        RequiredTopics required = RequiredTopics.of(settings);
+        if (settings.createTopics()) {
+            createOwnTopics(required);
+        } else {
+            // why before Kafka Streams starts: it would fail later, inside a stream thread, with a less clear reason.
+            requireTopics(required.all(List.of()));
+        }
         producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
         awaitTopicMetadata();
         tracing = Tracing.start(settings.tracing());
@@ -171,7 +183,12 @@ public final class Orchestrator implements AutoCloseable {
                         .orElse(0)
                 + 1;
         WorkflowDefinition versioned = definition.withVersion(next);
-        createTopics(topicsOf(versioned), settings.partitions(), Map.of());
+        List<RequiredTopics.Topic> topics = RequiredTopics.of(settings).of(versioned);
+        if (settings.createTopics()) {
+            createTopics(topics);
+        } else {
+            requireTopics(topics);
+        }
         String key = DefinitionRegistry.key(versioned.name(), next);
         send(
                 settings.topics().definitions(),
@@ -304,35 +321,9 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
-    private static Set<String> topicsOf(WorkflowDefinition d) {
-        var topics = new LinkedHashSet<String>();
-        topics.add(d.resultTopic());
-        for (StepDefinition s : d.steps()) {
-            if (s.topic() != null) { // a step that waits for a signal has no topic
-                topics.add(s.topic());
-            }
-            s.compensate().ifPresent(c -> topics.add(c.topic()));
-            s.outcomeTopic().ifPresent(topics::add);
-        }
-        return topics;
-    }
-
-    private void createOwnTopics() {
+    private void createOwnTopics(RequiredTopics required) {
+        createTopics(required.own());
         BatonTopics t = settings.topics();
-        createTopics(
-                List.of(
-                        t.requests(),
-                        t.callbacks(),
-                        t.status(),
-                        t.deadLetters(),
-                        t.http(),
-                        WorkflowDefinition.DEFAULT_RESULT_TOPIC),
-                settings.partitions(),
-                Map.of());
-        createTopics(
-                List.of(t.definitions()),
-                1,
-                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         try (Admin admin = Admin.create(adminProperties())) {
             Map<String, TopicDescription> d = admin.describeTopics(List.of(t.requests(), t.callbacks()))
                     .allTopicNames()
@@ -352,13 +343,26 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
-    private void createTopics(java.util.Collection<String> names, int partitions, Map<String, String> configs) {
+    /** Refuses, naming each problem and the command that fixes it, unless every topic is there as Baton needs it. */
+    private void requireTopics(List<RequiredTopics.Topic> topics) {
+        List<RequiredTopics.Problem> problems;
+        try (Admin admin = Admin.create(adminProperties())) {
+            problems = RequiredTopics.check(admin, topics, Duration.ofSeconds(30));
+        }
+        if (!problems.isEmpty()) {
+            throw TopicProvisioningException.notReady(
+                    problems, new ProvisioningScript(settings.bootstrapServers(), Optional.empty()));
+        }
+    }
+
+    private void createTopics(List<RequiredTopics.Topic> topics) {
+        List<String> names = topics.stream().map(RequiredTopics.Topic::name).toList();
         try (Admin admin = Admin.create(adminProperties())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String name : names) {
-                if (!existing.contains(name)) {
-                    missing.add(new NewTopic(name, partitions, settings.replicationFactor()).configs(configs));
+            for (RequiredTopics.Topic t : topics) {
+                if (!existing.contains(t.name())) {
+                    missing.add(new NewTopic(t.name(), t.partitions(), t.replicationFactor()).configs(t.configs()));
                 }
             }
             if (missing.isEmpty()) {
@@ -367,6 +371,12 @@ public final class Orchestrator implements AutoCloseable {
             try {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicAuthorizationException
+                        || e.getCause() instanceof ClusterAuthorizationException
+                        || e.getCause() instanceof PolicyViolationException) {
+                    throw TopicProvisioningException.refused(
+                            missing.stream().map(NewTopic::name).toList(), e.getCause());
+                }
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }

@@ -61,6 +61,7 @@ public final class OrchestratorSettings {
     private final String advertisedHttp;
     private final Duration retention;
     private final TracingSettings tracing;
+    private final boolean createTopics;
 
     private OrchestratorSettings(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -83,6 +84,7 @@ public final class OrchestratorSettings {
         this.advertisedHttp = b.advertisedHttp;
         this.retention = b.retention;
         this.tracing = b.tracing;
+        this.createTopics = b.createTopics;
     }
 
     /** A builder with every setting at its default. */
@@ -114,6 +116,7 @@ public final class OrchestratorSettings {
         b.advertisedHttp = template.advertisedHttp;
         b.retention = template.retention;
         b.tracing = template.tracing;
+        b.createTopics = template.createTopics;
         return b;
     }
 
@@ -230,6 +233,16 @@ public final class OrchestratorSettings {
         return tracing;
     }
 
+    /**
+     * Whether the orchestrator creates the topics it needs (at start, and a definition's when it is deployed). When
+     * false it only checks that they exist, with the partition counts and compaction it needs (see
+     * {@link RequiredTopics}), and refuses to start or deploy otherwise, for clusters where applications may not
+     * create topics.
+     */
+    public boolean createTopics() {
+        return createTopics;
+    }
+
     /** A readable summary; Kafka property values are left out, as they may hold secrets. */
     @Override
     public String toString() {
@@ -250,6 +263,7 @@ public final class OrchestratorSettings {
                 + ", outcomeTopics=" + outcomeTopics
                 + ", advertisedHttp=" + advertisedHttp
                 + ", retention=" + retention
+                + ", createTopics=" + createTopics
                 + '}';
     }
 
@@ -278,6 +292,7 @@ public final class OrchestratorSettings {
         private String advertisedHttp;
         private Duration retention = DEFAULT_RETENTION;
         private TracingSettings tracing = TracingSettings.off();
+        private boolean createTopics = true;
 
         private Builder() {}
 
@@ -408,6 +423,12 @@ public final class OrchestratorSettings {
         /** Where spans go. Default {@link TracingSettings#off()}. */
         public Builder tracing(TracingSettings tracing) {
             this.tracing = Objects.requireNonNull(tracing, "tracing");
+            return this;
+        }
+
+        /** Create missing topics (true), or only check that they are there (false). Default true. */
+        public Builder createTopics(boolean createTopics) {
+            this.createTopics = createTopics;
             return this;
         }
 
