@@ -22,6 +22,11 @@ final class JavaProcess implements AutoCloseable {
     private Process process;
 
     JavaProcess(String name, Path log, List<String> jvmOptions, String mainClass, List<String> args) {
+        this(name, log, jvmOptions, classpath(), mainClass, args);
+    }
+
+    /** A child JVM on {@code classpath}, e.g. a {@link Release} other than this build. */
+    JavaProcess(String name, Path log, List<String> jvmOptions, String classpath, String mainClass, List<String> args) {
         this.name = name;
         this.log = log;
         var cmd = new ArrayList<String>();
@@ -34,7 +39,7 @@ final class JavaProcess implements AutoCloseable {
         }
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
-        cmd.add(classpath());
+        cmd.add(classpath);
         cmd.add(mainClass);
         cmd.addAll(args);
         this.command = List.copyOf(cmd);

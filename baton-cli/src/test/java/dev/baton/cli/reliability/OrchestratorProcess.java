@@ -40,6 +40,12 @@ final class OrchestratorProcess implements AutoCloseable {
     }
 
     OrchestratorProcess(String name, String bootstrapServers, Path dir, int partitions, String clientProperties) {
+        this(name, bootstrapServers, dir, partitions, clientProperties, Release.current());
+    }
+
+    /** {@code baton server} of {@code release}: this build, or the previous release (a rolling upgrade). */
+    OrchestratorProcess(
+            String name, String bootstrapServers, Path dir, int partitions, String clientProperties, Release release) {
         this.name = name;
         this.httpPort = freePort();
         Path config = dir.resolve("client.properties");
@@ -53,7 +59,8 @@ final class OrchestratorProcess implements AutoCloseable {
                 name,
                 Soak.logFile(dir, name),
                 List.of("-Xmx512m"),
-                "dev.baton.cli.BatonCli",
+                release.classpath(),
+                release.mainClass(),
                 List.of(
                         "server",
                         "--bootstrap-servers",

@@ -23,6 +23,12 @@ import java.time.Instant;
  * Values written before the format existed (format 0) are still read: they are the instance id, a NUL, the step id
  * (empty for a purge) and, for a retry, another NUL and {@code retry}; the due time and command id are in the key.
  * Every such value holds a NUL, and no JSON value does (JSON escapes control characters), which tells them apart.
+ *
+ * <p>This release still <em>writes</em> format 0 for every timer format 0 can hold (one that never failed to fire):
+ * the previous release reads only format 0, and fails its partition's task on anything else, so a rollback must not
+ * find JSON values (see docs/compatibility.md: a new format is written one release after its readers ship). Only a
+ * timer that failed to fire is written as JSON, because format 0 has no place for its failure count. The release after
+ * this one may write {@link #FORMAT} for every timer.
  */
 final class TimerCodec {
     /** Bumped when the layout changes incompatibly; readers reject versions they do not know. */
@@ -55,6 +61,26 @@ final class TimerCodec {
     }
 
     static byte[] write(DueTimer timer) {
+        return timer.failures() == 0 && fitsFormatZero(timer) ? writeFormatZero(timer) : writeJson(timer);
+    }
+
+    /** The layout InstanceProcessor's TimerIndex wrote, byte for byte: what the previous release reads. */
+    private static byte[] writeFormatZero(DueTimer timer) {
+        String value = switch (timer.kind()) {
+            case PURGE -> timer.instanceId() + '\u0000';
+            case STEP_TIMEOUT -> timer.instanceId() + '\u0000' + timer.stepId();
+            case RETRY_BACKOFF -> timer.instanceId() + '\u0000' + timer.stepId() + '\u0000' + FORMAT_ZERO_RETRY;
+        };
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Format 0 separates its parts with NULs; ids that hold one (never valid ones) can only be written as JSON. */
+    private static boolean fitsFormatZero(DueTimer timer) {
+        return timer.instanceId().indexOf('\u0000') < 0
+                && (timer.stepId() == null || timer.stepId().indexOf('\u0000') < 0);
+    }
+
+    private static byte[] writeJson(DueTimer timer) {
         var out = new ByteArrayOutputStream(160);
         try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
             g.writeStartObject();

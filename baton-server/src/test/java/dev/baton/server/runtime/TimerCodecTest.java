@@ -34,20 +34,37 @@ class TimerCodecTest {
         byte[] value = TimerCodec.write(timer);
 
         assertThat(TimerCodec.read(timer.key(), value)).isEqualTo(timer);
-        assertThat(value)
-                .as("a JSON value never holds a NUL, which marks format 0")
-                .doesNotContain((byte) 0);
-        assertThat(OrchestratorTopologyTest.json(value).path("format").asInt()).isEqualTo(TimerCodec.FORMAT);
+        if (timer.failures() == 0) {
+            assertThat(value)
+                    .as("format 0, which the previous release reads after a rollback, holds a NUL")
+                    .contains((byte) 0);
+        } else {
+            assertThat(value)
+                    .as("a JSON value never holds a NUL, which marks format 0")
+                    .doesNotContain((byte) 0);
+            assertThat(OrchestratorTopologyTest.json(value).path("format").asInt())
+                    .isEqualTo(TimerCodec.FORMAT);
+        }
+    }
+
+    /** What the previous release's TimerIndex wrote and reads (wire/v1 fixtures check the same against its code). */
+    @Test
+    void shouldWriteATimerThatNeverFailedAsThePreviousReleaseDid() {
+        assertThat(TimerCodec.write(DueTimer.stepTimeout("i-1", "charge", "i-1/charge/1", DUE)))
+                .isEqualTo(bytes("i-1\u0000charge"));
+        assertThat(TimerCodec.write(DueTimer.retryBackoff("i-1", "notify", "i-1/notify/3", DUE)))
+                .isEqualTo(bytes("i-1\u0000notify\u0000retry"));
+        assertThat(TimerCodec.write(DueTimer.purge("i-1", DUE))).isEqualTo(bytes("i-1\u0000"));
     }
 
     @Test
     void shouldWriteTheFieldsByTheirWireNames() {
-        var timer = DueTimer.retryBackoff("i-1", "notify", "i-1/notify/3", DUE);
+        var timer = DueTimer.retryBackoff("i-1", "notify", "i-1/notify/3", DUE).failedOnceMore(DUE);
 
         assertThat(new String(TimerCodec.write(timer), StandardCharsets.UTF_8))
                 .isEqualTo("{\"format\":1,\"kind\":\"retry\",\"instanceId\":\"i-1\",\"stepId\":\"notify\","
                         + "\"commandId\":\"i-1/notify/3\",\"dueAt\":\"2026-06-01T12:00:05.123456789Z\","
-                        + "\"failures\":0}");
+                        + "\"failures\":1}");
     }
 
     @Test
@@ -110,12 +127,14 @@ class TimerCodecTest {
     }
 
     @Test
-    void shouldWriteAFormatZeroTimerAgainInTheNewFormatUnderTheSameKey() {
+    void shouldWriteAFormatZeroTimerBackAsItWasUnderTheSameKey() {
         String key = "1780315205000000000|i-1/first/1";
         DueTimer old = TimerCodec.read(key, bytes("i-1\u0000first"));
 
         assertThat(old.key()).isEqualTo(key);
-        assertThat(TimerCodec.read(key, TimerCodec.write(old))).isEqualTo(old);
+        assertThat(TimerCodec.write(old)).isEqualTo(bytes("i-1\u0000first"));
+        DueTimer failed = old.failedOnceMore(old.dueAt());
+        assertThat(TimerCodec.read(key, TimerCodec.write(failed))).isEqualTo(failed);
     }
 
     @Test
@@ -156,7 +175,8 @@ class TimerCodecTest {
         assertUnreadable(
                 "1780315206000000000|i-1/first/1",
                 TimerCodec.write(
-                        DueTimer.stepTimeout("i-1", "first", "i-1/first/1", Instant.parse("2026-06-01T12:00:05Z"))),
+                        DueTimer.stepTimeout("i-1", "first", "i-1/first/1", Instant.parse("2026-06-01T12:00:05Z"))
+                                .failedOnceMore(Instant.parse("2026-06-01T12:00:05Z"))),
                 "its key does not match");
         assertUnreadable(key, bytes("i-1\u0000first\u0000later"), "unknown marker");
         assertUnreadable(key, bytes("i-1\u0000first\u0000retry\u0000x"), "does not have an instance id and a step id");
