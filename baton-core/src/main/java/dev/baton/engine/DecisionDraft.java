@@ -25,7 +25,9 @@ import java.util.function.UnaryOperator;
  * {@link Decision}.
  */
 final class DecisionDraft {
-    final WorkflowDefinition definition;
+    /** The definition the rules apply; a migration replaces it with the version the instance moves to. */
+    WorkflowDefinition definition;
+
     final Instant at;
     final RuntimeFacts facts;
     Instance.Builder instance;
@@ -103,6 +105,10 @@ final class DecisionDraft {
 
     void timer(TimerRequest t) {
         timers.add(t);
+    }
+
+    void migratedTo(WorkflowDefinition target) {
+        definition = target;
     }
 
     /** The event cannot apply at all; the runtime dead-letters it with this reason. */

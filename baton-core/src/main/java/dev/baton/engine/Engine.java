@@ -9,6 +9,7 @@ import dev.baton.engine.Inbound.DeliverSignal;
 import dev.baton.engine.Inbound.FirePurge;
 import dev.baton.engine.Inbound.FireRetry;
 import dev.baton.engine.Inbound.FireTimeout;
+import dev.baton.engine.Inbound.MigrateInstance;
 import dev.baton.engine.Inbound.PauseInstance;
 import dev.baton.engine.Inbound.RedriveInstance;
 import dev.baton.engine.Inbound.ReportOutcome;
@@ -42,6 +43,8 @@ import java.util.Optional;
  *       compensated) and retry (a failed step, or a failed compensation).
  *   <li><b>Recovery</b> ({@link Recovery}): pause and resume, redrive a failed or cancelled instance, complete or
  *       skip a step by hand; each action names who took it and why.
+ *   <li><b>Versions</b> ({@link Migration}): a running instance moves to another version of its workflow with a
+ *       step mapping, or the move is refused where its state cannot be mapped.
  *   <li><b>Signals</b> ({@link Signals}): a step with {@code signal: name} succeeds with the payload of the signal
  *       of that name delivered while it waits.
  *   <li><b>Sub-workflows</b> ({@link SubWorkflows}): a step that runs a child instance and takes its result as its
@@ -117,6 +120,8 @@ public final class Engine {
             Recovery.complete(d, complete);
         } else if (event instanceof SkipStep skip) {
             Recovery.skip(d, skip);
+        } else if (event instanceof MigrateInstance migrate) {
+            Migration.migrate(d, current, migrate);
         } else {
             throw new IllegalArgumentException("no rule for " + event.getClass().getSimpleName());
         }

@@ -150,4 +150,23 @@ public sealed interface Inbound {
 
     /** An operator skips a step that has not succeeded, while the item still stands; a skip counts as done. */
     record SkipStep(String instanceId, String stepId, String actor, String reason, Instant at) implements Inbound {}
+
+    /**
+     * An operator moves a running instance to another version of its workflow.
+     *
+     * @param target the version to move to, as deployed; {@code null} when it is not deployed
+     * @param mapping old step id to new step id, for steps the new version renamed; others keep their ids
+     */
+    record MigrateInstance(
+            String instanceId,
+            dev.baton.definition.WorkflowDefinition target,
+            java.util.Map<String, String> mapping,
+            String actor,
+            String reason,
+            Instant at)
+            implements Inbound {
+        public MigrateInstance {
+            mapping = mapping == null ? java.util.Map.of() : java.util.Map.copyOf(mapping);
+        }
+    }
 }

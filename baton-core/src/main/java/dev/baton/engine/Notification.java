@@ -84,8 +84,12 @@ public sealed interface Notification {
         RESUME,
         REDRIVE,
         COMPLETE_STEP,
-        SKIP_STEP
+        SKIP_STEP,
+        MIGRATE
     }
+
+    /** An operator moved the instance to another version of its workflow. */
+    record InstanceMigrated(String instanceId, int fromVersion, int toVersion, Instant at) implements Notification {}
 
     enum IgnoredBecause {
         /** The command already has an outcome. */

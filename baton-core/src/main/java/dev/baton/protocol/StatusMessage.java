@@ -8,6 +8,7 @@ import dev.baton.engine.Notification.CompensationStarted;
 import dev.baton.engine.Notification.IncidentRaised;
 import dev.baton.engine.Notification.InstanceCompleted;
 import dev.baton.engine.Notification.InstanceFailing;
+import dev.baton.engine.Notification.InstanceMigrated;
 import dev.baton.engine.Notification.InstanceStarted;
 import dev.baton.engine.Notification.OperatorActed;
 import dev.baton.engine.Notification.OutcomeIgnored;
@@ -52,6 +53,8 @@ public final class StatusMessage {
     public static final String REQUEST = "request";
     public static final String ACTION = "action";
     public static final String ACTOR = "actor";
+    public static final String FROM_VERSION = "fromVersion";
+    public static final String TO_VERSION = "toVersion";
 
     /** The values of {@link #TYPE}. */
     public static final class Types {
@@ -73,6 +76,7 @@ public final class StatusMessage {
         public static final String REQUEST_IGNORED = "RequestIgnored";
         public static final String STEP_REDRIVEN = "StepRedriven";
         public static final String OPERATOR_ACTED = "OperatorActed";
+        public static final String INSTANCE_MIGRATED = "InstanceMigrated";
 
         private Types() {}
     }
@@ -196,6 +200,12 @@ public final class StatusMessage {
             return start(Types.REQUEST_IGNORED, workflow, n)
                     .text(REQUEST, n.request())
                     .text(REASON, n.reason())
+                    .end(n);
+        }
+        if (notification instanceof InstanceMigrated n) {
+            return start(Types.INSTANCE_MIGRATED, workflow, n)
+                    .number(FROM_VERSION, n.fromVersion())
+                    .number(TO_VERSION, n.toVersion())
                     .end(n);
         }
         if (notification instanceof StepRedriven n) {

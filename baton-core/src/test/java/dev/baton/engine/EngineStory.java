@@ -29,7 +29,7 @@ import java.util.Map;
  * Commands are described as {@code "execute B"} or {@code "compensate C"}.
  */
 final class EngineStory {
-    private final WorkflowDefinition definition;
+    private WorkflowDefinition definition;
     private Instance instance;
     private Instant now = Instant.parse("2026-01-01T00:00:00Z");
     private String instanceId = "item-1";
@@ -138,6 +138,15 @@ final class EngineStory {
 
     EngineStory skippedByHand(String stepId) {
         return feed(new Inbound.SkipStep(instanceId, stepId, "ops-alice", "not needed for this order", now));
+    }
+
+    /** An operator moves the instance to {@code target}; the story goes on with that definition if it moved. */
+    EngineStory migratedTo(WorkflowDefinition target, Map<String, String> mapping) {
+        feed(new Inbound.MigrateInstance(instanceId, target, mapping, "ops-alice", "v2 adds a fraud check", now));
+        if (instance.version() == target.version()) {
+            definition = target;
+        }
+        return this;
     }
 
     /** The worker's outcome for an earlier command of the step, e.g. one that arrives after a redrive. */

@@ -12,6 +12,7 @@ import dev.baton.engine.Notification.IgnoredBecause;
 import dev.baton.engine.Notification.IncidentRaised;
 import dev.baton.engine.Notification.InstanceCompleted;
 import dev.baton.engine.Notification.InstanceFailing;
+import dev.baton.engine.Notification.InstanceMigrated;
 import dev.baton.engine.Notification.InstanceStarted;
 import dev.baton.engine.Notification.OperatorActed;
 import dev.baton.engine.Notification.OperatorAction;
@@ -98,6 +99,7 @@ class StatusMessagesDocumentedTest {
             new OutcomeIgnored(ID, "charge", "order-7/charge/1", IgnoredBecause.DUPLICATE, AT),
             new RequestIgnored(ID, "StartInstance", "an instance with this id exists already", AT),
             new StepRedriven(ID, "charge", AT),
+            new InstanceMigrated(ID, 2, 3, AT),
             new OperatorActed(ID, OperatorAction.COMPLETE_STEP, "charge", "ops-alice", "charged by phone", AT));
 
     static Stream<Notification> examples() {
