@@ -12,11 +12,22 @@ import picocli.CommandLine.Option;
 @Command(
         name = "server",
         mixinStandardHelpOptions = true,
-        description =
-                "Run the orchestrator and its HTTP API (with an embedded Kafka broker unless --bootstrap-servers is given).")
+        defaultValueProvider = ConfigDefaults.class,
+        description = {
+            "Run the orchestrator and its HTTP API (with an embedded Kafka broker unless --bootstrap-servers is given).",
+            "Every option can also come from the environment variable BATON_<OPTION> (BATON_BOOTSTRAP_SERVERS for "
+                    + "--bootstrap-servers) or from the --config file (bootstrap-servers = ...); the command line wins "
+                    + "over the environment, the environment over the file."
+        })
 final class ServerCommand implements Callable<Integer> {
     /** why 2: like bad usage, the start cannot succeed until someone changes the cluster or the command line. */
     static final int TOPICS_NOT_READY = 2;
+
+    @Option(
+            names = ConfigDefaults.CONFIG_OPTION,
+            paramLabel = "FILE",
+            description = "Settings file: one 'option-name = value' a line, for any option of this command.")
+    Path config;
 
     @Mixin
     ClusterOptions cluster;
@@ -53,7 +64,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--deploy",
             paramLabel = "FILE",
-            description = "Workflow definitions to deploy at start; repeatable.")
+            split = ",",
+            description = "Workflow definitions to deploy at start; repeatable, or separated by commas.")
     List<Path> deploy = List.of();
 
     @Override

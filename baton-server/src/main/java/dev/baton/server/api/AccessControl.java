@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * Bearer-token access to the API and dashboard. Without tokens configured the API is open (and bound to 127.0.0.1
- * by default). With tokens, every request but {@code /health} and the dashboard's static files needs one: a
- * {@link Role#READ} token reads, an {@link Role#OPERATE} token also deploys, starts, cancels and retries.
+ * by default). With tokens, every request but the probes ({@code /health}, {@code /health/live},
+ * {@code /health/ready}) and the dashboard's static files needs one: a {@link Role#READ} token reads, an
+ * {@link Role#OPERATE} token also deploys, starts, cancels and retries.
  */
 public final class AccessControl {
     /** Browsers' EventSource cannot set headers, so the event stream also takes the token as this query parameter. */
@@ -103,6 +104,7 @@ public final class AccessControl {
     void check(Context ctx) {
         if (isOpen()
                 || ctx.path().equals("/health")
+                || ctx.path().startsWith("/health/")
                 || !ctx.path().startsWith("/api") && !ctx.path().equals("/metrics")) {
             return;
         }

@@ -85,6 +85,8 @@ public final class HttpApi implements AutoCloseable {
                     config.staticFiles.enableWebjars();
                     config.routes.before(access::check);
                     config.routes.get("/health", this::health);
+                    config.routes.get("/health/live", this::liveness);
+                    config.routes.get("/health/ready", this::readiness);
                     config.routes.get("/metrics", this::metrics);
                     config.routes.get(
                             "/api/openapi.json",
@@ -158,6 +160,25 @@ public final class HttpApi implements AutoCloseable {
                         up ? "UP" : "DOWN",
                         "orchestrator",
                         orchestrator.state().name()));
+    }
+
+    /** Alive while it answers at all: a probe that gets no answer should restart the process. */
+    private void liveness(Context ctx) {
+        ctx.json(Map.of("status", "UP"));
+    }
+
+    /** Ready when Kafka Streams is RUNNING and no store is being restored; 503 saying why otherwise. */
+    private void readiness(Context ctx) {
+        var readiness = orchestrator.readiness();
+        var body = new LinkedHashMap<String, Object>();
+        body.put("status", readiness.ready() ? "UP" : "DOWN");
+        body.put("orchestrator", readiness.state().name());
+        if (!readiness.ready()) {
+            body.put("reason", readiness.reason());
+            body.put("restoring", readiness.restoring());
+        }
+        ctx.status(readiness.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                .json(body);
     }
 
     private void listWorkflows(Context ctx) {

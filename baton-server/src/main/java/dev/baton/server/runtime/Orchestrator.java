@@ -64,6 +64,7 @@ public final class Orchestrator implements AutoCloseable {
     private KafkaProducer<String, byte[]> producer;
     private Tracing tracing = Tracing.off();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+    private final StoreRestorations restorations = new StoreRestorations();
 
     public Orchestrator(OrchestratorSettings settings) {
         this(settings, OrchestratorMetrics.discarding());
@@ -122,6 +123,7 @@ public final class Orchestrator implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .REPLACE_THREAD;
         });
+        streams.setGlobalStateRestoreListener(restorations); // despite its name: every store's restorations
         new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams).bindTo(metrics.registry());
         streams.start();
         try {
@@ -166,6 +168,11 @@ public final class Orchestrator implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return state;
+    }
+
+    /** RUNNING with every state store restored: whether this process can take work now. */
+    public Readiness readiness() {
+        return new Readiness(state, restorations.inProgress());
     }
 
     public boolean isRunning() {

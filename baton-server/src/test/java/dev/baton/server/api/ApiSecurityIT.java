@@ -71,6 +71,8 @@ class ApiSecurityIT {
     @Test
     void shouldLeaveHealthOpenButRequireATokenForTheApi() throws Exception {
         assertThat(status("GET", "/health", null)).isEqualTo(200);
+        assertThat(status("GET", "/health/live", null)).isEqualTo(200);
+        assertThat(status("GET", "/health/ready", null)).isEqualTo(200);
         assertThat(status("GET", "/api/instances", null)).isEqualTo(401);
         assertThat(status("GET", "/api/instances", "wrong-token-0123456789")).isEqualTo(401);
         assertThat(status("GET", "/metrics", null)).isEqualTo(401);

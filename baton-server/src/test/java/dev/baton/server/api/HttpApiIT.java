@@ -94,6 +94,47 @@ class HttpApiIT {
     }
 
     @Test
+    void shouldAnswerLivenessAndReadinessWhileRunning() throws Exception {
+        var live = get("/health/live");
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(json(live).path("status").asText()).isEqualTo("UP");
+
+        var ready = get("/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(json(ready).path("status").asText()).isEqualTo("UP");
+        assertThat(json(ready).path("orchestrator").asText()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void shouldBeAliveButNotReadyBeforeTheOrchestratorRuns() throws Exception {
+        var notStarted = new Orchestrator(OrchestratorSettings.newBuilder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .applicationId("api-it-not-started")
+                .stateDir(dir.resolve("streams-not-started"))
+                .partitions(1)
+                .build());
+        try (var waiting = new HttpApi(notStarted).start("127.0.0.1", 0)) {
+            String base = "http://127.0.0.1:" + waiting.port();
+            var live = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var ready = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var health = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(json(ready).path("status").asText()).isEqualTo("DOWN");
+            assertThat(json(ready).path("orchestrator").asText()).isEqualTo("CREATED");
+            assertThat(json(ready).path("reason").asText()).isEqualTo("the orchestrator has not started yet");
+            assertThat(json(ready).path("restoring").isArray()).isTrue();
+            assertThat(health.statusCode()).as("/health answers as before").isEqualTo(503);
+        }
+    }
+
+    @Test
     void shouldDeployNewVersionsAndListThem() throws Exception {
         var first = post("/api/workflows", DEFINITION.replace("api-flow", "versioned"));
         var second = post("/api/workflows", DEFINITION.replace("api-flow", "versioned"));
@@ -159,6 +200,13 @@ class HttpApiIT {
         JsonNode doc = json(r);
         assertThat(doc.path("openapi").asText()).startsWith("3.");
         assertThat(doc.path("paths").has("/api/instances/{id}")).isTrue();
+        assertThat(doc.path("paths").has("/health/live")).isTrue();
+        assertThat(doc.path("paths")
+                        .path("/health/ready")
+                        .path("get")
+                        .path("responses")
+                        .has("503"))
+                .isTrue();
     }
 
     @Test
