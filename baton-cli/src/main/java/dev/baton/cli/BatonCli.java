@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             OperatorCommands.Redrive.class,
             OperatorCommands.Complete.class,
             OperatorCommands.Skip.class,
+            OperatorCommands.Migrate.class,
             TopicsCommand.class,
             CommandLine.HelpCommand.class
         })

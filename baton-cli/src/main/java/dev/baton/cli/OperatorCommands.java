@@ -246,6 +246,70 @@ final class OperatorCommands {
         }
     }
 
+    @Command(
+            name = "migrate",
+            mixinStandardHelpOptions = true,
+            description = "Move a running instance (or, with --workflow, every running instance of a workflow) to"
+                    + " another version; refused where its state cannot be mapped.")
+    static final class Migrate extends Action {
+        @Parameters(arity = "0..1", paramLabel = "ID", description = "The instance id (or use --workflow).")
+        String id;
+
+        @Option(names = "--workflow", description = "Every running instance of this workflow.")
+        String workflow;
+
+        @Option(names = "--to-version", required = true, paramLabel = "N")
+        int version;
+
+        @Option(
+                names = "--map",
+                paramLabel = "OLD=NEW",
+                description = "A step the new version renamed (repeatable); others keep their ids.")
+        Map<String, String> mapping = new LinkedHashMap<>();
+
+        @Option(names = "--reason", required = true, description = "Why; kept in each instance's timeline.")
+        String reason;
+
+        @Override
+        String path() {
+            if ((id == null) == (workflow == null)) {
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this), "name one instance ID, or --workflow for all of its instances");
+            }
+            return id != null ? instancePath(id, "migrate") : "/api/instances/bulk";
+        }
+
+        @Override
+        Map<String, Object> body() {
+            var body = new LinkedHashMap<String, Object>();
+            if (workflow != null) {
+                body.put("action", "migrate");
+                body.put("filter", Map.of("workflow", workflow, "status", "RUNNING"));
+            }
+            body.put("version", version);
+            body.put("mapping", mapping);
+            body.put("reason", reason);
+            return body;
+        }
+
+        @Override
+        String line(JsonNode answer) {
+            if (id != null) {
+                return super.line(answer);
+            }
+            var sb = new StringBuilder(
+                    answer.path("instances").asInt() + " instances asked to move to version " + version);
+            for (JsonNode r : answer.path("refused")) {
+                sb.append(System.lineSeparator())
+                        .append("  refused ")
+                        .append(r.path("instanceId").asText())
+                        .append(": ")
+                        .append(r.path("reason").asText());
+            }
+            return sb.toString();
+        }
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List instances, newest first.")
     static final class ListInstances implements Callable<Integer> {
         @Mixin

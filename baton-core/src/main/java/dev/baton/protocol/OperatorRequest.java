@@ -14,7 +14,14 @@ import java.util.Locale;
  * {@code {"operation": "compensate", "parent": {...}}} to a completed sub-workflow to have it compensated.
  */
 public record OperatorRequest(
-        Operation operation, String stepId, String reason, ParentRef parent, String actor, Object output)
+        Operation operation,
+        String stepId,
+        String reason,
+        ParentRef parent,
+        String actor,
+        Object output,
+        Integer version,
+        java.util.Map<String, String> mapping)
         implements RequestMessage {
 
     public enum Operation {
@@ -28,7 +35,9 @@ public record OperatorRequest(
         /** Complete {@code stepId} by hand with {@code output}. */
         COMPLETE,
         /** Skip {@code stepId} by hand. */
-        SKIP;
+        SKIP,
+        /** Move the running instance to {@code version}, with {@code mapping} for renamed steps. */
+        MIGRATE;
 
         /** Whether the action settles one step, so that the request must name it. */
         public boolean needsStep() {
@@ -37,16 +46,37 @@ public record OperatorRequest(
 
         /** Whether the action is one of the recovery actions, for which an operator must give a reason. */
         public boolean needsReason() {
-            return this == PAUSE || this == RESUME || this == REDRIVE || this == COMPLETE || this == SKIP;
+            return this == PAUSE
+                    || this == RESUME
+                    || this == REDRIVE
+                    || this == COMPLETE
+                    || this == SKIP
+                    || this == MIGRATE;
         }
     }
 
+    public OperatorRequest {
+        mapping = mapping == null ? java.util.Map.of() : java.util.Map.copyOf(mapping);
+    }
+
     public OperatorRequest(Operation operation, String stepId, String reason) {
-        this(operation, stepId, reason, null, null, null);
+        this(operation, stepId, reason, null, null, null, null, null);
     }
 
     public OperatorRequest(Operation operation, String stepId, String reason, ParentRef parent) {
-        this(operation, stepId, reason, parent, null, null);
+        this(operation, stepId, reason, parent, null, null, null, null);
+    }
+
+    /** An action of an operator, who is named, on one instance (or one of its steps). */
+    public static OperatorRequest byOperator(
+            Operation operation, String stepId, String reason, String actor, Object output) {
+        return new OperatorRequest(operation, stepId, reason, null, actor, output, null, null);
+    }
+
+    /** An operator's move of a running instance to {@code version}. */
+    public static OperatorRequest migrate(
+            int version, java.util.Map<String, String> mapping, String reason, String actor) {
+        return new OperatorRequest(Operation.MIGRATE, null, reason, null, actor, null, version, mapping);
     }
 
     /** What a parent sends a completed sub-workflow to compensate it; the answer is the outcome of the parent's command. */
@@ -74,7 +104,31 @@ public record OperatorRequest(
         if (operation.needsReason() && (reason == null || reason.isBlank())) {
             throw f.error("a " + op.toLowerCase(Locale.ROOT) + " request says why in field 'reason'");
         }
-        return new OperatorRequest(operation, stepId, reason, parent, f.optionalText("actor"), f.value("output"));
+        Integer version = f.optionalInt("version");
+        if (operation == Operation.MIGRATE && version == null) {
+            throw f.error("a migrate request names the version to move to in field 'version'");
+        }
+        return new OperatorRequest(
+                operation,
+                stepId,
+                reason,
+                parent,
+                f.optionalText("actor"),
+                f.value("output"),
+                version,
+                mapping(f.value("mapping"), f));
+    }
+
+    private static java.util.Map<String, String> mapping(Object value, Fields f) {
+        if (value == null) {
+            return java.util.Map.of();
+        }
+        if (!(value instanceof java.util.Map<?, ?> m) || !m.values().stream().allMatch(String.class::isInstance)) {
+            throw f.error("field 'mapping' must be an object of old step id to new step id");
+        }
+        var mapping = new java.util.LinkedHashMap<String, String>();
+        m.forEach((k, v) -> mapping.put(String.valueOf(k), (String) v));
+        return mapping;
     }
 
     private static String names() {
@@ -96,7 +150,15 @@ public record OperatorRequest(
             case REDRIVE -> new Inbound.RedriveInstance(instanceId, who, reason, at);
             case COMPLETE -> new Inbound.CompleteStep(instanceId, stepId, output, who, reason, at);
             case SKIP -> new Inbound.SkipStep(instanceId, stepId, who, reason, at);
+            case MIGRATE -> throw new IllegalStateException("a migration needs its target: use toMigration");
         };
+    }
+
+    /** The engine's event for a migrate request, with the target version as deployed ({@code null} if it is not). */
+    public Inbound.MigrateInstance toMigration(
+            String instanceId, dev.baton.definition.WorkflowDefinition target, Instant at) {
+        return new Inbound.MigrateInstance(
+                instanceId, target, mapping, actor == null ? "anonymous" : actor, reason, at);
     }
 
     public byte[] toJson() {
@@ -116,6 +178,12 @@ public record OperatorRequest(
         }
         if (output != null) {
             m.put("output", output);
+        }
+        if (version != null) {
+            m.put("version", version);
+        }
+        if (!mapping.isEmpty()) {
+            m.put("mapping", mapping);
         }
         return Writing.bytes(m);
     }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -115,6 +116,7 @@ public final class HttpApi implements AutoCloseable {
                                 "/api/instances/{id}/" + op.name().toLowerCase(java.util.Locale.ROOT),
                                 ctx -> operate(ctx, op));
                     }
+                    config.routes.post("/api/instances/{id}/migrate", this::migrate);
                     config.routes.post(
                             "/api/instances/{id}/steps/{stepId}/complete",
                             ctx -> operate(ctx, OperatorRequest.Operation.COMPLETE));
@@ -509,7 +511,8 @@ public final class HttpApi implements AutoCloseable {
             case "pause" -> OperatorRequest.Operation.PAUSE;
             case "resume" -> OperatorRequest.Operation.RESUME;
             case "redrive" -> OperatorRequest.Operation.REDRIVE;
-            default -> throw new BadRequest("field 'action' must be cancel, retry, pause, resume or redrive");
+            case "migrate" -> OperatorRequest.Operation.MIGRATE;
+            default -> throw new BadRequest("field 'action' must be cancel, retry, pause, resume, redrive or migrate");
         };
         var filterFields = new java.util.HashMap<String, String>();
         body.path("filter")
@@ -526,17 +529,103 @@ public final class HttpApi implements AutoCloseable {
         }
         String actor = access.actorOf(ctx);
         List<String> ids = queries.ids(filter(filterFields));
-        ids.forEach(id -> orchestrator.operate(id, new OperatorRequest(operation, stepId, reason, null, actor, null)));
-        int count = ids.size();
+        var refused = new ArrayList<Map<String, Object>>();
+        int count = 0;
+        for (String id : ids) {
+            OperatorRequest request;
+            if (operation == OperatorRequest.Operation.MIGRATE) {
+                request = migration(body, reason, actor);
+                Optional<String> refusal = migrationRefusal(id, request);
+                if (refusal.isPresent()) {
+                    refused.add(Map.of("instanceId", id, "reason", refusal.get()));
+                    continue;
+                }
+            } else {
+                request = OperatorRequest.byOperator(operation, stepId, reason, actor, null);
+            }
+            orchestrator.operate(id, request);
+            count++;
+        }
         if (!isLocal(ctx)) {
             for (String peer : orchestrator.otherProcesses()) {
                 Peers.Answer a = peers.post(peer, "/api/instances/bulk", ctx.body(), ctx.header("Authorization"));
-                count += a.status() == 202
-                        ? Json.mapper().readTree(a.body()).path("instances").asInt()
-                        : 0;
+                if (a.status() == 202) {
+                    JsonNode answer = Json.mapper().readTree(a.body());
+                    count += answer.path("instances").asInt();
+                    answer.path("refused")
+                            .forEach(r -> refused.add(Json.mapper().convertValue(r, MAP)));
+                }
             }
         }
-        ctx.status(HttpStatus.ACCEPTED).json(Map.of("operation", action, "instances", count));
+        var answer = new LinkedHashMap<String, Object>();
+        answer.put("operation", action);
+        answer.put("instances", count);
+        if (operation == OperatorRequest.Operation.MIGRATE) {
+            answer.put("refused", refused);
+        }
+        ctx.status(HttpStatus.ACCEPTED).json(answer);
+    }
+
+    /**
+     * {@code {"version": 3, "mapping": {"old": "new"}, "reason": "..."}}: moves a running instance to another version.
+     * Refused at once, with the reason, where its state cannot be mapped (the engine checks again when it applies the
+     * request, since the instance may have moved on in between).
+     */
+    private void migrate(Context ctx) throws java.io.IOException {
+        String id = ctx.pathParam("id");
+        Optional<String> owner = orchestrator.remoteOwnerOf(id);
+        if (owner.isPresent()) {
+            Peers.Answer a = peers.post(
+                    owner.get(), "/api/instances/" + encode(id) + "/migrate", ctx.body(), ctx.header("Authorization"));
+            ctx.status(a.status()).contentType("application/json").result(a.body());
+            return;
+        }
+        if (orchestrator.localInstance(id).isEmpty()) {
+            ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no instance '" + id + "'"));
+            return;
+        }
+        JsonNode body = jsonBody(ctx);
+        String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
+        if (reason == null || reason.isBlank()) {
+            throw new BadRequest("say why in field 'reason': it is kept in the instance's timeline");
+        }
+        OperatorRequest request = migration(body, reason, access.actorOf(ctx));
+        Optional<String> refusal = migrationRefusal(id, request);
+        if (refusal.isPresent()) {
+            ctx.status(HttpStatus.CONFLICT).json(Map.of("instanceId", id, "error", refusal.get()));
+            return;
+        }
+        orchestrator.operate(id, request);
+        ctx.status(HttpStatus.ACCEPTED).json(Map.of("instanceId", id, "operation", "migrate"));
+    }
+
+    private static OperatorRequest migration(JsonNode body, String reason, String actor) {
+        if (!body.path("version").canConvertToInt()) {
+            throw new BadRequest("field 'version' must name the version to move to");
+        }
+        var mapping = new LinkedHashMap<String, String>();
+        body.path("mapping")
+                .fields()
+                .forEachRemaining(e -> mapping.put(e.getKey(), e.getValue().asText()));
+        return OperatorRequest.migrate(body.path("version").asInt(), mapping, reason, actor);
+    }
+
+    /** The engine's own check, on this process's copy of the instance. */
+    private Optional<String> migrationRefusal(String id, OperatorRequest request) {
+        var instance = orchestrator.localInstance(id).orElse(null);
+        if (instance == null) {
+            return Optional.of("no instance '" + id + "' on this process");
+        }
+        var registry = orchestrator.definitions();
+        var current = registry.find(instance.workflow(), instance.version()).orElse(null);
+        if (current == null) {
+            return Optional.of("the instance's own version " + instance.version() + " is not deployed");
+        }
+        return dev.baton.engine.Migration.refusal(
+                instance,
+                current,
+                registry.find(instance.workflow(), request.version()).orElse(null),
+                request.mapping());
     }
 
     private void events(io.javalin.http.sse.SseClient client) {
@@ -598,7 +687,7 @@ public final class HttpApi implements AutoCloseable {
             throw new BadRequest("say why in field 'reason': it is kept in the instance's timeline");
         }
         Object output = body.has("output") ? Json.mapper().convertValue(body.get("output"), Object.class) : null;
-        orchestrator.operate(id, new OperatorRequest(operation, stepId, reason, null, access.actorOf(ctx), output));
+        orchestrator.operate(id, OperatorRequest.byOperator(operation, stepId, reason, access.actorOf(ctx), output));
         ctx.status(HttpStatus.ACCEPTED)
                 .json(Map.of("instanceId", id, "operation", operation.name().toLowerCase()));
     }

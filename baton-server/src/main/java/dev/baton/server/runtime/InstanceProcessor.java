@@ -121,6 +121,11 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             event = start.toInbound(instanceId, now);
         } else if (request instanceof SignalRequest signal) {
             event = signal.toInbound(instanceId, now);
+        } else if (request instanceof OperatorRequest op && op.operation() == OperatorRequest.Operation.MIGRATE) {
+            WorkflowDefinition target = current == null
+                    ? null
+                    : definitions.find(current.workflow(), op.version()).orElse(null);
+            event = op.toMigration(instanceId, target, now);
         } else {
             event = ((OperatorRequest) request).toInbound(instanceId, now);
         }
