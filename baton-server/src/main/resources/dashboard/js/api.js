@@ -56,4 +56,12 @@ export const api = {
   waiting: () => call('GET', 'api/waiting'),
   cancel: (id, reason) => call('POST', `api/instances/${encodeURIComponent(id)}/cancel`, { reason }),
   retry: (id, stepId) => call('POST', `api/instances/${encodeURIComponent(id)}/retry`, { stepId }),
+  // The recovery actions; each needs a reason, which the server refuses when empty (400 with its message).
+  pause: (id, reason) => call('POST', `api/instances/${encodeURIComponent(id)}/pause`, { reason }),
+  resume: (id, reason) => call('POST', `api/instances/${encodeURIComponent(id)}/resume`, { reason }),
+  redrive: (id, reason) => call('POST', `api/instances/${encodeURIComponent(id)}/redrive`, { reason }),
+  completeStep: (id, stepId, output, reason) =>
+    call('POST', `api/instances/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}/complete`, { output, reason }),
+  skipStep: (id, stepId, reason) =>
+    call('POST', `api/instances/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}/skip`, { reason }),
 };

@@ -1,5 +1,6 @@
 // One instance: header with "process … · item …", the workflow graph coloured by step state, the selected
-// step's payloads, the event timeline, and the operator actions (cancel, retry) behind a confirmation.
+// step's payloads, the event timeline, and the operator actions behind a confirmation: cancel and retry, and the
+// recovery actions pause, resume, redrive (the instance) and complete by hand, skip (a step), which need a reason.
 import { api } from '../api.js';
 import {
   html, raw, words, stateBadge, since, clock, dateTime, duration, between, json, throttle, STEP_STATES, parseTime,
@@ -9,6 +10,34 @@ import { confirmDialog, toast, errorBanner } from '../ui.js';
 import { eventsOf } from '../live.js';
 
 const RETRYABLE = new Set(['FAILED', 'TIMED_OUT', 'COMPENSATION_FAILED']);
+// The states an operator may settle a step from (the engine's COMPLETED_BY_HAND and SKIPPED_BY_HAND moves).
+const COMPLETABLE = new Set(['RUNNING', 'WAITING_TO_RETRY', 'FAILED', 'TIMED_OUT']);
+const SKIPPABLE = new Set([...COMPLETABLE, 'PENDING']);
+// The instance-level recovery actions: what the confirmation says, and what the toast says once the API took it.
+const RECOVERY = {
+  pause: {
+    title: 'Pause this instance?',
+    text: id => html`<p>Instance <code>${id}</code> sends nothing more (no command, HTTP call, sub-workflow start,
+      compensation or result) until it is resumed. What arrives meanwhile (outcomes, signals, timeouts) is still
+      recorded.</p>`,
+    label: 'Pause instance', placeholder: 'e.g. payments maintenance until 14:00',
+    done: 'Pause requested.',
+  },
+  resume: {
+    title: 'Resume this instance?',
+    text: id => html`<p>Instance <code>${id}</code> goes on: what it held back while paused is sent now.</p>`,
+    label: 'Resume instance', placeholder: 'e.g. payments are back',
+    done: 'Resume requested.',
+  },
+  redrive: {
+    title: 'Redrive this instance?',
+    text: id => html`<p>Instance <code>${id}</code> runs again from where it failed: the steps that failed, timed
+      out, were abandoned or were undone (compensated) run again under a new attempt; the steps that succeeded and
+      were not undone keep their outputs. The item's outcome is decided anew.</p>`,
+    label: 'Redrive instance', placeholder: 'e.g. the mail server is fixed',
+    done: 'Redrive requested: the instance runs again.',
+  },
+};
 const EARLIER = { StepStarted: 'started', StepCompleted: 'succeeded', StepFailed: 'failed', StepTimedOut: 'timed out' };
 // Notifications the timeline rebuilds from the instance itself; the others are shown as they arrive live.
 const DERIVED = new Set(['InstanceStarted', 'StepStarted', 'StepCompleted', 'StepSkipped', 'StepFailed', 'StepTimedOut',
@@ -50,6 +79,9 @@ export function mount(root, params) {
       root.innerHTML = String(skeleton(id));
       root.querySelector('#act-cancel').addEventListener('click', cancel);
       root.querySelector('#act-retry').addEventListener('click', () => retry());
+      for (const kind of Object.keys(RECOVERY)) {
+        root.querySelector(`#act-${kind}`).addEventListener('click', () => recover(kind));
+      }
     }
     const steps = instance.steps || [];
     if (!selected || !steps.some(s => s.id === selected)) selected = defaultStep(instance);
@@ -75,6 +107,8 @@ export function mount(root, params) {
     const view = root.querySelector('#instance-view');
     view.dataset.status = instance.status;
     view.dataset.outcome = instance.outcome || '';
+    view.dataset.paused = String(!!instance.paused);
+    view.dataset.redrives = String(instance.redrives || 0);
     view.dataset.loaded = 'true';
   }
 
@@ -86,9 +120,27 @@ export function mount(root, params) {
     cancelBtn.title = canCancel ? 'Cancel: abandon running steps and undo what was done'
       : 'Only an instance that is still running and whose item has not failed can be cancelled';
     const candidates = retryCandidates(instance);
-    retryBtn.disabled = !candidates.length;
-    retryBtn.title = candidates.length ? `Retry ${candidates.map(s => s.id).join(', ')}`
-      : 'Nothing to retry: retry applies to a failed step or compensation that an incident waits on';
+    retryBtn.disabled = !candidates.length || !!instance.paused;
+    retryBtn.title = !candidates.length ? 'Nothing to retry: retry applies to a failed step or compensation that an incident waits on'
+      : instance.paused ? 'A paused instance takes no retry: resume it first'
+      : `Retry ${candidates.map(s => s.id).join(', ')}`;
+
+    // Pause or Resume, whichever applies; Pause, disabled, when neither does.
+    const pauseBtn = root.querySelector('#act-pause');
+    const resumeBtn = root.querySelector('#act-resume');
+    const paused = !!instance.paused;
+    const canPause = !paused && instance.status !== 'COMPLETED';
+    pauseBtn.hidden = paused;
+    resumeBtn.hidden = !paused;
+    pauseBtn.disabled = !canPause;
+    pauseBtn.title = canPause ? 'Pause: send nothing more (commands, calls, compensations, the result) until resumed'
+      : 'Nothing to pause: the instance has completed (a failed or cancelled one can be redriven)';
+    resumeBtn.disabled = !paused;
+    resumeBtn.title = 'Resume: send what was held back while paused, and go on';
+    const redriveBtn = root.querySelector('#act-redrive');
+    const blocked = redriveBlocker(instance);
+    redriveBtn.disabled = !!blocked;
+    redriveBtn.title = blocked || 'Redrive: run the failed, timed-out, abandoned and undone steps again';
   }
 
   function renderSteps() {
@@ -108,6 +160,10 @@ export function mount(root, params) {
     root.querySelector('#step-details').dataset.stepId = s ? s.id : '';
     const retryBtn = root.querySelector('#step-details [data-retry]');
     if (retryBtn) retryBtn.addEventListener('click', () => retry(retryBtn.dataset.retry));
+    const completeBtn = root.querySelector('#step-details [data-complete]');
+    if (completeBtn) completeBtn.addEventListener('click', () => completeStep(completeBtn.dataset.complete));
+    const skipBtn = root.querySelector('#step-details [data-skip]');
+    if (skipBtn) skipBtn.addEventListener('click', () => skipStep(skipBtn.dataset.skip));
   }
 
   function select(stepId) {
@@ -162,6 +218,66 @@ export function mount(root, params) {
     }
   }
 
+  // Pause, resume or redrive: a confirmation with a reason, sent from the dialog, which shows the API's refusal
+  // (e.g. an empty reason) and stays open.
+  async function recover(kind) {
+    const a = RECOVERY[kind];
+    const reason = await confirmDialog({
+      title: a.title,
+      body: html`${a.text(id)}${reasonField(a.placeholder)}`,
+      confirmLabel: a.label,
+      danger: kind === 'redrive',
+      read: readReason,
+      submit: r => api[kind](id, r),
+    });
+    if (reason === null) return;
+    toast(a.done);
+    setTimeout(load, 300);
+  }
+
+  async function completeStep(stepId) {
+    const done = await confirmDialog({
+      title: `Complete step ${stepId} by hand?`,
+      body: html`<p>Step <code>${stepId}</code> becomes <b>SUCCEEDED</b> with the output below, as if its worker had
+        answered; whatever still works for it stops (its timeout, an HTTP call waiting to be made again, a running
+        sub-workflow is cancelled), and the steps after it start. A late outcome of its command is ignored.</p>
+        <label for="complete-output">Output (JSON)</label>
+        <textarea id="complete-output" class="json-editor" rows="6" spellcheck="false">{}</textarea>
+        ${reasonField('e.g. charged by phone, reference 4711')}`,
+      confirmLabel: 'Complete step',
+      danger: false,
+      read: dialog => {
+        const text = dialog.querySelector('#complete-output').value;
+        let output;
+        try {
+          output = JSON.parse(text);
+        } catch (e) {
+          throw new Error(`The output is not valid JSON: ${e.message}`);
+        }
+        return { output, reason: readReason(dialog) };
+      },
+      submit: v => api.completeStep(id, stepId, v.output, v.reason),
+    });
+    if (done === null) return;
+    toast(`Completion of ${stepId} requested.`);
+    setTimeout(load, 300);
+  }
+
+  async function skipStep(stepId) {
+    const reason = await confirmDialog({
+      title: `Skip step ${stepId}?`,
+      body: html`<p>Step <code>${stepId}</code> becomes <b>SKIPPED</b>, without an output, as if its condition had
+        been false; whatever still works for it stops, and the steps after it go on without it.</p>
+        ${reasonField('e.g. the parcel was handed over at the counter')}`,
+      confirmLabel: 'Skip step',
+      read: readReason,
+      submit: r => api.skipStep(id, stepId, r),
+    });
+    if (reason === null) return;
+    toast(`Skip of ${stepId} requested.`);
+    setTimeout(load, 300);
+  }
+
   load();
   const refresh = throttle(load, 400);
 
@@ -185,6 +301,37 @@ function retryCandidates(instance) {
   return steps.filter(s => RETRYABLE.has(s.state));
 }
 
+/** Why the instance cannot be redriven now (as the engine refuses it), or null when it can. */
+function redriveBlocker(instance) {
+  if (instance.status !== 'COMPLETED' || !instance.outcome) {
+    return 'Only a completed instance whose item failed or was cancelled can be redriven';
+  }
+  if (instance.outcome === 'SUCCEEDED') return 'The item succeeded: there is nothing to redrive';
+  if (instance.parent) return "A sub-workflow's instance is run again through its parent's step";
+  if ((instance.steps || []).some(s => s.state === 'COMPENSATING' || s.state === 'COMPENSATION_FAILED')) {
+    return 'A compensation of late work is still open: let it finish (or retry it) first';
+  }
+  return null;
+}
+
+/** Why an operator cannot complete (or skip) the step by hand now, or null when they can. */
+function settleBlocker(s, instance, states) {
+  if (instance.outcome) {
+    return `The item's outcome is decided (${instance.outcome})${instance.outcome === 'SUCCEEDED' ? '' : ': redrive the instance instead'}`;
+  }
+  if (!states.has(s.state)) return `Step ${s.id} is ${words(s.state).toLowerCase()}: there is nothing to settle`;
+  return null;
+}
+
+function reasonField(placeholder) {
+  return html`<label for="action-reason">Reason (required: kept in the instance's timeline with your name)</label>
+    <textarea id="action-reason" rows="2" placeholder="${placeholder}"></textarea>`;
+}
+
+function readReason(dialog) {
+  return dialog.querySelector('#action-reason').value.trim();
+}
+
 function defaultStep(instance) {
   const steps = instance.steps || [];
   const pick = states => steps.find(s => states.includes(s.state));
@@ -199,6 +346,9 @@ function skeleton(id) {
     <div class="instance-head">
       <div id="instance-header"></div>
       <div class="actions">
+        <button class="btn" id="act-pause" type="button">Pause…</button>
+        <button class="btn" id="act-resume" type="button" hidden>Resume…</button>
+        <button class="btn" id="act-redrive" type="button">Redrive…</button>
         <button class="btn" id="act-retry" type="button">Retry…</button>
         <button class="btn btn-danger" id="act-cancel" type="button">Cancel…</button>
       </div>
@@ -242,6 +392,8 @@ function header(i) {
         <span><span class="k">process</span><span class="v" style="color:var(--ps-${i.status})">${i.status}</span></span>
         ${i.outcome ? html`<span class="dotsep">·</span><span><span class="k">item</span><span class="v" style="color:var(--oc-${i.outcome})">${i.outcome}</span></span>` : ''}
       </span>
+      ${i.paused ? html`<span class="badge" id="paused-badge" style="--c:var(--paused)" title="An operator paused this instance: it sends nothing until resumed">paused</span>` : ''}
+      ${i.redrives > 0 ? html`<span class="badge plain" id="redrive-count" data-redrives="${i.redrives}" style="--c:var(--operator)" title="Times an operator ran this instance again">redriven ${i.redrives}×</span>` : ''}
     </div>
     <div class="meta">
       <span><b>workflow</b><a href="#/instances?workflow=${encodeURIComponent(i.workflow)}">${i.workflow}</a> v${i.version}
@@ -256,6 +408,11 @@ function header(i) {
 
 function callouts(i) {
   const out = [];
+  if (i.paused) {
+    out.push(html`<div class="callout paused" id="paused-callout"><b>Paused:</b>
+      <span>the instance records what arrives but sends nothing (commands, calls, compensations, its result) until an
+      operator resumes it.</span></div>`);
+  }
   if (i.failure) {
     out.push(html`<div class="callout fail" id="failure-callout" data-step-id="${i.failure.stepId || ''}">
       <b>${i.outcome === 'CANCELLED' ? 'Cancelled' : 'Failed'}${i.failure.stepId ? html` at step <span class="mono">${i.failure.stepId}</span>` : ''}</b>
@@ -271,7 +428,7 @@ function callouts(i) {
         return html`<span>${what} <span class="mono">${s.id}</span> ${words(s.state).toLowerCase()}${
           e ? html` (<span class="mono">${e.type || 'error'}</span>${e.message ? `: ${e.message}` : ''})` : ''}.</span>`;
       }) : ''}
-      <span>The instance waits for an operator: retry, or cancel the instance.</span></div>`);
+      <span>The instance waits for an operator: retry, complete or skip the step by hand, or cancel the instance.</span></div>`);
   }
   const comp = i.compensated || [];
   if (comp.length) {
@@ -293,10 +450,17 @@ function tries(s) {
 
 function stepDetails(s, instance) {
   const comp = s.compensation;
-  const canRetry = retryCandidates(instance).some(x => x.id === s.id);
+  const canRetry = retryCandidates(instance).some(x => x.id === s.id) && !instance.paused;
+  const noComplete = settleBlocker(s, instance, COMPLETABLE);
+  const noSkip = settleBlocker(s, instance, SKIPPABLE);
   return html`
     <dl class="kv">
       <dt>State</dt><dd>${stateBadge(s.state)} ${canRetry ? html`<button class="btn btn-ghost" data-retry="${s.id}" type="button">Retry…</button>` : ''}</dd>
+      <dt>By hand</dt><dd class="by-hand">
+        <button class="btn btn-ghost" data-complete="${s.id}" type="button" ${noComplete ? raw('disabled') : ''}
+          title="${noComplete || 'Mark the step succeeded with an output you give'}">Complete by hand…</button>
+        <button class="btn btn-ghost" data-skip="${s.id}" type="button" ${noSkip ? raw('disabled') : ''}
+          title="${noSkip || 'Mark the step skipped: the steps after it go on without it'}">Skip…</button></dd>
       ${s.workflow ? html`<dt>Workflow</dt><dd><span class="mono">${s.workflow}</span>${s.childInstanceId ? html` · child <a class="mono child-link" href="#/instance/${encodeURIComponent(s.childInstanceId)}">${s.childInstanceId}</a>` : ''}</dd>`
         : s.http ? html`<dt>HTTP</dt><dd class="mono">${s.http.method} ${s.http.url}${s.nextCallAt ? html` <span class="muted">· next call ${dateTime(s.nextCallAt)}</span>` : ''}</dd>`
         : html`<dt>Topic</dt><dd class="mono">${s.topic || '–'}</dd>`}
@@ -374,7 +538,20 @@ function timeline(i, live) {
   // The instance keeps each step's latest attempt only; notifications seen live about an earlier attempt (before
   // an operator's retry) are added back.
   const currentCommand = new Map((i.steps || []).map(s => [s.id, s.commandId]));
+  // A redrive seen live: the end of the run before it is not in the instance any more, so it is added back.
+  const redrives = live.filter(e => e.type === 'OperatorActed' && e.action === 'REDRIVE').map(e => parseTime(e.at));
+  const lastRedrive = redrives.length ? Math.max(...redrives) : null;
   for (const e of live) {
+    if (e.type === 'OperatorActed') {
+      add(e.type, e.at, e.stepId || null, { title: operatorTitle(e), live: true, plain: true, action: e.action });
+      continue;
+    }
+    if ((e.type === 'InstanceCompleted' || e.type === 'InstanceFailing') && lastRedrive !== null && parseTime(e.at) <= lastRedrive) {
+      add(e.type, e.at, null, { live: true, bad: e.outcome !== 'SUCCEEDED',
+        title: e.type === 'InstanceCompleted' ? `Process completed · item ${e.outcome || ''} (before the redrive)`
+          : `${e.outcome === 'CANCELLED' ? 'Item cancelled' : 'Item failed'} (before the redrive)` });
+      continue;
+    }
     if (EARLIER[e.type] && e.stepId && e.commandId && currentCommand.get(e.stepId) && e.commandId !== currentCommand.get(e.stepId)) {
       const err = e.error || null;
       add(e.type, e.at, e.stepId, { title: `${EARLIER[e.type]} (earlier attempt)`, live: true,
@@ -399,7 +576,9 @@ function timeline(i, live) {
   return html`${events.map(e => timelineItem(e, t0))}${waiting}`;
 }
 
-const RANKS = { InstanceStarted: 0, StepStarted: 1, StepCompleted: 2, StepFailed: 2, StepTimedOut: 2, StepSkipped: 2,
+// An operator's action comes before what it causes at the same instant (a redrive: the steps it sends back, then
+// their new starts).
+const RANKS = { InstanceStarted: 0, OperatorActed: 0.5, StepRedriven: 0.7, StepStarted: 1, StepCompleted: 2, StepFailed: 2, StepTimedOut: 2, StepSkipped: 2,
   InstanceFailing: 3, StepAbandoned: 3.5, CompensationStarted: 4, CompensationCompleted: 5, CompensationFailed: 5, InstanceCompleted: 9 };
 function rank(e) { return RANKS[e.type] ?? 6; }
 
@@ -408,8 +587,20 @@ function liveTitle(e) {
     case 'IncidentRaised': return 'incident raised';
     case 'OutcomeIgnored': return `outcome ignored (${words(e.reason || '').toLowerCase()})`;
     case 'RequestIgnored': return 'request ignored';
+    case 'StepRedriven': return 'redriven: runs again under a new attempt';
     default: return e.type;
   }
+}
+
+const ACTED = {
+  PAUSE: () => 'paused', RESUME: () => 'resumed', REDRIVE: () => 'redrove the instance',
+  COMPLETE_STEP: step => `completed ${step} by hand`, SKIP_STEP: step => `skipped ${step}`,
+};
+
+/** "ops-alice paused: payments maintenance": who did what, and why. */
+function operatorTitle(e) {
+  const what = ACTED[e.action] ? ACTED[e.action](e.stepId) : words(e.action || 'acted').toLowerCase();
+  return `${e.actor || 'someone'} ${what}${e.reason ? `: ${e.reason}` : ''}`;
 }
 
 const DOTS = {
@@ -418,6 +609,7 @@ const DOTS = {
   StepAbandoned: 'var(--st-ABANDONED)', StepRetryScheduled: 'var(--st-WAITING_TO_RETRY)', InstanceFailing: 'var(--st-FAILED)', CompensationStarted: 'var(--st-COMPENSATING)',
   CompensationCompleted: 'var(--st-COMPENSATED)', CompensationFailed: 'var(--st-COMPENSATION_FAILED)',
   IncidentRaised: 'var(--ps-INCIDENT)', InstanceCompleted: 'var(--ps-COMPLETED)',
+  OperatorActed: 'var(--operator)', StepRedriven: 'var(--st-PENDING)',
 };
 
 function timelineItem(e, t0) {
@@ -426,11 +618,11 @@ function timelineItem(e, t0) {
   const rel = e.t !== null && t0 !== null ? `+${duration(e.t - t0)}` : '';
   const [name, value] = e.payload || [];
   const classes = ['tl-item', e.bad ? 'bad' : '', e.comp ? 'comp' : ''].filter(Boolean).join(' ');
-  return html`<li class="${classes}" data-event="${e.type}" data-step-id="${e.stepId || ''}">
+  return html`<li class="${classes}" data-event="${e.type}" data-step-id="${e.stepId || ''}"${e.action ? html` data-action="${e.action}"` : ''}>
     <span class="tl-time">${e.at ? clock(e.at, true) : ''}<span class="rel">${rel}</span></span>
     <span class="tl-dot" style="--c:${dot}"></span>
     <div class="tl-body">
-      <div class="tl-title">${e.stepId ? html`<span class="step">${e.stepId}</span> ` : ''}${e.title}</div>
+      <div class="tl-title">${e.stepId && !e.plain ? html`<span class="step">${e.stepId}</span> ` : ''}${e.title}</div>
       ${e.sub ? html`<div class="tl-sub">${e.sub}</div>` : ''}
       ${e.payload && value !== undefined && value !== null
         ? html`<details ${e.open ? raw('open') : ''}><summary>${name}</summary>${json(value, name === 'error' ? 'error' : '')}</details>` : ''}

@@ -163,7 +163,7 @@ function row(i, fresh) {
     <td class="id"><a href="#/instance/${encodeURIComponent(i.instanceId)}" title="${i.instanceId}">${i.instanceId}</a></td>
     <td class="nowrap">${i.workflow} <span class="muted small">v${i.version}</span></td>
     <td class="mono small">${i.businessKey || html`<span class="muted">–</span>`}</td>
-    <td>${statusPair(i.status, i.outcome)}</td>
+    <td>${statusPair(i.status, i.outcome)}${i.paused ? html` <span class="badge paused-mark" style="--c:var(--paused)" title="paused by an operator">paused</span>` : ''}</td>
     <td>${(i.waitingOn || []).length ? i.waitingOn.map(s => html`<span class="chip">${s}</span>`) : html`<span class="muted">–</span>`}</td>
     <td class="nowrap">${since(i.startedAt)}</td>
     <td class="right num nowrap">${took !== null ? duration(took) : html`<span class="muted" data-age-of="${i.startedAt}">${duration(Date.now() - Date.parse(i.startedAt))}</span>`}</td>

@@ -23,6 +23,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,8 +41,9 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The dashboard as a person sees it, in a real headless Chromium, against a real stack: embedded Kafka, the
  * orchestrator, the HTTP API and the article's services A to D (D fails orders above 900). One order succeeds,
- * one fails at D and is compensated (C and B, then A), and two wait on a worker that never runs. Each test
- * leaves a screenshot in target/screenshots/.
+ * one fails at D and is compensated (C and B, then A), and four wait on a worker that never runs. A step whose
+ * worker fails its first attempt and succeeds the next makes an incident, and an item that fails (to redrive).
+ * Each test leaves a screenshot in target/screenshots/.
  */
 class DashboardIT {
     @TempDir
@@ -56,6 +62,9 @@ class DashboardIT {
     static final String STUCK = "stuck-1";
     static final String TO_CANCEL = "stuck-2";
     static final String INCIDENT = "incident-1";
+    static final String TO_PAUSE = "stuck-3";
+    static final String TO_COMPLETE = "stuck-4";
+    static final String TO_REDRIVE = "fails-once-1";
     static final String OFFLINE_TOPIC = "dashboard-it.offline.commands";
     static final String FLAKY_TOPIC = "dashboard-it.flaky.commands";
 
@@ -77,6 +86,14 @@ class DashboardIT {
                 onFailure: wait
             """.formatted(FLAKY_TOPIC);
 
+    /** The same worker, but a failure fails the item: run again (redriven), the next attempt succeeds. */
+    static final String FAILS_ONCE_WORKFLOW = """
+            name: fails-once
+            steps:
+              - id: check
+                topic: %s
+            """.formatted(FLAKY_TOPIC);
+
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
@@ -94,6 +111,9 @@ class DashboardIT {
         assertThat(post("/api/workflows?source=offline.yaml", OFFLINE_WORKFLOW).statusCode())
                 .isEqualTo(201);
         assertThat(post("/api/workflows?source=incident.yaml", INCIDENT_WORKFLOW)
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(post("/api/workflows?source=fails-once.yaml", FAILS_ONCE_WORKFLOW)
                         .statusCode())
                 .isEqualTo(201);
         services = ArticleServices.start(ArticleServices.Settings.of(kafka.bootstrapServers())
@@ -126,6 +146,9 @@ class DashboardIT {
         startInstance("offline-batch", STUCK, "b-1", Map.of("batch", 1));
         startInstance("offline-batch", TO_CANCEL, "b-2", Map.of("batch", 2));
         startInstance("needs-operator", INCIDENT, "c-1", Map.of("parcel", "p-1"));
+        startInstance("offline-batch", TO_PAUSE, "b-3", Map.of("batch", 3));
+        startInstance("offline-batch", TO_COMPLETE, "b-4", Map.of("batch", 4));
+        startInstance("fails-once", TO_REDRIVE, "f-1", Map.of("parcel", "p-2"));
         await().atMost(Duration.ofSeconds(40))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> outcome(OK).equals("SUCCEEDED")
@@ -133,7 +156,10 @@ class DashboardIT {
                         && instance(FAILED).path("compensated").size() == 3
                         && instance(STUCK).path("status").asText().equals("RUNNING")
                         && instance(TO_CANCEL).path("status").asText().equals("RUNNING")
-                        && instance(INCIDENT).path("status").asText().equals("INCIDENT"));
+                        && instance(INCIDENT).path("status").asText().equals("INCIDENT")
+                        && instance(TO_PAUSE).path("status").asText().equals("RUNNING")
+                        && instance(TO_COMPLETE).path("status").asText().equals("RUNNING")
+                        && outcome(TO_REDRIVE).equals("FAILED"));
 
         browser = HeadlessChromium.start(Path.of("target", "screenshots"));
     }
@@ -380,7 +406,189 @@ class DashboardIT {
         assertThat(browser.enabled("#act-retry")).isFalse();
     }
 
+    @Test
+    void pauseAndResumeTakeAReasonAndShowThePausedBadge() throws Exception {
+        openInstance(TO_PAUSE);
+        awaitLive();
+        assertThat(stepStates()).isEqualTo(Map.of("ship", "RUNNING"));
+        assertThat(browser.enabled("#act-pause")).isTrue();
+        assertThat(browser.waitForElement("#act-resume").isDisplayed()).isFalse();
+        assertThat(browser.enabled("#act-redrive"))
+                .as("a running instance is not redriven")
+                .isFalse();
+        assertThat(browser.all("#paused-badge")).isEmpty();
+
+        browser.waitForElement("#act-pause").click();
+        WebElement dialog = visibleDialog();
+        assertThat(dialog.getText()).contains("Pause this instance?");
+        // Without a reason the API refuses: the dialog shows its answer and stays open.
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+        String refusal = browser.waitFor("the API's refusal in the dialog", d -> {
+            WebElement error = d.findElement(By.cssSelector("#confirm .dialog-error"));
+            return error.isDisplayed() ? error.getText() : null;
+        });
+        assertThat(refusal).contains("say why in field 'reason'");
+        assertThat(dialog.isDisplayed()).isTrue();
+        assertThat(browser.consoleErrors())
+                .as("the refused request, and nothing else")
+                .singleElement()
+                .satisfies(m -> assertThat(m)
+                        .contains("/api/instances/" + TO_PAUSE + "/pause")
+                        .contains("400"));
+        assertThat(instance(TO_PAUSE).path("paused").asBoolean()).isFalse();
+
+        dialog.findElement(By.id("action-reason")).sendKeys("payments maintenance");
+        browser.screenshot("pause-dialog");
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+        browser.waitFor("dialog closed", d -> !d.findElement(By.id("confirm")).isDisplayed());
+
+        WebElement badge = browser.waitForElement("#paused-badge");
+        assertThat(badge.getText()).isEqualTo("paused");
+        assertThat(instance(TO_PAUSE).path("paused").asBoolean()).isTrue();
+        assertThat(browser.text("#paused-callout")).contains("Paused");
+        assertThat(browser.waitForElement("#act-pause").isDisplayed()).isFalse();
+        assertThat(browser.enabled("#act-resume")).isTrue();
+        WebElement paused = browser.waitForElement("#timeline li[data-event='OperatorActed'][data-action='PAUSE']");
+        assertThat(paused.getText()).contains("anonymous paused: payments maintenance");
+        browser.screenshot("paused");
+
+        browser.waitForElement("#act-resume").click();
+        dialog = visibleDialog();
+        assertThat(dialog.getText()).contains("Resume this instance?");
+        dialog.findElement(By.id("action-reason")).sendKeys("payments are back");
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+
+        browser.waitFor(
+                "the badge to go", d -> d.findElements(By.id("paused-badge")).isEmpty());
+        assertThat(instance(TO_PAUSE).path("paused").asBoolean()).isFalse();
+        assertThat(browser.enabled("#act-pause")).isTrue();
+        assertThat(browser.text("#timeline li[data-event='OperatorActed'][data-action='RESUME']"))
+                .contains("anonymous resumed: payments are back");
+        assertThat(stepStates()).isEqualTo(Map.of("ship", "RUNNING"));
+    }
+
+    @Test
+    void completeByHandChecksTheOutputIsJsonThenSettlesTheStep() throws Exception {
+        openInstance(TO_COMPLETE);
+        awaitLive();
+        assertThat(browser.attr("#step-details", "data-step-id")).isEqualTo("ship");
+        assertThat(browser.enabled("#step-details [data-skip='ship']")).isTrue();
+        assertThat(browser.enabled("#step-details [data-complete='ship']")).isTrue();
+
+        browser.waitForElement("#step-details [data-complete='ship']").click();
+        WebElement dialog = visibleDialog();
+        assertThat(dialog.getText()).contains("Complete step ship by hand?");
+        WebElement output = dialog.findElement(By.id("complete-output"));
+        assertThat(output.getDomProperty("value")).isEqualTo("{}");
+        output.clear();
+        output.sendKeys("{\"trackingId\": ");
+        dialog.findElement(By.id("action-reason")).sendKeys("handed to the courier desk");
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+        String error = browser.waitFor("the JSON error in the dialog", d -> {
+            WebElement e = d.findElement(By.cssSelector("#confirm .dialog-error"));
+            return e.isDisplayed() ? e.getText() : null;
+        });
+        assertThat(error).contains("not valid JSON");
+        assertThat(dialog.isDisplayed()).isTrue();
+        assertThat(instance(TO_COMPLETE).path("status").asText()).isEqualTo("RUNNING");
+
+        output.clear();
+        output.sendKeys("{\"trackingId\": \"t-77\"}");
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+        browser.waitFor(
+                "completed by hand",
+                d -> "SUCCEEDED".equals(d.findElement(By.id("status-line")).getDomAttribute("data-outcome")));
+        assertThat(stepStates()).isEqualTo(Map.of("ship", "SUCCEEDED"));
+        assertThat(instance(TO_COMPLETE)
+                        .path("steps")
+                        .get(0)
+                        .path("output")
+                        .path("trackingId")
+                        .asText())
+                .isEqualTo("t-77");
+        assertThat(browser.text("#step-details")).contains("t-77");
+        assertThat(browser.text("#timeline li[data-event='OperatorActed'][data-action='COMPLETE_STEP']"))
+                .contains("anonymous completed ship by hand: handed to the courier desk");
+        assertThat(browser.enabled("#step-details [data-complete='ship']")).isFalse();
+        assertThat(browser.enabled("#step-details [data-skip='ship']")).isFalse();
+    }
+
+    @Test
+    void redriveOfAFailedInstanceRunsItAgain() throws Exception {
+        openInstance(TO_REDRIVE);
+        awaitLive();
+        assertThat(browser.attr("#status-line", "data-outcome")).isEqualTo("FAILED");
+        assertThat(stepStates()).isEqualTo(Map.of("check", "FAILED"));
+        assertThat(browser.all("#redrive-count")).isEmpty();
+        assertThat(browser.enabled("#act-redrive")).isTrue();
+        assertThat(browser.enabled("#act-pause"))
+                .as("a completed instance is not paused")
+                .isFalse();
+        assertThat(browser.enabled("#step-details [data-complete='check']"))
+                .as("the item's outcome is decided")
+                .isFalse();
+
+        browser.waitForElement("#act-redrive").click();
+        WebElement dialog = visibleDialog();
+        assertThat(dialog.getText()).contains("Redrive this instance?");
+        dialog.findElement(By.id("action-reason")).sendKeys("the scanner is back");
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+
+        browser.waitFor(
+                "redriven and succeeded",
+                d -> "SUCCEEDED".equals(d.findElement(By.id("status-line")).getDomAttribute("data-outcome")));
+        assertThat(stepStates()).isEqualTo(Map.of("check", "SUCCEEDED"));
+        assertThat(browser.attr("#redrive-count", "data-redrives")).isEqualTo("1");
+        assertThat(browser.text("#redrive-count")).contains("redriven 1");
+        assertThat(instance(TO_REDRIVE).path("redrives").asInt()).isEqualTo(1);
+        assertThat(browser.text("#step-details")).contains(TO_REDRIVE + "/check/2");
+        assertThat(browser.text("#timeline li[data-event='OperatorActed'][data-action='REDRIVE']"))
+                .contains("anonymous redrove the instance: the scanner is back");
+        assertThat(browser.all("#timeline li[data-event='StepRedriven'][data-step-id='check']"))
+                .hasSize(1);
+        assertThat(browser.enabled("#act-redrive")).isFalse();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(resultStatuses(TO_REDRIVE))
+                        .as("a second result")
+                        .containsExactly("FAILED", "SUCCEEDED"));
+    }
+
     // ---- helpers ----
+
+    /** Waits until the page gets live updates, so that the notifications an action causes reach its timeline. */
+    static void awaitLive() {
+        browser.waitFor(
+                "live updates connected",
+                d -> "open".equals(d.findElement(By.id("live")).getDomAttribute("data-state")));
+    }
+
+    /** The {@code status} of every result of the instance on baton.results, in order. */
+    static List<String> resultStatuses(String instanceId) throws Exception {
+        var props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor("baton.results").stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            var statuses = new java.util.ArrayList<String>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    if (instanceId.equals(r.key())) {
+                        statuses.add(
+                                Json.mapper().readTree(r.value()).path("status").asText());
+                    }
+                }
+            }
+            return statuses;
+        }
+    }
 
     static WebElement visibleDialog() {
         return browser.waitFor("confirmation dialog", d -> {
