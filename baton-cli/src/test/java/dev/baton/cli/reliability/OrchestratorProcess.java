@@ -40,6 +40,30 @@ final class OrchestratorProcess implements AutoCloseable {
     }
 
     OrchestratorProcess(String name, String bootstrapServers, Path dir, int partitions, String clientProperties) {
+        this(name, bootstrapServers, dir, partitions, clientProperties, List.of());
+    }
+
+    /**
+     * A process against a replicated {@link KafkaCluster}: {@code --replication-factor 3}, so that Baton's topics and
+     * its Kafka Streams changelogs have three copies, as on a production cluster.
+     */
+    static OrchestratorProcess onCluster(String name, KafkaCluster cluster, Path dir, int partitions) {
+        return new OrchestratorProcess(
+                name,
+                cluster.bootstrapServers(),
+                dir,
+                partitions,
+                CLIENT_PROPERTIES,
+                List.of("--replication-factor", String.valueOf(Math.min(3, cluster.nodes.size()))));
+    }
+
+    private OrchestratorProcess(
+            String name,
+            String bootstrapServers,
+            Path dir,
+            int partitions,
+            String clientProperties,
+            List<String> moreArgs) {
         this.name = name;
         this.httpPort = freePort();
         Path config = dir.resolve("client.properties");
@@ -49,23 +73,21 @@ final class OrchestratorProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.process = new JavaProcess(
-                name,
-                Soak.logFile(dir, name),
-                List.of("-Xmx512m"),
-                "dev.baton.cli.BatonCli",
-                List.of(
-                        "server",
-                        "--bootstrap-servers",
-                        bootstrapServers,
-                        "--data-dir",
-                        dir.resolve("data").toString(),
-                        "--http-port",
-                        String.valueOf(httpPort),
-                        "--partitions",
-                        String.valueOf(partitions),
-                        "--kafka-config",
-                        config.toString()));
+        var args = new java.util.ArrayList<>(List.of(
+                "server",
+                "--bootstrap-servers",
+                bootstrapServers,
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--http-port",
+                String.valueOf(httpPort),
+                "--partitions",
+                String.valueOf(partitions),
+                "--kafka-config",
+                config.toString()));
+        args.addAll(moreArgs);
+        this.process =
+                new JavaProcess(name, Soak.logFile(dir, name), List.of("-Xmx512m"), "dev.baton.cli.BatonCli", args);
     }
 
     /** Starts the process; {@link #awaitHealthy} waits until it processes. */
