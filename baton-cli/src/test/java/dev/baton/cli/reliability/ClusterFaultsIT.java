@@ -68,6 +68,9 @@ class ClusterFaultsIT {
             second.awaitHealthy(Duration.ofMinutes(2));
             load.deploy(load.definition(), first, second);
             Set<String> topics = assertEverythingReplicatedThreeTimes(cluster);
+            // Baton's partitions: its topics and its Kafka Streams changelogs (the application id starts with baton).
+            Set<String> batons =
+                    topics.stream().filter(t -> t.startsWith("baton")).collect(Collectors.toSet());
             assertThat(probeWrite(cluster, Duration.ofSeconds(30)))
                     .as("a probe write with three brokers")
                     .isNull();
@@ -91,12 +94,13 @@ class ClusterFaultsIT {
                 assertThat(load.inFlight())
                         .as("instances in flight at round %d", round + 1)
                         .isPositive();
-                BrokerProcess leader = cluster.busiestLeader(topics);
-                Map<Integer, Long> led = cluster.leadership(topics);
+                BrokerProcess leader = cluster.busiestLeader(batons);
+                Map<Integer, Long> led = cluster.leadership(batons);
                 long killedAt = System.nanoTime();
                 leader.kill();
                 kills.add(leader.name + "(led " + led.get(cluster.idOf(leader)) + " of " + sum(led) + ")");
-                Soak.log("killed %s, leader of %s partitions; %d in flight", leader, led, load.inFlight());
+                Soak.log(
+                        "killed %s; leaders of Baton's partitions were %s; %d in flight", leader, led, load.inFlight());
                 FailoverIT.awaitProgress(load, Duration.ofMinutes(3));
                 failover.add(millisSince(killedAt));
                 Soak.log("progress with two brokers after %d ms", failover.get(failover.size() - 1));
@@ -107,13 +111,13 @@ class ClusterFaultsIT {
                 assertThat(load.inFlight())
                         .as("instances in flight at round %d", round + 1)
                         .isPositive();
-                BrokerProcess next = cluster.busiestLeader(topics);
-                led = cluster.leadership(topics);
+                BrokerProcess next = cluster.busiestLeader(batons);
+                led = cluster.leadership(batons);
                 long secondAt = System.nanoTime();
                 next.kill();
                 long stepsAtSecond = load.stepsCompleted.total();
                 kills.add(next.name + "(led " + led.get(cluster.idOf(next)) + " of " + sum(led) + ")");
-                Soak.log("killed %s too, leader of %s; one broker left, %d in flight", next, led, load.inFlight());
+                Soak.log("killed %s too; leaders were %s; one broker left, %d in flight", next, led, load.inFlight());
                 String refusal = probeWrite(cluster, Duration.ofSeconds(5));
                 assertThat(refusal)
                         .as("a write with acks=all while one broker of three runs (min.insync.replicas 2)")
@@ -174,8 +178,7 @@ class ClusterFaultsIT {
 
     /**
      * Checks the premise: every partition of every topic (Baton's, its changelogs, the workload's, Kafka's offsets and
-     * transaction state) has three replicas, and Baton's topics take {@code min.insync.replicas} 2. Returns the topics
-     * that are not Kafka's own, whose leaders the test kills.
+     * transaction state) has three replicas, and Baton's topics take {@code min.insync.replicas} 2. Returns them all.
      */
     private static Set<String> assertEverythingReplicatedThreeTimes(KafkaCluster cluster) throws Exception {
         Set<String> all = cluster.topics();
@@ -201,7 +204,7 @@ class ClusterFaultsIT {
                     .value();
             assertThat(minInSync).as("min.insync.replicas of %s", topic).isEqualTo("2");
         }
-        return all.stream().filter(t -> !t.startsWith("__")).collect(Collectors.toSet());
+        return all;
     }
 
     /**
