@@ -109,7 +109,7 @@ class ClusterFaultsIT {
                 load.nextChunk();
                 load.awaitRandomMomentOfChunk(random);
                 assertThat(load.inFlight())
-                        .as("instances in flight at round %d", round + 1)
+                        .as("instances in flight at the second kill of round %d", round + 1)
                         .isPositive();
                 BrokerProcess next = cluster.busiestLeader(batons);
                 led = cluster.leadership(batons);
