@@ -4,30 +4,32 @@
 # brokers and workers, and a fuzzer. Prints the figures docs/reliability.md reports.
 #
 #   scripts/soak.sh                      # everything (about half an hour on 2 cores)
-#   scripts/soak.sh crash hostile        # some of: crash failover broker workers hostile oversized sasl upgrade definitions
+#   scripts/soak.sh crash hostile        # some of: crash failover broker cluster workers hostile oversized sasl upgrade definitions
 #   scripts/soak.sh crash -Dbaton.soak.instances=2000 -Dbaton.soak.kills=5    # any figure can be changed
 #   MVN="./mvnw -B -o" scripts/soak.sh   # offline, or another Maven
 #
 # Figures (names as in the tests): instances, kills, failoverInstances, failoverKills, brokerInstances, brokerOutages,
-# downInstances, scriptedInstances, upgradeChunk, hostileRecords, hostileValidInstances, hostileDefinitions, definitions; and
-# -Dbaton.soak.seed=<n> to repeat a run. Child-process logs are kept in baton-cli/target/reliability/logs.
+# clusterInstances, clusterRounds, clusterAloneSeconds, downInstances, scriptedInstances, upgradeChunk, hostileRecords,
+# hostileValidInstances, hostileDefinitions, definitions; and -Dbaton.soak.seed=<n> to repeat a run. Child-process
+# logs are kept in baton-cli/target/reliability/logs.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 mvn_cmd=${MVN:-./mvnw -B}
 
 declare -A its=(
-  [crash]=OrchestratorCrashIT [failover]=FailoverIT [broker]=BrokerRestartIT [workers]=WorkerFaultsIT
+  [crash]=OrchestratorCrashIT [failover]=FailoverIT [broker]=BrokerRestartIT [cluster]=ClusterFaultsIT
+  [workers]=WorkerFaultsIT
   [hostile]=HostileInputIT [oversized]=OversizedRecordsIT [sasl]=SaslIT [upgrade]=RollingUpgradeIT
 )
-order=(crash failover broker workers hostile oversized sasl upgrade definitions)
+order=(crash failover broker cluster workers hostile oversized sasl upgrade definitions)
 selected=()
 props=()
 for arg in "$@"; do
   case "$arg" in
     -D*) props+=("$arg") ;;
     all) selected=("${order[@]}") ;;
-    crash|failover|broker|workers|hostile|oversized|sasl|upgrade|definitions) selected+=("$arg") ;;
+    crash|failover|broker|cluster|workers|hostile|oversized|sasl|upgrade|definitions) selected+=("$arg") ;;
     -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "soak.sh: unknown test '$arg' (one of: ${order[*]}, or -Dbaton.soak.<name>=<value>)" >&2; exit 2 ;;
   esac

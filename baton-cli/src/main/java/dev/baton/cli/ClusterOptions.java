@@ -18,6 +18,14 @@ final class ClusterOptions {
     String bootstrapServers;
 
     @Option(
+            names = "--replication-factor",
+            defaultValue = "1",
+            paramLabel = "N",
+            description = "Replication factor of the topics Baton creates on --bootstrap-servers, its Kafka Streams "
+                    + "changelogs included (default: ${DEFAULT-VALUE}; 3 on a production cluster).")
+    short replicationFactor;
+
+    @Option(
             names = "--kafka-port",
             defaultValue = "9092",
             paramLabel = "PORT",

@@ -46,6 +46,10 @@ final class RunningBaton implements AutoCloseable {
         var traces = tracing.settings(); // a bad OTLP endpoint or protocol stops the start before anything runs
         EmbeddedKafka kafka = null;
         String bootstrap = cluster.bootstrapServers;
+        if (bootstrap == null && cluster.replicationFactor != 1) {
+            throw new IllegalArgumentException("--replication-factor " + cluster.replicationFactor
+                    + " needs --bootstrap-servers: the embedded broker is a single node");
+        }
         if (bootstrap == null) {
             out.println("Starting the embedded Kafka broker on 127.0.0.1:" + cluster.kafkaPort + " (data in "
                     + cluster.dataDir.resolve("kafka") + ")");
@@ -59,6 +63,7 @@ final class RunningBaton implements AutoCloseable {
                     .bootstrapServers(bootstrap)
                     .stateDir(cluster.dataDir.resolve("streams"))
                     .partitions(partitions)
+                    .replicationFactor(cluster.replicationFactor)
                     .advertisedHttp(http.advertised())
                     .retention(retention)
                     .tracing(traces)

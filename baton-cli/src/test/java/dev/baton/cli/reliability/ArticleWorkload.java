@@ -140,12 +140,17 @@ final class ArticleWorkload implements AutoCloseable {
 
     /** Creates the command and result topics with {@code partitions} partitions. */
     ArticleWorkload createTopics(int partitions) {
+        return createTopics(partitions, (short) 1);
+    }
+
+    /** Creates the command and result topics with {@code partitions} partitions of {@code replicas} copies each. */
+    ArticleWorkload createTopics(int partitions, short replicas) {
         try (Admin admin = Admin.create(client(Map.of()))) {
             var topics = new ArrayList<NewTopic>();
             for (String s : STEPS) {
-                topics.add(new NewTopic(topic(s), partitions, (short) 1));
+                topics.add(new NewTopic(topic(s), partitions, replicas));
             }
-            topics.add(new NewTopic(resultTopic, partitions, (short) 1));
+            topics.add(new NewTopic(resultTopic, partitions, replicas));
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the topics of " + workflow, e);

@@ -2,6 +2,7 @@ package dev.baton.cli.reliability;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -9,28 +10,60 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * The single-node broker ({@code baton kafka}) in a JVM of its own, on a fixed port and data directory, so that it
- * can be stopped or killed under load and started again where it left off.
+ * A broker ({@code baton kafka}) in a JVM of its own, on a fixed port and data directory, so that it can be stopped
+ * or killed under load and started again where it left off: the single-node broker, or one node of a
+ * {@link KafkaCluster}.
  */
 final class BrokerProcess implements AutoCloseable {
-    final int port = OrchestratorProcess.freePort();
+    final String name;
+    final int port;
     private final JavaProcess process;
 
     BrokerProcess(Path dir) {
-        process = new JavaProcess(
-                "broker",
-                Soak.logFile(dir, "broker"),
-                List.of("-Xmx768m"),
-                "dev.baton.cli.BatonCli",
-                List.of("kafka", "--data-dir", dir.toString(), "--kafka-port", String.valueOf(port)));
+        this("broker", dir, OrchestratorProcess.freePort(), List.of());
+    }
+
+    private BrokerProcess(String name, Path dir, int port, List<String> nodeArgs) {
+        this.name = name;
+        this.port = port;
+        var args =
+                new ArrayList<>(List.of("kafka", "--data-dir", dir.toString(), "--kafka-port", String.valueOf(port)));
+        args.addAll(nodeArgs);
+        process = new JavaProcess(name, Soak.logFile(dir, name), List.of("-Xmx768m"), "dev.baton.cli.BatonCli", args);
+    }
+
+    /** Node {@code nodeId} of a cluster ({@code baton kafka --node-id ...}). */
+    static BrokerProcess clusterNode(Path dir, int nodeId, int port, String clusterId, String quorumVoters) {
+        return new BrokerProcess(
+                "broker-" + nodeId,
+                dir,
+                port,
+                List.of(
+                        "--node-id",
+                        String.valueOf(nodeId),
+                        "--cluster-id",
+                        clusterId,
+                        "--controller-quorum",
+                        quorumVoters));
     }
 
     String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
+    /** Starts the process and waits until it answers. */
     BrokerProcess start(Duration timeout) {
+        return launch().awaitReady(timeout);
+    }
+
+    /** Starts the process without waiting: a cluster node finishes starting only once a majority of nodes runs. */
+    BrokerProcess launch() {
         process.start();
+        return this;
+    }
+
+    /** Waits until the broker answers a describeCluster on its own port. */
+    BrokerProcess awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -41,7 +74,7 @@ final class BrokerProcess implements AutoCloseable {
                 5000))) {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new AssertionError("the broker died while starting\n" + process.tail(60));
+                    throw new AssertionError(name + " died while starting\n" + process.tail(60));
                 }
                 try {
                     if (!admin.describeCluster()
@@ -57,7 +90,11 @@ final class BrokerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        throw new AssertionError("the broker did not start within " + timeout + "\n" + process.tail(60));
+        throw new AssertionError(name + " did not start within " + timeout + "\n" + process.tail(60));
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** SIGTERM: a controlled shutdown. */
@@ -77,5 +114,10 @@ final class BrokerProcess implements AutoCloseable {
     @Override
     public void close() {
         process.stop(30);
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

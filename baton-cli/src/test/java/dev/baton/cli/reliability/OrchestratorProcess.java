@@ -40,12 +40,38 @@ final class OrchestratorProcess implements AutoCloseable {
     }
 
     OrchestratorProcess(String name, String bootstrapServers, Path dir, int partitions, String clientProperties) {
-        this(name, bootstrapServers, dir, partitions, clientProperties, Release.current());
+        this(name, bootstrapServers, dir, partitions, clientProperties, Release.current(), List.of());
     }
 
     /** {@code baton server} of {@code release}: this build, or the previous release (a rolling upgrade). */
     OrchestratorProcess(
             String name, String bootstrapServers, Path dir, int partitions, String clientProperties, Release release) {
+        this(name, bootstrapServers, dir, partitions, clientProperties, release, List.of());
+    }
+
+    /**
+     * A process against a replicated {@link KafkaCluster}: {@code --replication-factor 3}, so that Baton's topics and
+     * its Kafka Streams changelogs have three copies, as on a production cluster.
+     */
+    static OrchestratorProcess onCluster(String name, KafkaCluster cluster, Path dir, int partitions) {
+        return new OrchestratorProcess(
+                name,
+                cluster.bootstrapServers(),
+                dir,
+                partitions,
+                CLIENT_PROPERTIES,
+                Release.current(),
+                List.of("--replication-factor", String.valueOf(Math.min(3, cluster.nodes.size()))));
+    }
+
+    private OrchestratorProcess(
+            String name,
+            String bootstrapServers,
+            Path dir,
+            int partitions,
+            String clientProperties,
+            Release release,
+            List<String> moreArgs) {
         this.name = name;
         this.httpPort = freePort();
         Path config = dir.resolve("client.properties");
@@ -55,24 +81,21 @@ final class OrchestratorProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        var args = new java.util.ArrayList<>(List.of(
+                "server",
+                "--bootstrap-servers",
+                bootstrapServers,
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--http-port",
+                String.valueOf(httpPort),
+                "--partitions",
+                String.valueOf(partitions),
+                "--kafka-config",
+                config.toString()));
+        args.addAll(moreArgs);
         this.process = new JavaProcess(
-                name,
-                Soak.logFile(dir, name),
-                List.of("-Xmx512m"),
-                release.classpath(),
-                release.mainClass(),
-                List.of(
-                        "server",
-                        "--bootstrap-servers",
-                        bootstrapServers,
-                        "--data-dir",
-                        dir.resolve("data").toString(),
-                        "--http-port",
-                        String.valueOf(httpPort),
-                        "--partitions",
-                        String.valueOf(partitions),
-                        "--kafka-config",
-                        config.toString()));
+                name, Soak.logFile(dir, name), List.of("-Xmx512m"), release.classpath(), release.mainClass(), args);
     }
 
     /** Starts the process; {@link #awaitHealthy} waits until it processes. */

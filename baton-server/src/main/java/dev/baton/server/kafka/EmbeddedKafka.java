@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -19,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Listens on 127.0.0.1 only. The client listener uses the requested port (0 = pick a free one);
  *       the controller listener always uses an automatically chosen free port.</li>
  *   <li>Tuned for one node: every replication factor and min ISR is 1, so transactions and
- *       exactly-once Kafka Streams work. Auto topic creation stays on.</li>
+ *       exactly-once Kafka Streams work. Auto topic creation stays on. (A node of a test cluster,
+ *       {@link #startClusterNode}, is replicated instead.)</li>
  *   <li>The data directory belongs to the broker: it is Kafka's log directory, and Kafka refuses to
  *       start if it contains unrelated sub-directories. It is formatted only when it holds no
  *       {@code meta.properties} yet.</li>
@@ -133,14 +137,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         installExitHooks();
         Path dir = dataDir.toAbsolutePath().normalize();
-        formatIfNeeded(dir);
+        formatIfNeeded(dir, NODE_ID, Uuid.randomUuid().toString());
 
         int attempts = port == 0 ? AUTO_PORT_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
             int brokerPort = port == 0 ? freePort() : requireFreePort(port);
             int controllerPort = freePort(brokerPort);
             try {
-                return startOnce(dir, brokerPort, controllerPort, extraBrokerConfig, clientConfig);
+                Properties config = brokerProperties(dir, brokerPort, controllerPort);
+                config.putAll(extraBrokerConfig);
+                return startOnce(dir, brokerPort, config, clientConfig);
             } catch (PortInUseException e) {
                 if (attempt >= attempts) {
                     throw new IllegalStateException(
@@ -153,6 +159,118 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
                 LOG.info("Auto-picked port was taken before the broker could bind it; retrying");
             }
+        }
+    }
+
+    /**
+     * Starts one node of a cluster of embedded brokers on this machine, each node in a JVM of its own (see
+     * {@code baton kafka --node-id}), and returns once the node answers client requests. Every node is broker and
+     * controller at once, in a static quorum of all the nodes. A node cannot finish starting before a majority of the
+     * quorum is up: start the nodes together.
+     *
+     * <p>Why: Baton's users run replicated clusters, and the tests that kill brokers under load need one. It is a
+     * test cluster, not a production deployment: like the single node, it listens on 127.0.0.1 only.
+     *
+     * <p>Replicated as a production cluster is: replication factor 3 (or the number of nodes, if fewer), for new
+     * topics and for Kafka's offsets and transaction state topics, and {@code min.insync.replicas} one less, so that
+     * a write acknowledged by all in-sync replicas survives the loss of any one node, and writes stall rather than
+     * go on with a single copy. The data directory is formatted as for {@link #start(Path, int)}, with the node's id
+     * and the cluster's id; restarted on the same directory and ports, the node goes on where it left off.
+     *
+     * @param dataDir directory owned by this node
+     * @param port    client port on 127.0.0.1 (1..65535: the other nodes and the clients must know it)
+     * @param node    the node's id, the cluster's id and the quorum; the controller listens on this node's entry
+     * @throws IllegalStateException if a port is in use, or the node fails to start
+     */
+    public static EmbeddedKafka startClusterNode(Path dataDir, int port, ClusterNode node) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("a cluster node needs a fixed port 1..65535, was " + port);
+        }
+        int controllerPort = node.controllerPort();
+        requireFreePort(port);
+        requireFreePort(controllerPort);
+        installExitHooks();
+        Path dir = dataDir.toAbsolutePath().normalize();
+        formatIfNeeded(dir, node.nodeId(), node.clusterId());
+        Properties config = brokerProperties(dir, port, controllerPort);
+        config.putAll(node.brokerProperties());
+        try {
+            return startOnce(dir, port, config, Map.of());
+        } catch (PortInUseException e) {
+            throw new IllegalStateException(
+                    "Port " + port + " or controller port " + controllerPort + " on " + HOST + " is already in use",
+                    e.getCause());
+        }
+    }
+
+    /**
+     * Who a node of an embedded cluster is (see {@link #startClusterNode}).
+     *
+     * @param nodeId       this node's id: one of the voters
+     * @param clusterId    the cluster's id, the same on every node: a base64 UUID such as
+     *                     {@code Uuid.randomUuid().toString()} makes
+     * @param quorumVoters the static controller quorum in Kafka's {@code controller.quorum.voters} format, e.g.
+     *                     {@code 1@127.0.0.1:19091,2@127.0.0.1:19092,3@127.0.0.1:19093}, every host 127.0.0.1
+     */
+    public record ClusterNode(int nodeId, String clusterId, String quorumVoters) {
+        private static final Pattern VOTER = Pattern.compile("(\\d{1,9})@" + Pattern.quote(HOST) + ":(\\d{1,5})");
+
+        /** Checks that the id is a voter, the cluster id a UUID, and every voter on 127.0.0.1 with a port. */
+        public ClusterNode {
+            try {
+                Uuid.fromString(clusterId);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "cluster id must be a base64 UUID (22 characters), was '" + clusterId + "'");
+            }
+            Map<Integer, Integer> voters = voters(quorumVoters);
+            if (!voters.containsKey(nodeId)) {
+                throw new IllegalArgumentException(
+                        "node " + nodeId + " is not one of the quorum's voters " + quorumVoters);
+            }
+        }
+
+        int controllerPort() {
+            return voters(quorumVoters).get(nodeId);
+        }
+
+        Map<String, String> brokerProperties() {
+            int nodes = voters(quorumVoters).size();
+            String replicas = String.valueOf(Math.min(3, nodes));
+            String minInSync = String.valueOf(Math.max(1, Math.min(3, nodes) - 1));
+            // why: two partitions per node spread the group and transaction coordinators over the cluster, so that
+            // losing a node also moves coordinators, as it does in production (50 by default is much load for tests).
+            String coordinatorPartitions = String.valueOf(2 * nodes);
+            var p = new HashMap<String, String>();
+            p.put("node.id", String.valueOf(nodeId));
+            p.put("controller.quorum.voters", quorumVoters);
+            p.put("default.replication.factor", replicas);
+            p.put("min.insync.replicas", minInSync);
+            p.put("offsets.topic.replication.factor", replicas);
+            p.put("offsets.topic.num.partitions", coordinatorPartitions);
+            p.put("transaction.state.log.replication.factor", replicas);
+            p.put("transaction.state.log.min.isr", minInSync);
+            p.put("transaction.state.log.num.partitions", coordinatorPartitions);
+            p.put("share.coordinator.state.topic.replication.factor", replicas);
+            p.put("share.coordinator.state.topic.min.isr", minInSync);
+            p.put("unclean.leader.election.enable", "false");
+            return p;
+        }
+
+        private static Map<Integer, Integer> voters(String quorumVoters) {
+            var voters = new LinkedHashMap<Integer, Integer>();
+            for (String voter : quorumVoters.split(",")) {
+                var m = VOTER.matcher(voter.trim());
+                if (!m.matches()) {
+                    throw new IllegalArgumentException("quorum voter '" + voter.trim() + "' is not ID@" + HOST
+                            + ":PORT (in " + quorumVoters + ")");
+                }
+                int port = Integer.parseInt(m.group(2));
+                if (port < 1 || port > 65535 || voters.put(Integer.parseInt(m.group(1)), port) != null) {
+                    throw new IllegalArgumentException("quorum voter '" + voter.trim() + "': bad port or repeated id");
+                }
+            }
+            return voters;
         }
     }
 
@@ -200,14 +318,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
 
     private static EmbeddedKafka startOnce(
-            Path dir,
-            int brokerPort,
-            int controllerPort,
-            Map<String, String> extraBrokerConfig,
-            Map<String, Object> clientConfig) {
+            Path dir, int brokerPort, Properties config, Map<String, Object> clientConfig) {
         long t0 = System.nanoTime();
-        Properties config = brokerProperties(dir, brokerPort, controllerPort);
-        config.putAll(extraBrokerConfig);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config), Time.SYSTEM);
         EmbeddedKafka kafka = new EmbeddedKafka(dir, brokerPort, server);
         RUNNING.add(kafka);
@@ -274,7 +386,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void formatIfNeeded(Path dir) {
+    private static void formatIfNeeded(Path dir, int nodeId, String clusterId) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -283,11 +395,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (Files.exists(dir.resolve("meta.properties"))) {
             return;
         }
-        String clusterId = Uuid.randomUuid().toString();
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(NODE_ID)
+                    .setNodeId(nodeId)
                     .setClusterId(clusterId)
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setMetadataLogDirectory(dir.toString())
