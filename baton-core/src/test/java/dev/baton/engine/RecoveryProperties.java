@@ -84,9 +84,29 @@ class RecoveryProperties {
         assertThat(output.keySet()).as("every step's output in the result").containsExactlyInAnyOrderElementsOf(STEPS);
     }
 
+    @Property(tries = 300)
+    void migratingAnywhereToTheSameStepsChangesOnlyTheVersion(
+            @ForAll("worlds") World world, @ForAll @IntRange(min = 0, max = 12) int migrateAt, @ForAll boolean twice) {
+        Driver plain = new Driver(world, -1, 0).drive();
+        Driver migrated = new Driver(world, -1, 0);
+        migrated.migrateAt = migrateAt;
+        migrated.migrateTwice = twice;
+        migrated.drive();
+
+        assertThat(migrated.end()).as("the same end").isEqualTo(plain.end());
+        assertThat(migrated.commandIds).as("the same commands").isEqualTo(plain.commandIds);
+        assertThat(migrated.results).hasSize(1);
+        if (migrated.migrations > 0) {
+            assertThat(migrated.instance.version()).isEqualTo(2);
+            assertThat(migrated.results.get(0).version()).isEqualTo(2);
+        }
+        assertThat(migrated.migrations).as("a repeated migration is ignored").isLessThanOrEqualTo(1);
+        net.jqwik.api.statistics.Statistics.label("migrated").collect(migrated.migrations > 0);
+    }
+
     /** Drives one instance the way the runtime does; answers commands in the world's order. */
     static final class Driver {
-        final WorkflowDefinition definition = Workflows.article();
+        WorkflowDefinition definition = Workflows.article();
         World world;
         final int pauseAt;
         final int pausedFor;
@@ -99,6 +119,9 @@ class RecoveryProperties {
         int sentWhilePaused;
         int answered;
         boolean pausedNow;
+        int migrateAt = -1;
+        boolean migrateTwice;
+        int migrations;
 
         Driver(World world, int pauseAt, int pausedFor) {
             this.world = world;
@@ -129,6 +152,12 @@ class RecoveryProperties {
                     decide(new ResumeInstance(ID, "ops", "downstream is back", tick()));
                     pausedNow = false;
                 }
+                if (answered == migrateAt && migrations == 0 && !instance.isCompleted()) {
+                    migrate();
+                    if (migrateTwice) {
+                        migrate();
+                    }
+                }
                 if (outstanding.isEmpty()) {
                     return this;
                 }
@@ -144,6 +173,16 @@ class RecoveryProperties {
                     decide(outcome); // a redelivery: changes nothing
                 }
                 answered++;
+            }
+        }
+
+        private void migrate() {
+            WorkflowDefinition target = Workflows.article().withVersion(2);
+            int before = instance.version();
+            decide(new Inbound.MigrateInstance(ID, target, Map.of(), "ops", "same steps, next version", tick()));
+            if (instance.version() != before) {
+                migrations++;
+                definition = target;
             }
         }
 
