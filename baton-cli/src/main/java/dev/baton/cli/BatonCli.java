@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             OperatorCommands.Redrive.class,
             OperatorCommands.Complete.class,
             OperatorCommands.Skip.class,
+            ReplayCommand.class,
             TopicsCommand.class,
             CommandLine.HelpCommand.class
         })
