@@ -49,13 +49,14 @@ class DryRunTest {
             definition(ARTICLE.replace("topic: service-d.commands", "topic: notify-v2.commands"));
 
     /** A candidate without step C (D waits for B only). */
-    static final WorkflowDefinition WITHOUT_C =
-            definition(ARTICLE.replace("""
+    static final String WITHOUT_C_YAML = ARTICLE.replace("""
               - id: C
                 topic: service-c.commands
                 after: [A]
                 compensate: { topic: service-c.commands }
-            """, "").replace("after: [B, C]", "after: [B]"));
+            """, "").replace("after: [B, C]", "after: [B]");
+
+    static final WorkflowDefinition WITHOUT_C = definition(WITHOUT_C_YAML);
 
     /** Instance {@code id} as its log would be read: start, then outcomes for the given steps one second apart. */
     static InputLog.Builder log(InputLog.Builder b, String id, Map<String, Boolean> outcomes) {
