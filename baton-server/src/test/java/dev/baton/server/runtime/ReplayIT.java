@@ -133,7 +133,7 @@ class ReplayIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         workers.forEach(Worker::close);
         if (results != null) {
             results.close();
