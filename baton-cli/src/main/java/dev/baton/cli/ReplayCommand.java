@@ -173,15 +173,16 @@ final class ReplayCommand implements Callable<Integer> {
                     : "decision " + i.path("decision").asInt() + " ("
                             + i.path("input").asText() + "): ";
             lines.add(String.format(
-                    "%-28s %-8s v%d  %s%s%n",
+                    "%-28s %-8s %-9s %s%s%n",
                     i.path("instanceId").asText(),
                     i.path("verdict").asText(),
-                    i.path("baselineVersion").asInt(),
+                    "v" + i.path("baselineVersion").asInt(),
                     at,
                     i.path("reason").asText()));
         }
         if (!lines.isEmpty()) {
-            sb.append(String.format("%-28s %-8s %s%n", "INSTANCE", "VERDICT", "BASELINE  FIRST DIFFERENCE OR FAILURE"));
+            sb.append(String.format(
+                    "%-28s %-8s %-9s %s%n", "INSTANCE", "VERDICT", "BASELINE", "FIRST DIFFERENCE OR FAILURE"));
             lines.forEach(sb::append);
         }
         if (totals.path("same").asInt() > 0) {
