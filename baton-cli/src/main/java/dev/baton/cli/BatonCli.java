@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             OperatorCommands.Complete.class,
             OperatorCommands.Skip.class,
             OperatorCommands.Migrate.class,
+            ReplayCommand.class,
             TopicsCommand.class,
             CommandLine.HelpCommand.class
         })

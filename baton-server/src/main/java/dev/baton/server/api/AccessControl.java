@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * Bearer-token access to the API and dashboard. Without tokens configured the API is open (and bound to 127.0.0.1
  * by default). With tokens, every request but the probes ({@code /health}, {@code /health/live},
- * {@code /health/ready}) and the dashboard's static files needs one: a {@link Role#READ} token reads, an
- * {@link Role#OPERATE} token also deploys, starts, cancels and retries.
+ * {@code /health/ready}) and the dashboard's static files needs one: a {@link Role#READ} token reads (and validates,
+ * and runs dry runs, which change nothing), an {@link Role#OPERATE} token also deploys, starts, cancels, retries and
+ * takes the recovery actions (pause, resume, redrive, complete, skip, migrate).
  */
 public final class AccessControl {
     /** Browsers' EventSource cannot set headers, so the event stream also takes the token as this query parameter. */
@@ -108,9 +109,7 @@ public final class AccessControl {
                 || !ctx.path().startsWith("/api") && !ctx.path().equals("/metrics")) {
             return;
         }
-        Role needed = ctx.method().name().equals("GET") || ctx.path().equals("/api/workflows/validate")
-                ? Role.READ
-                : Role.OPERATE;
+        Role needed = ctx.method().name().equals("GET") || readsOnly(ctx.path()) ? Role.READ : Role.OPERATE;
         Role granted = roleOf(presented(ctx));
         if (granted == null) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"baton\"");
@@ -120,6 +119,14 @@ public final class AccessControl {
         if (needed == Role.OPERATE && granted != Role.OPERATE) {
             throw new io.javalin.http.HttpResponseException(HttpStatus.FORBIDDEN.getCode(), "this token may only read");
         }
+    }
+
+    /**
+     * POSTs that change nothing: validating a definition, and a dry run ({@code /api/workflows/{name}/replay}), which
+     * reads the retained requests and outcomes (what a read token sees of each instance already) and writes nothing.
+     */
+    static boolean readsOnly(String path) {
+        return path.equals("/api/workflows/validate") || path.matches("/api/workflows/[^/]+/replay");
     }
 
     /** Who makes this request, for the timeline: the name of its token; {@code anonymous} when access is open. */

@@ -11,6 +11,8 @@ import dev.baton.engine.ProcessStatus;
 import dev.baton.protocol.Json;
 import dev.baton.protocol.OperatorRequest;
 import dev.baton.protocol.StartRequest;
+import dev.baton.server.runtime.DryRun;
+import dev.baton.server.runtime.InputLog;
 import dev.baton.server.runtime.Orchestrator;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -36,6 +38,7 @@ public final class HttpApi implements AutoCloseable {
     private final InstanceQueries queries;
     private final Peers peers = new Peers();
     private final AccessControl access;
+    private final java.util.concurrent.Semaphore replays = new java.util.concurrent.Semaphore(1);
     private final PrometheusMeterRegistry prometheus;
     private final io.micrometer.core.instrument.MultiGauge waitingGauge;
     private StatusBroadcast broadcast;
@@ -101,6 +104,7 @@ public final class HttpApi implements AutoCloseable {
                     config.routes.get("/api/workflows/{name}/asyncapi", this::asyncApi);
                     config.routes.post("/api/workflows", this::deploy);
                     config.routes.post("/api/workflows/validate", this::validate);
+                    config.routes.post("/api/workflows/{name}/replay", this::replay);
                     config.routes.post("/api/instances", this::startInstance);
                     config.routes.get("/api/instances", this::listInstances);
                     config.routes.get("/api/instances/{id}", this::getInstance);
@@ -239,6 +243,46 @@ public final class HttpApi implements AutoCloseable {
                     parsed.name(),
                     "steps",
                     parsed.steps().size()));
+        }
+    }
+
+    /**
+     * A dry run of a candidate definition (the body, YAML or JSON) over the workflow's retained requests and outcomes
+     * (query {@code from}, {@code to}: instances started in that range): the per-instance report of {@link DryRun}.
+     * Read-only: it reads Kafka with a consumer that has no group and commits nothing, and writes nothing. One at a
+     * time per process, since it reads every retained record of both topics.
+     */
+    private void replay(Context ctx) {
+        String name = ctx.pathParam("name");
+        WorkflowDefinition candidate = parse(ctx);
+        if (candidate == null) {
+            return;
+        }
+        if (!candidate.name().equals(name)) {
+            throw new BadRequest("the candidate is a definition of '" + candidate.name() + "', not of '" + name + "'");
+        }
+        if (orchestrator.definitions().versions(name).isEmpty()) {
+            ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no workflow named '" + name + "'"));
+            return;
+        }
+        Instant from;
+        Instant to;
+        try {
+            from = ctx.queryParam("from") == null ? null : Instant.parse(ctx.queryParam("from"));
+            to = ctx.queryParam("to") == null ? null : Instant.parse(ctx.queryParam("to"));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadRequest("from and to are ISO-8601 instants, e.g. 2026-03-01T10:00:00Z");
+        }
+        if (!replays.tryAcquire()) {
+            ctx.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .json(Map.of("error", "a dry run is already running on this process; try again when it is done"));
+            return;
+        }
+        try {
+            InputLog log = InputLog.read(InputLog.Source.of(orchestrator.settings(), name, from, to));
+            ctx.json(DryRun.run(log, candidate).toMap());
+        } finally {
+            replays.release();
         }
     }
 
