@@ -26,6 +26,9 @@ import picocli.CommandLine.Command;
             OperatorCommands.Redrive.class,
             OperatorCommands.Complete.class,
             OperatorCommands.Skip.class,
+            OperatorCommands.PauseTopic.class,
+            OperatorCommands.ResumeTopic.class,
+            OperatorCommands.PausedTopics.class,
             TopicsCommand.class,
             CommandLine.HelpCommand.class
         })
