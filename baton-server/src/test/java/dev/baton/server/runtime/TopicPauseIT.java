@@ -141,7 +141,10 @@ class TopicPauseIT {
             orchestrator.start("order-" + i, new StartRequest("shop", null, Map.of("orderId", i), null));
         }
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> held(PAYMENTS) == ORDERS);
-        assertThat(stockCommands.records()).as("other topics flow").hasSize(ORDERS);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(stockCommands.records())
+                        .as("other topics flow")
+                        .hasSize(ORDERS));
         JsonNode row = pausedRow(PAYMENTS);
         assertThat(row.path("paused").asBoolean()).isTrue();
         assertThat(row.path("actor").asText()).isEqualTo("anonymous");
