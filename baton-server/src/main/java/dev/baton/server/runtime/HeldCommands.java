@@ -130,7 +130,10 @@ final class HeldCommands {
             metrics.released(topic, due.size());
             metrics.heldChanged(topic, -due.size());
             long left = counts.merge(topic, (long) -due.size(), Long::sum);
-            if (left <= 0 || due.size() < allowed) {
+            if (left <= 0 || due.size() < allowed) { // the range is empty now, whatever the count said
+                if (left > 0) {
+                    metrics.heldChanged(topic, -left);
+                }
                 counts.remove(topic);
                 buckets.remove(topic);
             }
