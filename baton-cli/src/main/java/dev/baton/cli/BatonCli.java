@@ -28,6 +28,9 @@ import picocli.CommandLine.Command;
             OperatorCommands.Skip.class,
             OperatorCommands.Migrate.class,
             ReplayCommand.class,
+            OperatorCommands.PauseTopic.class,
+            OperatorCommands.ResumeTopic.class,
+            OperatorCommands.PausedTopics.class,
             TopicsCommand.class,
             CommandLine.HelpCommand.class
         })

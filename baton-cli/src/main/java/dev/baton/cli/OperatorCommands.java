@@ -375,4 +375,113 @@ final class OperatorCommands {
             }
         }
     }
+
+    /** Pauses or resumes a worker topic: {@code POST /api/topics/{topic}/pause|resume}. */
+    abstract static class TopicAction extends Action {
+        @Parameters(paramLabel = "TOPIC", description = "The worker topic, e.g. payments.commands.")
+        String topic;
+
+        @Option(names = "--reason", description = "Why; kept with the topic's pause.")
+        String reason;
+
+        @Option(
+                names = "--release-rate",
+                paramLabel = "N",
+                description =
+                        "Held commands sent per second per partition once resumed (default: 100, or the pause's).")
+        Integer releaseRate;
+
+        abstract String action();
+
+        @Override
+        String path() {
+            return "/api/topics/" + URLEncoder.encode(topic, StandardCharsets.UTF_8) + "/" + action();
+        }
+
+        @Override
+        Map<String, Object> body() {
+            var body = new LinkedHashMap<String, Object>();
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            if (releaseRate != null) {
+                body.put("releaseRate", releaseRate);
+            }
+            return body;
+        }
+
+        @Override
+        String line(JsonNode answer) {
+            return answer.path("topic").asText() + "  " + (answer.path("paused").asBoolean() ? "paused" : "resumed")
+                    + " (held commands go out at " + answer.path("releaseRate").asInt() + "/s per partition)";
+        }
+    }
+
+    @Command(
+            name = "pause-topic",
+            mixinStandardHelpOptions = true,
+            description = "Pause a worker topic: its commands wait in the orchestrator until it is resumed. "
+                    + "Step timeouts keep running.")
+    static final class PauseTopic extends TopicAction {
+        @Override
+        String action() {
+            return "pause";
+        }
+    }
+
+    @Command(
+            name = "resume-topic",
+            mixinStandardHelpOptions = true,
+            description = "Resume a paused worker topic: held commands go out oldest first at the release rate.")
+    static final class ResumeTopic extends TopicAction {
+        @Override
+        String action() {
+            return "resume";
+        }
+    }
+
+    @Command(
+            name = "paused-topics",
+            mixinStandardHelpOptions = true,
+            description = "Paused worker topics, and resumed ones still sending held commands, with held counts.")
+    static final class PausedTopics implements Callable<Integer> {
+        @Mixin
+        ServerClient client;
+
+        @Option(
+                names = {"-o", "--output"},
+                defaultValue = "table",
+                description = "table or json.")
+        Output output;
+
+        @Override
+        public Integer call() {
+            try {
+                var r = client.get("/api/topics/paused");
+                if (!r.ok()) {
+                    System.err.println(r.error());
+                    return BatonCli.FAILED;
+                }
+                if (output == Output.json) {
+                    System.out.println(r.body().toPrettyString());
+                    return 0;
+                }
+                System.out.printf("%-32s %-9s %8s %6s %-16s %s%n", "TOPIC", "STATE", "HELD", "RATE", "BY", "REASON");
+                for (JsonNode t : r.body()) {
+                    System.out.printf(
+                            "%-32s %-9s %8d %6d %-16s %s%n",
+                            t.path("topic").asText(),
+                            t.path("paused").asBoolean() ? "paused" : "releasing",
+                            t.path("held").asLong(),
+                            t.path("releaseRate").asInt(),
+                            t.path("actor").asText("-"),
+                            t.path("reason").asText(""));
+                }
+                return 0;
+            } catch (ServerClient.Unreachable e) {
+                System.err.println(e.getMessage());
+                return BatonCli.UNREACHABLE;
+            }
+        }
+    }
 }

@@ -70,4 +70,45 @@ class ClientCommandsIT {
         assertThat(BatonCli.run("status", "no-such-instance", "--server", server))
                 .isEqualTo(1);
     }
+
+    @Test
+    void shouldPauseListAndResumeAWorkerTopicThroughTheCli() {
+        String server = "http://127.0.0.1:" + api.port();
+        assertThat(BatonCli.run("pause-topic", "cli.second.commands", "--server", server))
+                .as("a pause needs a reason")
+                .isEqualTo(1);
+        assertThat(BatonCli.run(
+                        "pause-topic",
+                        "cli.second.commands",
+                        "--reason",
+                        "second service down",
+                        "--release-rate",
+                        "5",
+                        "--server",
+                        server))
+                .isZero();
+        String listed = stdout(() -> BatonCli.run("paused-topics", "--server", server));
+        assertThat(listed).contains("cli.second.commands").contains("paused").contains("second service down");
+        String json = stdout(() -> BatonCli.run("paused-topics", "-o", "json", "--server", server));
+        assertThat(json).contains("\"releaseRate\" : 5").contains("\"held\" : 0");
+        assertThat(BatonCli.run("resume-topic", "cli.second.commands", "--reason", "back", "--server", server))
+                .isZero();
+        assertThat(BatonCli.run("resume-topic", "cli.second.commands", "--reason", "again", "--server", server))
+                .as("not paused any more")
+                .isEqualTo(1);
+        assertThat(stdout(() -> BatonCli.run("paused-topics", "--server", server)))
+                .doesNotContain("cli.second.commands");
+    }
+
+    private static String stdout(java.util.function.IntSupplier command) {
+        var out = new java.io.ByteArrayOutputStream();
+        var before = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThat(command.getAsInt()).isZero();
+        } finally {
+            System.setOut(before);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

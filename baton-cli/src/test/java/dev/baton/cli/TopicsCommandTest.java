@@ -71,6 +71,8 @@ class TopicsCommandTest {
                         tuple("baton.http", 12, (short) 3, ""),
                         tuple("baton.results", 12, (short) 3, ""),
                         tuple("baton.definitions", 1, (short) 3, "cleanup.policy=compact"),
+                        tuple("baton.topic-pauses", 1, (short) 3, "cleanup.policy=compact"),
+                        tuple("baton-orchestrator-baton-held-commands-changelog", 12, (short) 3, CHANGELOG_CONFIGS),
                         tuple("baton-orchestrator-baton-instances-changelog", 12, (short) 3, CHANGELOG_CONFIGS),
                         tuple("baton-orchestrator-baton-timers-changelog", 12, (short) 3, CHANGELOG_CONFIGS),
                         tuple("baton-orchestrator-baton-traces-changelog", 12, (short) 3, CHANGELOG_CONFIGS));

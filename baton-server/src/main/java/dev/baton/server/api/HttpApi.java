@@ -129,6 +129,9 @@ public final class HttpApi implements AutoCloseable {
                             ctx -> operate(ctx, OperatorRequest.Operation.SKIP));
                     config.routes.post("/api/instances/{id}/signals/{name}", this::signalInstance);
                     config.routes.post("/api/signals/{name}", this::signalByBusinessKey);
+                    config.routes.get("/api/topics/paused", this::pausedTopics);
+                    config.routes.post("/api/topics/{topic}/pause", ctx -> pauseTopic(ctx, true));
+                    config.routes.post("/api/topics/{topic}/resume", ctx -> pauseTopic(ctx, false));
                     config.routes.exception(
                             io.javalin.http.HttpResponseException.class,
                             (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
@@ -734,6 +737,64 @@ public final class HttpApi implements AutoCloseable {
         orchestrator.operate(id, OperatorRequest.byOperator(operation, stepId, reason, access.actorOf(ctx), output));
         ctx.status(HttpStatus.ACCEPTED)
                 .json(Map.of("instanceId", id, "operation", operation.name().toLowerCase()));
+    }
+
+    /**
+     * Pauses or resumes a worker topic for every orchestrator process: {@code {"reason", "releaseRate"?}}. A resume
+     * keeps the pause's release rate unless it names one.
+     */
+    private void pauseTopic(Context ctx, boolean pause) {
+        String topic = ctx.pathParam("topic");
+        JsonNode body = ctx.body().isBlank() ? Json.mapper().createObjectNode() : jsonBody(ctx);
+        String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
+        if (reason == null || reason.isBlank()) {
+            throw new BadRequest("say why in field 'reason': it is kept with the topic's pause");
+        }
+        var current = orchestrator.topicPauses().of(topic);
+        if (!pause && current.map(p -> !p.paused()).orElse(true)) {
+            ctx.status(HttpStatus.CONFLICT).json(Map.of("error", "topic '" + topic + "' is not paused"));
+            return;
+        }
+        int rate = current.map(dev.baton.server.runtime.TopicPause::releaseRate)
+                .orElse(dev.baton.server.runtime.TopicPause.DEFAULT_RELEASE_RATE);
+        if (body.has("releaseRate")) {
+            if (!body.get("releaseRate").canConvertToInt()
+                    || body.get("releaseRate").asInt() < 1) {
+                throw new BadRequest("field 'releaseRate' must be a whole number of records per second, at least 1");
+            }
+            rate = body.get("releaseRate").asInt();
+        }
+        try {
+            var written = orchestrator.pauseTopic(topic, pause, access.actorOf(ctx), reason, rate);
+            ctx.json(written.toMap());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
+    }
+
+    /**
+     * Paused topics, and resumed ones whose held commands are still going out, each with how many commands the
+     * orchestrator holds for it (over every process, unless {@code scope=local}).
+     */
+    private void pausedTopics(Context ctx) {
+        var held = new java.util.TreeMap<String, Long>(orchestrator.metrics().heldCommands());
+        if (!isLocal(ctx)) {
+            for (JsonNode other : peers.getAll(
+                    orchestrator.otherProcesses(), "/api/topics/paused?scope=local", ctx.header("Authorization"))) {
+                other.forEach(row ->
+                        held.merge(row.path("topic").asText(), row.path("held").asLong(), Long::sum));
+            }
+        }
+        var rows = new ArrayList<Map<String, Object>>();
+        for (var pause : orchestrator.topicPauses().all()) {
+            long n = held.getOrDefault(pause.topic(), 0L);
+            if (pause.paused() || n > 0) {
+                var row = new LinkedHashMap<String, Object>(pause.toMap());
+                row.put("held", n);
+                rows.add(row);
+            }
+        }
+        ctx.json(rows);
     }
 
     /** The body is the signal's payload (any JSON, or nothing). */

@@ -2,10 +2,17 @@ package dev.baton.server.runtime;
 
 /**
  * The orchestrator's own topics; every name can be changed with a prefix, for several Batons on one cluster.
- * {@code http} carries HTTP steps' calls from the orchestrator's decisions to its HTTP executor.
+ * {@code http} carries HTTP steps' calls from the orchestrator's decisions to its HTTP executor; the compacted
+ * {@code topicPauses} holds which worker topics an operator has paused (see {@link TopicPauses}).
  */
 public record BatonTopics(
-        String requests, String callbacks, String status, String deadLetters, String definitions, String http) {
+        String requests,
+        String callbacks,
+        String status,
+        String deadLetters,
+        String definitions,
+        String http,
+        String topicPauses) {
 
     public static BatonTopics defaults() {
         return withPrefix("baton.");
@@ -18,6 +25,7 @@ public record BatonTopics(
                 prefix + "status",
                 prefix + "dlq",
                 prefix + "definitions",
-                prefix + "http");
+                prefix + "http",
+                prefix + "topic-pauses");
     }
 }

@@ -60,13 +60,17 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     private KeyValueStore<String, byte[]> instances;
     private TimerStore timers;
     private TraceContexts traces;
+    private final TopicPauses pauses;
+    private HeldCommands held;
 
     InstanceProcessor(
             DefinitionRegistry definitions,
+            TopicPauses pauses,
             OrchestratorSettings settings,
             OrchestratorMetrics metrics,
             Tracing tracing) {
         this.definitions = definitions;
+        this.pauses = pauses;
         this.settings = settings;
         this.metrics = metrics;
         this.tracing = tracing;
@@ -81,6 +85,12 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         this.timers = new TimerStore(context.getStateStore(OrchestratorTopology.TIMER_STORE));
         this.traces = new TraceContexts(context.getStateStore(OrchestratorTopology.TRACE_STORE), tracing.isOn());
         context.schedule(settings.timerResolution(), PunctuationType.WALL_CLOCK_TIME, now -> fireDueTimers());
+        this.held = new HeldCommands(
+                context.getStateStore(OrchestratorTopology.HELD_COMMANDS_STORE),
+                pauses,
+                metrics,
+                settings.timerResolution());
+        context.schedule(settings.timerResolution(), PunctuationType.WALL_CLOCK_TIME, now -> releaseHeldCommands());
     }
 
     @Override
@@ -110,6 +120,9 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
 
     @Override
     public void close() {
+        if (held != null) {
+            held.close();
+        }
         DrainedInput.tasksChanged();
     }
 
@@ -251,9 +264,19 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         }
     }
 
+    /** Forwards one record, unless it is a command for a paused worker topic: that one is held (see HeldCommands). */
     private void forward(DecisionWriter.Outgoing r, Instant at) {
-        context.forward(
-                new Record<>(r.key().getBytes(StandardCharsets.UTF_8), r.routed(), at.toEpochMilli(), r.headers()));
+        var record = new Record<>(r.key().getBytes(StandardCharsets.UTF_8), r.routed(), at.toEpochMilli(), r.headers());
+        if (!held.hold(record)) {
+            context.forward(record);
+        }
+    }
+
+    /** Sends what resumed topics' release rates allow now; visible at once, as timers' decisions are. */
+    private void releaseHeldCommands() {
+        if (held.release(settings.clock().instant(), context::forward) > 0) {
+            context.commit();
+        }
     }
 
     private static int headersSize(Headers headers) {

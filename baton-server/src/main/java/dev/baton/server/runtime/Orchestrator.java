@@ -58,6 +58,7 @@ public final class Orchestrator implements AutoCloseable {
 
     private final OrchestratorSettings settings;
     private final DefinitionRegistry definitions = new DefinitionRegistry();
+    private final TopicPauses topicPauses = new TopicPauses();
     private final OrchestratorMetrics metrics;
     private KafkaStreams streams;
     private HttpStepExecutor httpSteps;
@@ -109,7 +110,7 @@ public final class Orchestrator implements AutoCloseable {
         awaitTopicMetadata();
         tracing = Tracing.start(settings.tracing());
         streams = new KafkaStreams(
-                OrchestratorTopology.build(settings, definitions, metrics, tracing), streamsProperties());
+                OrchestratorTopology.build(settings, definitions, topicPauses, metrics, tracing), streamsProperties());
         var running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             state = now;
@@ -147,7 +148,7 @@ public final class Orchestrator implements AutoCloseable {
     private void awaitTopicMetadata() {
         BatonTopics t = settings.topics();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        for (String topic : List.of(t.definitions(), t.requests(), t.callbacks())) {
+        for (String topic : List.of(t.definitions(), t.topicPauses(), t.requests(), t.callbacks())) {
             while (true) {
                 try {
                     if (!producer.partitionsFor(topic).isEmpty()) {
@@ -215,6 +216,49 @@ public final class Orchestrator implements AutoCloseable {
             sleep(10);
         }
         return versioned;
+    }
+
+    /** Which worker topics are paused or were resumed, as every orchestrator process reads them. */
+    public TopicPauses topicPauses() {
+        return topicPauses;
+    }
+
+    /**
+     * Pauses or resumes a worker topic for every orchestrator process (see {@link HeldCommands}): writes the pause to
+     * the compacted topic-pauses topic and waits until this process sees it.
+     *
+     * @throws IllegalArgumentException for one of Baton's own topics, which cannot be paused
+     */
+    public TopicPause pauseTopic(String topic, boolean paused, String actor, String reason, int releaseRate) {
+        BatonTopics t = settings.topics();
+        if (List.of(
+                        t.requests(),
+                        t.callbacks(),
+                        t.status(),
+                        t.deadLetters(),
+                        t.definitions(),
+                        t.http(),
+                        t.topicPauses())
+                .contains(topic)) {
+            throw new IllegalArgumentException(
+                    topic + " is one of Baton's own topics; only worker topics can be paused");
+        }
+        var pause =
+                new TopicPause(topic, paused, actor, reason, settings.clock().instant(), releaseRate);
+        send(
+                t.topicPauses(),
+                topic,
+                pause.toJson(),
+                CloudEventRecords.headers(CloudEvents.REQUEST, UUID.randomUUID().toString(), topic, pause.at()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!topicPauses.of(topic).map(pause::equals).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "wrote the pause of " + topic + " but did not read it back within 30 s");
+            }
+            sleep(10);
+        }
+        return pause;
     }
 
     /** Writes a start request; the instance exists once the orchestrator has processed it. */

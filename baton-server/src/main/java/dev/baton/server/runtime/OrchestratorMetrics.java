@@ -21,6 +21,8 @@ import java.time.Duration;
  */
 public final class OrchestratorMetrics {
     private final MeterRegistry registry;
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> held =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public OrchestratorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -130,6 +132,41 @@ public final class OrchestratorMetrics {
                 .description("Records sent to the dead-letter topic")
                 .register(registry)
                 .increment();
+    }
+
+    /** Commands held for {@code topic} by this process's tasks changed by {@code delta} (see HeldCommands). */
+    void heldChanged(String topic, long delta) {
+        held.computeIfAbsent(topic, t -> {
+                    var count = new java.util.concurrent.atomic.AtomicLong();
+                    io.micrometer.core.instrument.Gauge.builder(
+                                    "baton.commands.held", count, java.util.concurrent.atomic.AtomicLong::get)
+                            .tag("topic", t)
+                            .description("Commands held by this process because their worker topic is paused")
+                            .register(registry);
+                    return count;
+                })
+                .addAndGet(delta);
+    }
+
+    void released(String topic, int count) {
+        if (count > 0) {
+            Counter.builder("baton.commands.released")
+                    .tag("topic", topic)
+                    .description("Held commands sent after their worker topic was resumed")
+                    .register(registry)
+                    .increment(count);
+        }
+    }
+
+    /** Commands held by this process's tasks, by worker topic (topics with none left out). */
+    public java.util.Map<String, Long> heldCommands() {
+        var out = new java.util.TreeMap<String, Long>();
+        held.forEach((topic, n) -> {
+            if (n.get() > 0) {
+                out.put(topic, n.get());
+            }
+        });
+        return out;
     }
 
     void timerFailed(DueTimer.Kind kind) {

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.Stores;
  *  callbacks ──┘
  *  outcome topics (pattern) ─► merge-outcomes ─► callbacks
  *  definitions ─► global definitions store
+ *  topic-pauses ─► global topic-pauses store (TopicPauses); commands for a paused topic wait in held-commands
  * </pre>
  *
  * Requests and callbacks feed one processor, so the two topics are co-partitioned: every event of an instance is
@@ -31,7 +32,11 @@ public final class OrchestratorTopology {
     /** The trace context each instance was started with (see TraceContexts). */
     public static final String TRACE_STORE = "baton-traces";
 
+    /** Commands held back because their worker topic is paused (see HeldCommands). */
+    public static final String HELD_COMMANDS_STORE = "baton-held-commands";
+
     public static final String DEFINITIONS_STORE = "baton-definitions";
+    public static final String TOPIC_PAUSES_STORE = "baton-topic-pauses";
     public static final String OUTCOMES_SOURCE = "worker-outcomes";
     public static final String OUTCOMES_MERGER = "merge-outcomes";
     public static final String CALLBACKS_SINK = "to-callbacks";
@@ -47,6 +52,15 @@ public final class OrchestratorTopology {
 
     public static Topology build(
             OrchestratorSettings settings, DefinitionRegistry registry, OrchestratorMetrics metrics, Tracing tracing) {
+        return build(settings, registry, new TopicPauses(), metrics, tracing);
+    }
+
+    public static Topology build(
+            OrchestratorSettings settings,
+            DefinitionRegistry registry,
+            TopicPauses pauses,
+            OrchestratorMetrics metrics,
+            Tracing tracing) {
         BatonTopics topics = settings.topics();
         Topology t = new Topology();
         var bytes = Serdes.ByteArray();
@@ -54,7 +68,7 @@ public final class OrchestratorTopology {
         t.addSource(CALLBACKS_SOURCE, bytes.deserializer(), bytes.deserializer(), topics.callbacks());
         t.addProcessor(
                 INSTANCES_PROCESSOR,
-                () -> new InstanceProcessor(registry, settings, metrics, tracing),
+                () -> new InstanceProcessor(registry, pauses, settings, metrics, tracing),
                 REQUESTS_SOURCE,
                 CALLBACKS_SOURCE);
         t.addStateStore(
@@ -68,6 +82,10 @@ public final class OrchestratorTopology {
         t.addStateStore(
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(TRACE_STORE), Serdes.String(), Serdes.ByteArray()),
+                INSTANCES_PROCESSOR);
+        t.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(HELD_COMMANDS_STORE), Serdes.String(), Serdes.ByteArray()),
                 INSTANCES_PROCESSOR);
         Serializer<Routed> routed = (topic, value) -> value.value();
         t.addSink(OUT_SINK, (key, value, context) -> value.topic(), bytes.serializer(), routed, INSTANCES_PROCESSOR);
@@ -86,6 +104,16 @@ public final class OrchestratorTopology {
                 topics.definitions(),
                 "definitions-processor",
                 () -> new DefinitionsProcessor(registry));
+        t.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(TOPIC_PAUSES_STORE), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                "topic-pauses-source",
+                Serdes.String().deserializer(),
+                bytes.deserializer(),
+                topics.topicPauses(),
+                "topic-pauses-processor",
+                () -> new TopicPausesProcessor(pauses));
         return t;
     }
 }

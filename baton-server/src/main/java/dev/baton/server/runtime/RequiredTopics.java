@@ -258,7 +258,9 @@ public final class RequiredTopics {
                         WRITE,
                         "results of workflows that name no result topic"),
                 // why one partition: a global store reads it whole, and definitions are few.
-                new Topic(t.definitions(), 1, rf, COMPACTED, CHECKED_READ_WRITE, "deployed workflow definitions"));
+                new Topic(t.definitions(), 1, rf, COMPACTED, CHECKED_READ_WRITE, "deployed workflow definitions"),
+                // why one partition: a global store too; one record per paused worker topic.
+                new Topic(t.topicPauses(), 1, rf, COMPACTED, CHECKED_READ_WRITE, "paused and resumed worker topics"));
     }
 
     /**
