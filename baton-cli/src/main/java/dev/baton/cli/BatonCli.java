@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             OperatorCommands.Redrive.class,
             OperatorCommands.Complete.class,
             OperatorCommands.Skip.class,
+            OperatorCommands.Rerun.class,
             OperatorCommands.Migrate.class,
             ReplayCommand.class,
             OperatorCommands.PauseTopic.class,

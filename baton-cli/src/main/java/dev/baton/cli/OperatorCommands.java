@@ -191,6 +191,38 @@ final class OperatorCommands {
     }
 
     @Command(
+            name = "rerun",
+            mixinStandardHelpOptions = true,
+            description = "Run a step and every step after it again, on a completed instance or one in an incident;"
+                    + " optionally with a new input for the step.")
+    static final class Rerun extends InstanceAction {
+        @Parameters(index = "1", paramLabel = "STEP", description = "The step.")
+        String step;
+
+        @Option(names = "--input-json", paramLabel = "JSON", description = "The step's new input (default: mapped).")
+        String inputJson;
+
+        @Override
+        String action() {
+            return "steps/" + URLEncoder.encode(step, StandardCharsets.UTF_8) + "/rerun";
+        }
+
+        @Override
+        Map<String, Object> body() {
+            var body = super.body();
+            if (inputJson != null) {
+                try {
+                    body.put("input", Json.mapper().readValue(inputJson, Object.class));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new picocli.CommandLine.ParameterException(
+                            new picocli.CommandLine(this), "--input-json is not JSON: " + e.getOriginalMessage());
+                }
+            }
+            return body;
+        }
+    }
+
+    @Command(
             name = "skip",
             mixinStandardHelpOptions = true,
             description = "Skip a step by hand; a skip counts as done.")

@@ -13,6 +13,7 @@ import dev.baton.engine.Inbound.MigrateInstance;
 import dev.baton.engine.Inbound.PauseInstance;
 import dev.baton.engine.Inbound.RedriveInstance;
 import dev.baton.engine.Inbound.ReportOutcome;
+import dev.baton.engine.Inbound.RerunStep;
 import dev.baton.engine.Inbound.ResumeInstance;
 import dev.baton.engine.Inbound.RetryInstance;
 import dev.baton.engine.Inbound.SkipStep;
@@ -120,6 +121,8 @@ public final class Engine {
             Recovery.complete(d, complete);
         } else if (event instanceof SkipStep skip) {
             Recovery.skip(d, skip);
+        } else if (event instanceof RerunStep rerun) {
+            Recovery.rerun(d, rerun);
         } else if (event instanceof MigrateInstance migrate) {
             Migration.migrate(d, current, migrate);
         } else {

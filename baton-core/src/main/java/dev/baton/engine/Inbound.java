@@ -148,6 +148,14 @@ public sealed interface Inbound {
     record CompleteStep(String instanceId, String stepId, Object output, String actor, String reason, Instant at)
             implements Inbound {}
 
+    /**
+     * An operator runs a step again, and every step after it: on a completed instance or one in an incident, whose
+     * steps upstream of this one all stand. With {@code input}, the step's next attempt gets it instead of its mapped
+     * input.
+     */
+    record RerunStep(String instanceId, String stepId, Object input, String actor, String reason, Instant at)
+            implements Inbound {}
+
     /** An operator skips a step that has not succeeded, while the item still stands; a skip counts as done. */
     record SkipStep(String instanceId, String stepId, String actor, String reason, Instant at) implements Inbound {}
 

@@ -85,7 +85,8 @@ public sealed interface Notification {
         REDRIVE,
         COMPLETE_STEP,
         SKIP_STEP,
-        MIGRATE
+        MIGRATE,
+        RERUN_STEP
     }
 
     /** An operator moved the instance to another version of its workflow. */

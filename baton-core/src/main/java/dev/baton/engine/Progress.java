@@ -162,13 +162,17 @@ final class Progress {
         Map<String, Object> data = def.input().isPresent() || def.kind() instanceof HttpStep
                 ? instance.build().data()
                 : null;
-        Object mapped = def.input().map(m -> m.apply(data)).orElse(null);
+        // An operator's rerun with a new input wins over the mapping, for that one attempt.
+        Object mapped = step.inputOverride() != null
+                ? step.inputOverride()
+                : def.input().map(m -> m.apply(data)).orElse(null);
         StepExecution started = d.move(
                 step,
                 cause,
                 b -> b.attempt(attempt)
                         .commandId(commandId)
                         .input(mapped)
+                        .inputOverride(null)
                         .output(null)
                         .error(null)
                         .workerAttempts(callsSoFar));

@@ -3,6 +3,7 @@ package dev.baton.engine;
 import dev.baton.engine.Inbound.CompleteStep;
 import dev.baton.engine.Inbound.PauseInstance;
 import dev.baton.engine.Inbound.RedriveInstance;
+import dev.baton.engine.Inbound.RerunStep;
 import dev.baton.engine.Inbound.ResumeInstance;
 import dev.baton.engine.Inbound.SkipStep;
 import dev.baton.engine.Notification.OperatorActed;
@@ -77,15 +78,7 @@ final class Recovery {
         for (StepExecution step : d.steps()) {
             if (StepLifecycle.next(step.state(), Cause.REDRIVEN).isPresent()) {
                 // The attempt number stays, so the next start sends a command id never used before.
-                d.move(
-                        step,
-                        Cause.REDRIVEN,
-                        b -> b.output(null)
-                                .error(null)
-                                .workerAttempts(0)
-                                .completionOrder(0)
-                                .startedAt(null)
-                                .finishedAt(null));
+                d.move(step, Cause.REDRIVEN, Recovery::resetForAnotherRun);
             }
         }
         instance.status(ProcessStatus.RUNNING)
@@ -95,6 +88,74 @@ final class Recovery {
                 .compensated(List.of())
                 .redrives(instance.redrives() + 1);
         Progress.advance(d);
+    }
+
+    /**
+     * Runs a step again, and every step after it, on a completed instance or one in an incident: the steps upstream
+     * of it must all stand (succeeded or skipped), since it runs on their outputs. The work of the steps rerun is not
+     * compensated first: that is the operator's call. A completed instance starts a new run, with a result of its own.
+     */
+    static void rerun(DecisionDraft d, RerunStep rerun) {
+        Instance.Builder instance = d.instance;
+        StepExecution step = rerun.stepId() == null ? null : d.step(rerun.stepId());
+        String refusal = null;
+        if (step == null) {
+            refusal = "the workflow has no step '" + rerun.stepId() + "'";
+        } else if (instance.status() != ProcessStatus.COMPLETED && instance.status() != ProcessStatus.INCIDENT) {
+            refusal = "only a completed instance, or one in an incident, reruns a step";
+        } else if (instance.parent() != null) {
+            refusal = "a sub-workflow's instance is run again through its parent's step";
+        } else if (instance.paused()) {
+            refusal = "the instance is paused: resume it first";
+        } else if (d.any(StepState.COMPENSATING) || d.any(StepState.COMPENSATION_FAILED)) {
+            refusal = "a compensation is still open; let it finish (or retry it)";
+        } else {
+            for (String up : d.definition.ancestors(step.stepId())) {
+                if (!d.step(up).state().letsSuccessorsStart()) {
+                    refusal = "step '" + up + "' before it is " + d.step(up).state()
+                            + ": rerun from there, or redrive the instance";
+                    break;
+                }
+            }
+        }
+        if (refusal != null) {
+            ignore(d, "RerunStep", refusal);
+            return;
+        }
+        acted(d, OperatorAction.RERUN_STEP, step.stepId(), rerun.actor(), rerun.reason());
+        var again = new java.util.HashSet<>(d.definition.descendants(step.stepId()));
+        again.add(step.stepId());
+        for (StepExecution s : d.steps()) {
+            if (again.contains(s.stepId())
+                    && StepLifecycle.next(s.state(), Cause.RERUN_REQUESTED).isPresent()) {
+                Object override = s.stepId().equals(step.stepId()) ? rerun.input() : null;
+                d.move(s, Cause.RERUN_REQUESTED, b -> resetForAnotherRun(b).inputOverride(override));
+            }
+        }
+        if (instance.status() == ProcessStatus.COMPLETED) {
+            instance.redrives(instance.redrives() + 1);
+        }
+        instance.status(ProcessStatus.RUNNING)
+                .outcome(null)
+                .failure(null)
+                .completedAt(null)
+                .compensated(instance.compensatedSoFar().stream()
+                        .filter(id -> !again.contains(id))
+                        .toList());
+        Progress.advance(d);
+    }
+
+    /** What a step that runs again forgets of its last run; the attempt number stays, so command ids are new. */
+    private static StepExecution.Builder resetForAnotherRun(StepExecution.Builder b) {
+        return b.output(null)
+                .error(null)
+                .workerAttempts(0)
+                .completionOrder(0)
+                .compensationAttempt(0)
+                .compensationCommandId(null)
+                .compensationStartedAt(null)
+                .compensationFinishedAt(null)
+                .compensationError(null);
     }
 
     static void complete(DecisionDraft d, CompleteStep complete) {

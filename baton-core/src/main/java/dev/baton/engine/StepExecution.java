@@ -24,6 +24,7 @@ public final class StepExecution {
     private final Instant compensationStartedAt;
     private final Instant compensationFinishedAt;
     private final Failure compensationError;
+    private final Object inputOverride;
 
     private StepExecution(Builder b) {
         this.stepId = Objects.requireNonNull(b.stepId);
@@ -42,6 +43,7 @@ public final class StepExecution {
         this.compensationStartedAt = b.compensationStartedAt;
         this.compensationFinishedAt = b.compensationFinishedAt;
         this.compensationError = b.compensationError;
+        this.inputOverride = b.inputOverride;
     }
 
     /** A step that has not started yet. */
@@ -73,6 +75,14 @@ public final class StepExecution {
     /** The current attempt's command id; outcomes carrying any other id are stale or unknown. */
     public String commandId() {
         return commandId;
+    }
+
+    /**
+     * The input an operator gave when rerunning the step: its next attempt is sent this instead of its mapped input;
+     * {@code null} otherwise.
+     */
+    public Object inputOverride() {
+        return inputOverride;
     }
 
     /** The mapped input sent with the command; {@code null} when the step received the request's input. */
@@ -147,7 +157,8 @@ public final class StepExecution {
                 && Objects.equals(compensationCommandId, s.compensationCommandId)
                 && Objects.equals(compensationStartedAt, s.compensationStartedAt)
                 && Objects.equals(compensationFinishedAt, s.compensationFinishedAt)
-                && Objects.equals(compensationError, s.compensationError);
+                && Objects.equals(compensationError, s.compensationError)
+                && Objects.equals(inputOverride, s.inputOverride);
     }
 
     @Override
@@ -178,6 +189,7 @@ public final class StepExecution {
         private Instant compensationStartedAt;
         private Instant compensationFinishedAt;
         private Failure compensationError;
+        private Object inputOverride;
 
         private Builder(String stepId) {
             this.stepId = stepId;
@@ -200,6 +212,7 @@ public final class StepExecution {
             this.compensationStartedAt = s.compensationStartedAt;
             this.compensationFinishedAt = s.compensationFinishedAt;
             this.compensationError = s.compensationError;
+            this.inputOverride = s.inputOverride;
         }
 
         public Builder state(StepState v) {
@@ -274,6 +287,11 @@ public final class StepExecution {
 
         public Builder compensationError(Failure v) {
             this.compensationError = v;
+            return this;
+        }
+
+        public Builder inputOverride(Object v) {
+            this.inputOverride = v;
             return this;
         }
 

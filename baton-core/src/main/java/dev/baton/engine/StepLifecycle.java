@@ -58,7 +58,9 @@ public final class StepLifecycle {
         /** An operator completed the step by hand, with an output. */
         COMPLETED_BY_HAND("completed by hand"),
         /** An operator skipped the step. */
-        SKIPPED_BY_HAND("skipped by hand");
+        SKIPPED_BY_HAND("skipped by hand"),
+        /** An operator reruns the step (or one upstream of it), maybe with a new input: it is to run again. */
+        RERUN_REQUESTED("rerun requested");
 
         private final String label;
 
@@ -113,7 +115,13 @@ public final class StepLifecycle {
             new Transition(RUNNING, Cause.SKIPPED_BY_HAND, SKIPPED),
             new Transition(WAITING_TO_RETRY, Cause.SKIPPED_BY_HAND, SKIPPED),
             new Transition(FAILED, Cause.SKIPPED_BY_HAND, SKIPPED),
-            new Transition(TIMED_OUT, Cause.SKIPPED_BY_HAND, SKIPPED));
+            new Transition(TIMED_OUT, Cause.SKIPPED_BY_HAND, SKIPPED),
+            new Transition(SUCCEEDED, Cause.RERUN_REQUESTED, PENDING),
+            new Transition(FAILED, Cause.RERUN_REQUESTED, PENDING),
+            new Transition(TIMED_OUT, Cause.RERUN_REQUESTED, PENDING),
+            new Transition(ABANDONED, Cause.RERUN_REQUESTED, PENDING),
+            new Transition(COMPENSATED, Cause.RERUN_REQUESTED, PENDING),
+            new Transition(SKIPPED, Cause.RERUN_REQUESTED, PENDING));
 
     private static final Map<StepState, Map<Cause, StepState>> TABLE = index();
 

@@ -72,6 +72,7 @@ public final class InstanceCodec {
     // Written only when set, so a state without them is byte for byte what format 1 always wrote.
     private static final SerializedString PAUSED = name("paused");
     private static final SerializedString REDRIVES = name("redrives");
+    private static final SerializedString INPUT_OVERRIDE = name("inputOverride");
     private static final SerializedString INSTANCE_ID = name("instanceId");
     private static final SerializedString STATE = name("state");
     private static final SerializedString ATTEMPT = name("attempt");
@@ -188,6 +189,7 @@ public final class InstanceCodec {
         time(g, COMPENSATION_STARTED_AT, s.compensationStartedAt());
         time(g, COMPENSATION_FINISHED_AT, s.compensationFinishedAt());
         failure(g, COMPENSATION_ERROR, s.compensationError());
+        value(g, INPUT_OVERRIDE, s.inputOverride());
         g.writeEndObject();
     }
 
@@ -342,6 +344,7 @@ public final class InstanceCodec {
                 case "compensationStartedAt" -> b.compensationStartedAt(readTime(p));
                 case "compensationFinishedAt" -> b.compensationFinishedAt(readTime(p));
                 case "compensationError" -> b.compensationError(readFailure(p));
+                case "inputOverride" -> b.inputOverride(payloads ? readValue(p) : skip(p));
                 default -> p.skipChildren();
             }
         }

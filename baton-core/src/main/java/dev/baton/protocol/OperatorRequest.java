@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * An operator's action on an instance, written to the requests topic keyed by the instance id:
  * {@code {"operation": "cancel", "reason": "..."}}, {@code {"operation": "retry", "stepId": "..."}}, {@code pause},
- * {@code resume}, {@code redrive}, {@code complete} (a step, with an {@code output}) or {@code skip} (a step), each
+ * {@code resume}, {@code redrive}, {@code complete} (a step, with an {@code output}), {@code skip} (a step),
+ * {@code rerun} (a step and those after it, with an optional new {@code input}) or {@code migrate}, each
  * with the {@code actor} who asks and the {@code reason}. A parent workflow sends
  * {@code {"operation": "compensate", "parent": {...}}} to a completed sub-workflow to have it compensated.
  */
@@ -37,11 +38,13 @@ public record OperatorRequest(
         /** Skip {@code stepId} by hand. */
         SKIP,
         /** Move the running instance to {@code version}, with {@code mapping} for renamed steps. */
-        MIGRATE;
+        MIGRATE,
+        /** Run {@code stepId} and every step after it again; {@code output} holds its new input, if any. */
+        RERUN;
 
         /** Whether the action settles one step, so that the request must name it. */
         public boolean needsStep() {
-            return this == COMPLETE || this == SKIP;
+            return this == COMPLETE || this == SKIP || this == RERUN;
         }
 
         /** Whether the action is one of the recovery actions, for which an operator must give a reason. */
@@ -51,7 +54,8 @@ public record OperatorRequest(
                     || this == REDRIVE
                     || this == COMPLETE
                     || this == SKIP
-                    || this == MIGRATE;
+                    || this == MIGRATE
+                    || this == RERUN;
         }
     }
 
@@ -114,7 +118,8 @@ public record OperatorRequest(
                 reason,
                 parent,
                 f.optionalText("actor"),
-                f.value("output"),
+                // A rerun's new input and a completed step's output share the component; the wire names each.
+                operation == Operation.RERUN ? f.value("input") : f.value("output"),
                 version,
                 mapping(f.value("mapping"), f));
     }
@@ -150,6 +155,7 @@ public record OperatorRequest(
             case REDRIVE -> new Inbound.RedriveInstance(instanceId, who, reason, at);
             case COMPLETE -> new Inbound.CompleteStep(instanceId, stepId, output, who, reason, at);
             case SKIP -> new Inbound.SkipStep(instanceId, stepId, who, reason, at);
+            case RERUN -> new Inbound.RerunStep(instanceId, stepId, output, who, reason, at);
             case MIGRATE -> throw new IllegalStateException("a migration needs its target: use toMigration");
         };
     }
@@ -177,7 +183,7 @@ public record OperatorRequest(
             m.put("actor", actor);
         }
         if (output != null) {
-            m.put("output", output);
+            m.put(operation == Operation.RERUN ? "input" : "output", output);
         }
         if (version != null) {
             m.put("version", version);

@@ -136,6 +136,10 @@ final class EngineStory {
         return feed(new Inbound.CompleteStep(instanceId, stepId, output, "ops-alice", "done by phone", now));
     }
 
+    EngineStory rerun(String stepId, Object input) {
+        return feed(new Inbound.RerunStep(instanceId, stepId, input, "ops-alice", "wrong address", now));
+    }
+
     EngineStory skippedByHand(String stepId) {
         return feed(new Inbound.SkipStep(instanceId, stepId, "ops-alice", "not needed for this order", now));
     }

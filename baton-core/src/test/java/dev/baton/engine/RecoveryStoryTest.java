@@ -7,6 +7,7 @@ import dev.baton.engine.Notification.IgnoredBecause;
 import dev.baton.engine.Notification.OperatorAction;
 import dev.baton.engine.Notification.StepRedriven;
 import dev.baton.engine.Outbound.HttpCall;
+import dev.baton.engine.Outbound.StepCommand;
 import dev.baton.engine.TimerRequest.CancelTimeout;
 import java.time.Duration;
 import java.util.Map;
@@ -233,6 +234,63 @@ class RecoveryStoryTest {
                     .then()
                     .expectCommands("execute A")
                     .expectStep("B", StepState.PENDING);
+        }
+    }
+
+    @Nested
+    class Rerunning {
+        @Test
+        void shouldRerunAStepWithANewInputAndTheStepsAfterIt() {
+            var story = given(Workflows.article())
+                    .started("item-1")
+                    .stepSucceeded("A")
+                    .stepSucceeded("B")
+                    .stepSucceeded("C")
+                    .stepSucceeded("D")
+                    .expectState(ProcessStatus.COMPLETED, Outcome.SUCCEEDED);
+
+            story.when()
+                    .rerun("B", Map.of("address", "Main St 2"))
+                    .then()
+                    .expectOperatorActed(OperatorAction.RERUN_STEP)
+                    .expectCommands("execute B")
+                    .expectStep("A", StepState.SUCCEEDED)
+                    .expectStep("C", StepState.SUCCEEDED)
+                    .expectStep("D", StepState.PENDING)
+                    .expectState(ProcessStatus.RUNNING, null);
+            StepCommand b = story.commandsSoFar().get(story.commandsSoFar().size() - 1);
+            assertThat(b.commandId()).isEqualTo("item-1/B/2");
+            assertThat(b.input()).isEqualTo(Map.of("address", "Main St 2"));
+
+            story.stepSucceeded("B").when().stepSucceeded("D").then().expectResult(Outcome.SUCCEEDED);
+            assertThat(story.instance().redrives()).as("a new run").isEqualTo(1);
+        }
+
+        @Test
+        void shouldRefuseToRerunAStepWhoseUpstreamWasCompensated() {
+            given(Workflows.article())
+                    .started("item-1")
+                    .stepSucceeded("A")
+                    .stepSucceeded("B")
+                    .stepFailed("C", "OutOfStock")
+                    .compensationSucceeded("B")
+                    .compensationSucceeded("A")
+                    .when()
+                    .rerun("C", null)
+                    .then()
+                    .expectRequestIgnored(
+                            "step 'A' before it is COMPENSATED: rerun from there, or redrive the instance")
+                    .expectNoCommands();
+        }
+
+        @Test
+        void shouldRefuseToRerunWhileTheInstanceRuns() {
+            given(Workflows.article())
+                    .started("item-1")
+                    .when()
+                    .rerun("A", null)
+                    .then()
+                    .expectRequestIgnored("only a completed instance, or one in an incident, reruns a step");
         }
     }
 

@@ -125,6 +125,9 @@ public final class HttpApi implements AutoCloseable {
                             "/api/instances/{id}/steps/{stepId}/complete",
                             ctx -> operate(ctx, OperatorRequest.Operation.COMPLETE));
                     config.routes.post(
+                            "/api/instances/{id}/steps/{stepId}/rerun",
+                            ctx -> operate(ctx, OperatorRequest.Operation.RERUN));
+                    config.routes.post(
                             "/api/instances/{id}/steps/{stepId}/skip",
                             ctx -> operate(ctx, OperatorRequest.Operation.SKIP));
                     config.routes.post("/api/instances/{id}/signals/{name}", this::signalInstance);
@@ -733,7 +736,8 @@ public final class HttpApi implements AutoCloseable {
         if (operation.needsReason() && (reason == null || reason.isBlank())) {
             throw new BadRequest("say why in field 'reason': it is kept in the instance's timeline");
         }
-        Object output = body.has("output") ? Json.mapper().convertValue(body.get("output"), Object.class) : null;
+        String field = operation == OperatorRequest.Operation.RERUN ? "input" : "output";
+        Object output = body.has(field) ? Json.mapper().convertValue(body.get(field), Object.class) : null;
         orchestrator.operate(id, OperatorRequest.byOperator(operation, stepId, reason, access.actorOf(ctx), output));
         ctx.status(HttpStatus.ACCEPTED)
                 .json(Map.of("instanceId", id, "operation", operation.name().toLowerCase()));

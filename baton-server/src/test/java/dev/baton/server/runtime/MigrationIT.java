@@ -30,12 +30,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Migration on a real broker: orders that wait for a person's approval on version 1 are moved, in bulk, to version 2,
- * which sends an invoice after the approval; once approved they finish on version 2. A move that cannot be mapped
- * is refused with the reason and changes nothing.
+ * Migration on a real broker, over 1,000 instances: version 2 renames the approval step and sends an invoice after
+ * it. A bulk migration moves the instances whose approval has not started yet (their stock worker is held back), and
+ * refuses, each with its reason, the ones already waiting for approval under the old step id; every instance then
+ * finishes on the version the report said.
  */
 class MigrationIT {
-    private static final int ORDERS = 20;
+    private static final int ORDERS = 1_000;
+    /** Every tenth order's stock worker waits, so its approval has not started when the migration comes. */
+    private static final java.util.concurrent.CountDownLatch stockHeld = new java.util.concurrent.CountDownLatch(1);
 
     @TempDir
     static Path dir;
@@ -74,8 +77,15 @@ class MigrationIT {
                             .bootstrapServers(kafka.bootstrapServers())
                             .commandTopic(topic)
                             .retryPolicy(RetryPolicy.newBuilder().maxAttempts(1).build())
+                            // Room for the held handlers (a tenth of the orders) and the others beside them.
+                            .concurrency(ORDERS / 10 + 16)
                             .build(),
-                    ctx -> Map.of("by", ctx.stepId()));
+                    ctx -> {
+                        if (ctx.stepId().equals("reserve") && held(ctx.instanceId())) {
+                            stockHeld.await(120, java.util.concurrent.TimeUnit.SECONDS);
+                        }
+                        return Map.of("by", ctx.stepId());
+                    });
             w.start();
             workers.add(w);
         }
@@ -92,72 +102,101 @@ class MigrationIT {
     }
 
     @Test
-    void shouldMoveWaitingInstancesToTheNewVersionAndFinishThereOrRefuseWithTheReason() throws Exception {
+    void shouldMoveTheInstancesThatCanMoveAndReportEachRefusalWithItsReason() throws Exception {
         for (int i = 0; i < ORDERS; i++) {
             orchestrator.start("appr-" + i, new StartRequest("approvals", null, Map.of("n", i), null));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> waiting() == ORDERS);
+        await().atMost(Duration.ofSeconds(120)).until(() -> waiting() == ORDERS - ORDERS / 10);
         orchestrator.deploy(DefinitionReader.read("""
                 name: approvals
                 resultTopic: approvals.results
                 steps:
                   - id: reserve
                     topic: appr-stock.commands
-                  - id: approve
+                  - id: approval
                     signal: approved
                     after: [reserve]
                   - id: invoice
                     topic: appr-invoice.commands
-                    after: [approve]
+                    after: [approval]
                 """, "approvals-v2.yaml"));
 
-        var refused = post(
-                "/api/instances/appr-0/migrate",
-                "{\"version\": 2, \"mapping\": {\"approve\": \"invoice\"}, \"reason\": \"v2 invoices\"}");
-        assertThat(refused.statusCode()).isEqualTo(409);
-        assertThat(Json.mapper().readTree(refused.body()).path("error").asText())
-                .isEqualTo("step 'approve' has work in flight (RUNNING), whose outcome names it: it keeps its id"
-                        + " until that work is done");
+        String migration = "\"version\": 2, \"mapping\": {\"approve\": \"approval\"}, \"reason\": \"v2 invoices\"";
+        var one = post("/api/instances/appr-1/migrate", "{" + migration + "}");
+        assertThat(one.statusCode())
+                .as("appr-1 waits for its approval under the old id")
+                .isEqualTo(409);
+        assertThat(Json.mapper().readTree(one.body()).path("error").asText()).isEqualTo(IN_FLIGHT);
 
         var bulk = post(
                 "/api/instances/bulk",
-                "{\"action\": \"migrate\", \"filter\": {\"workflow\": \"approvals\"}, \"version\": 2,"
-                        + " \"reason\": \"v2 sends invoices\"}");
+                "{" + migration + ", \"action\": \"migrate\", \"filter\": {\"workflow\": \"approvals\"}}");
         assertThat(bulk.statusCode()).isEqualTo(202);
         JsonNode answer = Json.mapper().readTree(bulk.body());
-        assertThat(answer.path("instances").asInt()).isEqualTo(ORDERS);
-        assertThat(answer.path("refused")).isEmpty();
+        assertThat(answer.path("instances").asInt()).as("moved").isEqualTo(ORDERS / 10);
+        var refused = new java.util.HashMap<String, String>();
+        answer.path("refused")
+                .forEach(r -> refused.put(
+                        r.path("instanceId").asText(), r.path("reason").asText()));
+        assertThat(refused).hasSize(ORDERS - ORDERS / 10);
+        for (int i = 0; i < ORDERS; i++) {
+            String id = "appr-" + i;
+            if (held(id)) {
+                assertThat(refused).as(id + " is moved").doesNotContainKey(id);
+            } else {
+                assertThat(refused).as(id + " is refused").containsEntry(id, IN_FLIGHT);
+            }
+        }
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> orchestrator
-                        .localInstance("appr-" + (ORDERS - 1))
+                        .localInstance("appr-0")
                         .map(i -> i.version() == 2)
                         .orElse(false));
+        stockHeld.countDown();
+        await().atMost(Duration.ofSeconds(120)).until(() -> waiting() == ORDERS);
 
         for (int i = 0; i < ORDERS; i++) {
             orchestrator.signal("appr-" + i, new SignalRequest("approved", Map.of("by", "manager")));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> results.records().size() == ORDERS);
+        await().atMost(Duration.ofSeconds(120)).until(() -> results.records().size() == ORDERS);
         for (int i = 0; i < ORDERS; i++) {
-            List<ResultMessage> r = results.withKey("appr-" + i).stream()
+            String id = "appr-" + i;
+            List<ResultMessage> r = results.withKey(id).stream()
                     .map(rec -> ResultMessage.parse(rec.value()))
                     .toList();
-            assertThat(r).as("results of appr-" + i).hasSize(1);
+            assertThat(r).as("results of " + id).hasSize(1);
             assertThat(r.get(0).status()).isEqualTo(Outcome.SUCCEEDED);
-            assertThat(r.get(0).version())
-                    .as("finished on the version it moved to")
-                    .isEqualTo(2);
-            assertThat(((Map<?, ?>) r.get(0).output()).keySet())
-                    .extracting(Object::toString)
-                    .containsExactlyInAnyOrder("reserve", "approve", "invoice");
+            var steps = ((Map<?, ?>) r.get(0).output())
+                    .keySet().stream().map(Object::toString).toList();
+            if (held(id)) {
+                assertThat(r.get(0).version())
+                        .as(id + " finished on the version it moved to")
+                        .isEqualTo(2);
+                assertThat(steps).containsExactlyInAnyOrder("reserve", "approval", "invoice");
+            } else {
+                assertThat(r.get(0).version()).as(id + " stayed where it was").isEqualTo(1);
+                assertThat(steps).containsExactlyInAnyOrder("reserve", "approve");
+            }
         }
     }
 
+    private static final String IN_FLIGHT =
+            "step 'approve' has work in flight (RUNNING), whose outcome names it: it keeps its id until that work is"
+                    + " done";
+
+    private static boolean held(String instanceId) {
+        return Integer.parseInt(instanceId.substring("appr-".length())) % 10 == 0;
+    }
+
+    /** Instances waiting for their approval, under either version's step id. */
     private static long waiting() {
         long n = 0;
         for (int i = 0; i < ORDERS; i++) {
             n += orchestrator
                             .localInstance("appr-" + i)
-                            .filter(inst -> inst.step("approve").state() == dev.baton.engine.StepState.RUNNING)
+                            .filter(inst -> inst.steps().values().stream()
+                                    .anyMatch(st -> st.stepId().startsWith("approv")
+                                            && st.state() == dev.baton.engine.StepState.RUNNING))
                             .isPresent()
                     ? 1
                     : 0;
