@@ -51,6 +51,7 @@ function query(params) {
 export const api = {
   overview: () => call('GET', 'api/overview'),
   workflows: () => call('GET', 'api/workflows'),
+  workflow: name => call('GET', `api/workflows/${encodeURIComponent(name)}`),
   instances: params => call('GET', `api/instances${query(params)}`),
   instance: id => call('GET', `api/instances/${encodeURIComponent(id)}`),
   waiting: () => call('GET', 'api/waiting'),
@@ -62,6 +63,13 @@ export const api = {
   redrive: (id, reason) => call('POST', `api/instances/${encodeURIComponent(id)}/redrive`, { reason }),
   completeStep: (id, stepId, output, reason) =>
     call('POST', `api/instances/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}/complete`, { output, reason }),
+  // Without an input (undefined), the step runs again on its mapped input.
+  rerunStep: (id, stepId, input, reason) =>
+    call('POST', `api/instances/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}/rerun`,
+      input === undefined ? { reason } : { input, reason }),
+  // Refused at once (409, with the reason) where the instance's state cannot be mapped onto that version.
+  migrate: (id, version, mapping, reason) =>
+    call('POST', `api/instances/${encodeURIComponent(id)}/migrate`, { version, mapping, reason }),
   skipStep: (id, stepId, reason) =>
     call('POST', `api/instances/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}/skip`, { reason }),
 };

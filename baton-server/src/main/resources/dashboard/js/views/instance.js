@@ -1,6 +1,7 @@
 // One instance: header with "process … · item …", the workflow graph coloured by step state, the selected
 // step's payloads, the event timeline, and the operator actions behind a confirmation: cancel and retry, and the
-// recovery actions pause, resume, redrive (the instance) and complete by hand, skip (a step), which need a reason.
+// recovery actions pause, resume, redrive, migrate (the instance) and complete by hand, skip, rerun (a step), which
+// need a reason.
 import { api } from '../api.js';
 import {
   html, raw, words, stateBadge, since, clock, dateTime, duration, between, json, throttle, STEP_STATES, parseTime,
@@ -79,6 +80,7 @@ export function mount(root, params) {
       root.innerHTML = String(skeleton(id));
       root.querySelector('#act-cancel').addEventListener('click', cancel);
       root.querySelector('#act-retry').addEventListener('click', () => retry());
+      root.querySelector('#act-migrate').addEventListener('click', migrate);
       for (const kind of Object.keys(RECOVERY)) {
         root.querySelector(`#act-${kind}`).addEventListener('click', () => recover(kind));
       }
@@ -109,6 +111,7 @@ export function mount(root, params) {
     view.dataset.outcome = instance.outcome || '';
     view.dataset.paused = String(!!instance.paused);
     view.dataset.redrives = String(instance.redrives || 0);
+    view.dataset.version = String(instance.version);
     view.dataset.loaded = 'true';
   }
 
@@ -141,6 +144,11 @@ export function mount(root, params) {
     const blocked = redriveBlocker(instance);
     redriveBtn.disabled = !!blocked;
     redriveBtn.title = blocked || 'Redrive: run the failed, timed-out, abandoned and undone steps again';
+    const migrateBtn = root.querySelector('#act-migrate');
+    const canMigrate = instance.status !== 'COMPLETED';
+    migrateBtn.disabled = !canMigrate;
+    migrateBtn.title = canMigrate ? 'Migrate: move the instance to another deployed version of its workflow'
+      : 'Only a running instance is migrated: this one has completed';
   }
 
   function renderSteps() {
@@ -164,6 +172,8 @@ export function mount(root, params) {
     if (completeBtn) completeBtn.addEventListener('click', () => completeStep(completeBtn.dataset.complete));
     const skipBtn = root.querySelector('#step-details [data-skip]');
     if (skipBtn) skipBtn.addEventListener('click', () => skipStep(skipBtn.dataset.skip));
+    const rerunBtn = root.querySelector('#step-details [data-rerun]');
+    if (rerunBtn) rerunBtn.addEventListener('click', () => rerunStep(rerunBtn.dataset.rerun));
   }
 
   function select(stepId) {
@@ -278,6 +288,73 @@ export function mount(root, params) {
     setTimeout(load, 300);
   }
 
+  async function rerunStep(stepId) {
+    const done = await confirmDialog({
+      title: `Rerun from step ${stepId}?`,
+      body: html`<p>Step <code>${stepId}</code> runs again under a new attempt, and so does every step after it; the
+        steps before it keep their outputs. The work of the steps that run again is not undone (compensated) first.
+        ${instance.status === 'COMPLETED' ? 'The instance starts a new run, which publishes a result of its own.' : ''}</p>
+        <label for="rerun-input">New input (JSON; leave empty to keep the step's mapped input)</label>
+        <textarea id="rerun-input" class="json-editor" rows="6" spellcheck="false"></textarea>
+        ${reasonField('e.g. the customer gave a new address')}`,
+      confirmLabel: 'Rerun',
+      read: dialog => {
+        const text = dialog.querySelector('#rerun-input').value.trim();
+        let input;
+        if (text) {
+          try {
+            input = JSON.parse(text);
+          } catch (e) {
+            throw new Error(`The input is not valid JSON: ${e.message}`);
+          }
+        }
+        return { input, reason: readReason(dialog) };
+      },
+      submit: v => api.rerunStep(id, stepId, v.input, v.reason),
+    });
+    if (done === null) return;
+    toast(`Rerun from ${stepId} requested.`);
+    setTimeout(load, 300);
+  }
+
+  // Migrate: the versions come from the workflow's deployed ones; the API checks the move at once and answers 409
+  // with the reason it cannot be made, which the dialog shows (and stays open).
+  async function migrate() {
+    let versions;
+    try {
+      versions = ((await api.workflow(instance.workflow)).versions || []).filter(v => v !== instance.version);
+    } catch (e) {
+      toast(`Reading the workflow's versions failed: ${e.message}`, 'error');
+      return;
+    }
+    if (!versions.length) {
+      toast(`Workflow ${instance.workflow} has no other deployed version than ${instance.version}.`, 'error');
+      return;
+    }
+    const latest = Math.max(...versions);
+    const done = await confirmDialog({
+      title: 'Migrate this instance?',
+      body: html`<p>Instance <code>${id}</code> moves from version ${instance.version} of <code>${instance.workflow}</code>
+        to the version you choose. Each step keeps what it did under the step of the same id, or the one you map it
+        to; the new version's other steps start out pending.</p>
+        <label for="migrate-version">Version</label>
+        <select id="migrate-version">${versions.map(v => html`<option value="${v}" ${v === latest ? raw('selected') : ''}>version ${v}${v > instance.version ? '' : ' (older)'}</option>`)}</select>
+        <label for="migrate-mapping">Step mapping (optional: one <code>old=new</code> a line, for steps whose id changes)</label>
+        <textarea id="migrate-mapping" class="json-editor" rows="3" spellcheck="false" placeholder="approve=review"></textarea>
+        ${reasonField('e.g. move to the fixed notification step')}`,
+      confirmLabel: 'Migrate',
+      read: dialog => ({
+        version: Number(dialog.querySelector('#migrate-version').value),
+        mapping: parseMapping(dialog.querySelector('#migrate-mapping').value),
+        reason: readReason(dialog),
+      }),
+      submit: v => api.migrate(id, v.version, v.mapping, v.reason),
+    });
+    if (done === null) return;
+    toast(`Migration to version ${done.version} requested.`);
+    setTimeout(load, 300);
+  }
+
   load();
   const refresh = throttle(load, 400);
 
@@ -312,6 +389,47 @@ function redriveBlocker(instance) {
     return 'A compensation of late work is still open: let it finish (or retry it) first';
   }
   return null;
+}
+
+/** Why the step cannot be rerun now (as the engine refuses it), or null when it can. */
+function rerunBlocker(s, instance) {
+  if (instance.status !== 'COMPLETED' && instance.status !== 'INCIDENT') {
+    return 'Only a completed instance, or one in an incident, reruns a step';
+  }
+  if (instance.paused) return 'The instance is paused: resume it first';
+  if (instance.parent) return "A sub-workflow's instance is run again through its parent's step";
+  const steps = instance.steps || [];
+  if (steps.some(x => x.state === 'COMPENSATING' || x.state === 'COMPENSATION_FAILED')) {
+    return 'A compensation is still open: let it finish (or retry it) first';
+  }
+  const byId = new Map(steps.map(x => [x.id, x]));
+  const upstream = new Set();
+  const todo = [...(s.after || [])];
+  while (todo.length) {
+    const up = todo.pop();
+    if (upstream.has(up)) continue;
+    upstream.add(up);
+    todo.push(...(byId.get(up)?.after || []));
+  }
+  const unsettled = steps.filter(x => upstream.has(x.id) && x.state !== 'SUCCEEDED' && x.state !== 'SKIPPED');
+  if (unsettled.length) {
+    return `Step ${unsettled.map(x => `${x.id} (${words(x.state).toLowerCase()})`).join(', ')} before it has not succeeded: rerun from there, or redrive the instance`;
+  }
+  return null;
+}
+
+/** "old=new" lines into {old: new}; blank lines are ignored, anything else is an error shown in the dialog. */
+function parseMapping(text) {
+  const mapping = {};
+  text.split('\n').forEach((line, n) => {
+    const t = line.trim();
+    if (!t) return;
+    const m = /^([^=\s]+)\s*=\s*([^=\s]+)$/.exec(t);
+    if (!m) throw new Error(`Mapping line ${n + 1} is not old=new: ${t}`);
+    if (m[1] in mapping) throw new Error(`The mapping names step ${m[1]} twice`);
+    mapping[m[1]] = m[2];
+  });
+  return mapping;
 }
 
 /** Why an operator cannot complete (or skip) the step by hand now, or null when they can. */
@@ -349,6 +467,7 @@ function skeleton(id) {
         <button class="btn" id="act-pause" type="button">Pause…</button>
         <button class="btn" id="act-resume" type="button" hidden>Resume…</button>
         <button class="btn" id="act-redrive" type="button">Redrive…</button>
+        <button class="btn" id="act-migrate" type="button">Migrate…</button>
         <button class="btn" id="act-retry" type="button">Retry…</button>
         <button class="btn btn-danger" id="act-cancel" type="button">Cancel…</button>
       </div>
@@ -396,7 +515,7 @@ function header(i) {
       ${i.redrives > 0 ? html`<span class="badge plain" id="redrive-count" data-redrives="${i.redrives}" style="--c:var(--operator)" title="Times an operator ran this instance again">redriven ${i.redrives}×</span>` : ''}
     </div>
     <div class="meta">
-      <span><b>workflow</b><a href="#/instances?workflow=${encodeURIComponent(i.workflow)}">${i.workflow}</a> v${i.version}
+      <span><b>workflow</b><a href="#/instances?workflow=${encodeURIComponent(i.workflow)}">${i.workflow}</a> <span id="instance-version" data-version="${i.version}">v${i.version}</span>
         <a class="muted" href="api/workflows/${encodeURIComponent(i.workflow)}/asyncapi" target="_blank" title="AsyncAPI 3 document of this workflow's topics and messages">AsyncAPI</a></span>
       ${i.businessKey ? html`<span><b>business key</b><span class="mono">${i.businessKey}</span></span>` : ''}
       ${i.parent ? html`<span id="parent-link"><b>sub-workflow of</b><a class="mono" href="#/instance/${encodeURIComponent(i.parent.instanceId)}">${i.parent.instanceId}</a> step <span class="mono">${i.parent.stepId}</span></span>` : ''}
@@ -453,6 +572,7 @@ function stepDetails(s, instance) {
   const canRetry = retryCandidates(instance).some(x => x.id === s.id) && !instance.paused;
   const noComplete = settleBlocker(s, instance, COMPLETABLE);
   const noSkip = settleBlocker(s, instance, SKIPPABLE);
+  const noRerun = rerunBlocker(s, instance);
   return html`
     <dl class="kv">
       <dt>State</dt><dd>${stateBadge(s.state)} ${canRetry ? html`<button class="btn btn-ghost" data-retry="${s.id}" type="button">Retry…</button>` : ''}</dd>
@@ -460,7 +580,9 @@ function stepDetails(s, instance) {
         <button class="btn btn-ghost" data-complete="${s.id}" type="button" ${noComplete ? raw('disabled') : ''}
           title="${noComplete || 'Mark the step succeeded with an output you give'}">Complete by hand…</button>
         <button class="btn btn-ghost" data-skip="${s.id}" type="button" ${noSkip ? raw('disabled') : ''}
-          title="${noSkip || 'Mark the step skipped: the steps after it go on without it'}">Skip…</button></dd>
+          title="${noSkip || 'Mark the step skipped: the steps after it go on without it'}">Skip…</button>
+        <button class="btn btn-ghost" data-rerun="${s.id}" type="button" ${noRerun ? raw('disabled') : ''}
+          title="${noRerun || 'Run this step (maybe with a new input) and every step after it again'}">Rerun from here…</button></dd>
       ${s.workflow ? html`<dt>Workflow</dt><dd><span class="mono">${s.workflow}</span>${s.childInstanceId ? html` · child <a class="mono child-link" href="#/instance/${encodeURIComponent(s.childInstanceId)}">${s.childInstanceId}</a>` : ''}</dd>`
         : s.http ? html`<dt>HTTP</dt><dd class="mono">${s.http.method} ${s.http.url}${s.nextCallAt ? html` <span class="muted">· next call ${dateTime(s.nextCallAt)}</span>` : ''}</dd>`
         : html`<dt>Topic</dt><dd class="mono">${s.topic || '–'}</dd>`}
@@ -538,18 +660,21 @@ function timeline(i, live) {
   // The instance keeps each step's latest attempt only; notifications seen live about an earlier attempt (before
   // an operator's retry) are added back.
   const currentCommand = new Map((i.steps || []).map(s => [s.id, s.commandId]));
-  // A redrive seen live: the end of the run before it is not in the instance any more, so it is added back.
-  const redrives = live.filter(e => e.type === 'OperatorActed' && e.action === 'REDRIVE').map(e => parseTime(e.at));
-  const lastRedrive = redrives.length ? Math.max(...redrives) : null;
+  // A redrive or a rerun seen live: the end of the run before it is not in the instance any more, so it is added
+  // back, named after the first of them that came after it.
+  const againWord = { REDRIVE: 'redrive', RERUN_STEP: 'rerun' };
+  const runsAgain = live.filter(e => e.type === 'OperatorActed' && againWord[e.action])
+    .map(e => ({ t: parseTime(e.at), word: againWord[e.action] })).sort((x, y) => x.t - y.t);
   for (const e of live) {
     if (e.type === 'OperatorActed') {
       add(e.type, e.at, e.stepId || null, { title: operatorTitle(e), live: true, plain: true, action: e.action });
       continue;
     }
-    if ((e.type === 'InstanceCompleted' || e.type === 'InstanceFailing') && lastRedrive !== null && parseTime(e.at) <= lastRedrive) {
+    const again = (e.type === 'InstanceCompleted' || e.type === 'InstanceFailing') && runsAgain.find(r => parseTime(e.at) <= r.t);
+    if (again) {
       add(e.type, e.at, null, { live: true, bad: e.outcome !== 'SUCCEEDED',
-        title: e.type === 'InstanceCompleted' ? `Process completed · item ${e.outcome || ''} (before the redrive)`
-          : `${e.outcome === 'CANCELLED' ? 'Item cancelled' : 'Item failed'} (before the redrive)` });
+        title: e.type === 'InstanceCompleted' ? `Process completed · item ${e.outcome || ''} (before the ${again.word})`
+          : `${e.outcome === 'CANCELLED' ? 'Item cancelled' : 'Item failed'} (before the ${again.word})` });
       continue;
     }
     if (EARLIER[e.type] && e.stepId && e.commandId && currentCommand.get(e.stepId) && e.commandId !== currentCommand.get(e.stepId)) {
@@ -578,7 +703,7 @@ function timeline(i, live) {
 
 // An operator's action comes before what it causes at the same instant (a redrive: the steps it sends back, then
 // their new starts).
-const RANKS = { InstanceStarted: 0, OperatorActed: 0.5, StepRedriven: 0.7, StepStarted: 1, StepCompleted: 2, StepFailed: 2, StepTimedOut: 2, StepSkipped: 2,
+const RANKS = { InstanceStarted: 0, OperatorActed: 0.5, InstanceMigrated: 0.6, StepRedriven: 0.7, StepStarted: 1, StepCompleted: 2, StepFailed: 2, StepTimedOut: 2, StepSkipped: 2,
   InstanceFailing: 3, StepAbandoned: 3.5, CompensationStarted: 4, CompensationCompleted: 5, CompensationFailed: 5, InstanceCompleted: 9 };
 function rank(e) { return RANKS[e.type] ?? 6; }
 
@@ -588,6 +713,7 @@ function liveTitle(e) {
     case 'OutcomeIgnored': return `outcome ignored (${words(e.reason || '').toLowerCase()})`;
     case 'RequestIgnored': return 'request ignored';
     case 'StepRedriven': return 'redriven: runs again under a new attempt';
+    case 'InstanceMigrated': return `moved from version ${e.fromVersion} to ${e.toVersion}`;
     default: return e.type;
   }
 }
@@ -595,6 +721,7 @@ function liveTitle(e) {
 const ACTED = {
   PAUSE: () => 'paused', RESUME: () => 'resumed', REDRIVE: () => 'redrove the instance',
   COMPLETE_STEP: step => `completed ${step} by hand`, SKIP_STEP: step => `skipped ${step}`,
+  RERUN_STEP: step => `reran ${step}`, MIGRATE: () => 'migrated the instance',
 };
 
 /** "ops-alice paused: payments maintenance": who did what, and why. */
