@@ -553,6 +553,162 @@ class DashboardIT {
                         .containsExactly("FAILED", "SUCCEEDED"));
     }
 
+    @Test
+    void rerunFromAStepOfACompletedInstanceRunsItAgainWithTheNewInput() throws Exception {
+        String id = "order-rerun";
+        startInstance(
+                ArticleServices.WORKFLOW, id, "o-rerun", Map.of("orderId", "o-rerun", "sku", "book-42", "amount", 25));
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> outcome(id).equals("SUCCEEDED"));
+        openInstance(id);
+        awaitLive();
+        browser.driver.findElement(By.cssSelector("#steps [data-step-id='C']")).click();
+        browser.waitFor(
+                "step C selected",
+                d -> "C".equals(d.findElement(By.id("step-details")).getDomAttribute("data-step-id")));
+        assertThat(browser.enabled("#step-details [data-rerun='C']")).isTrue();
+
+        browser.waitForElement("#step-details [data-rerun='C']").click();
+        WebElement dialog = visibleDialog();
+        assertThat(dialog.getText()).contains("Rerun from step C?");
+        WebElement input = dialog.findElement(By.id("rerun-input"));
+        assertThat(input.getDomProperty("value"))
+                .as("empty: keep the mapped input")
+                .isEmpty();
+        input.sendKeys("{\"orderId\": \"o-rerun\", \"address\": ");
+        dialog.findElement(By.id("action-reason")).sendKeys("wrong address");
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+        String error = browser.waitFor("the JSON error in the dialog", d -> {
+            WebElement e = d.findElement(By.cssSelector("#confirm .dialog-error"));
+            return e.isDisplayed() ? e.getText() : null;
+        });
+        assertThat(error).contains("not valid JSON");
+        assertThat(instance(id).path("redrives").asInt()).isZero();
+
+        input.clear();
+        input.sendKeys("{\"orderId\": \"o-rerun\", \"sku\": \"book-42\", \"address\": \"Main St 2\"}");
+        browser.screenshot("rerun-dialog");
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+        browser.waitFor("dialog closed", d -> !d.findElement(By.id("confirm")).isDisplayed());
+
+        browser.waitFor(
+                "rerun and completed again",
+                d -> "1".equals(d.findElement(By.id("instance-view")).getDomAttribute("data-redrives"))
+                        && "SUCCEEDED"
+                                .equals(d.findElement(By.id("status-line")).getDomAttribute("data-outcome")));
+        assertThat(stepStates())
+                .isEqualTo(Map.of("A", "SUCCEEDED", "B", "SUCCEEDED", "C", "SUCCEEDED", "D", "SUCCEEDED"));
+        JsonNode steps = instance(id).path("steps");
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
+        steps.forEach(st -> byId.put(st.path("id").asText(), st));
+        assertThat(byId.get("A").path("attempt").asInt())
+                .as("A, before C, does not run again")
+                .isEqualTo(1);
+        assertThat(byId.get("B").path("attempt").asInt())
+                .as("B, beside C, does not run again")
+                .isEqualTo(1);
+        assertThat(byId.get("C").path("attempt").asInt()).isEqualTo(2);
+        assertThat(byId.get("C").path("input").path("address").asText()).isEqualTo("Main St 2");
+        assertThat(byId.get("D").path("attempt").asInt())
+                .as("D, after C, runs again")
+                .isEqualTo(2);
+        browser.waitFor(
+                "step C's second attempt shown",
+                d -> browser.text("#step-details").contains(id + "/C/2"));
+        assertThat(browser.text("#step-details")).contains("Main St 2");
+        assertThat(browser.text("#timeline li[data-event='OperatorActed'][data-action='RERUN_STEP']"))
+                .contains("anonymous reran C: wrong address");
+        assertThat(browser.text("#timeline")).contains("(before the rerun)");
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(resultStatuses(id))
+                        .as("a result of the new run")
+                        .containsExactly("SUCCEEDED", "SUCCEEDED"));
+    }
+
+    @Test
+    void migrateMovesARunningInstanceToAnotherVersionAndShowsARefusalInTheDialog() throws Exception {
+        String topic = "dashboard-it.migrating.commands";
+        String v1 = """
+                name: migrating
+                steps:
+                  - id: approve
+                    topic: %s
+                """.formatted(topic);
+        String v2 = v1 + """
+                  - id: notify
+                    topic: %s
+                    after: [approve]
+                """.formatted(topic);
+        assertThat(post("/api/workflows?source=migrating-v1.yaml", v1).statusCode())
+                .isEqualTo(201);
+        String id = "migrate-1";
+        startInstance("migrating", id, "m-1", Map.of("request", 1));
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> instance(id)
+                        .path("steps")
+                        .path(0)
+                        .path("state")
+                        .asText()
+                        .equals("RUNNING"));
+        var deployed = post("/api/workflows?source=migrating-v2.yaml", v2);
+        assertThat(deployed.statusCode()).isEqualTo(201);
+        assertThat(Json.mapper().readTree(deployed.body()).path("version").asInt())
+                .isEqualTo(2);
+
+        openInstance(id);
+        awaitLive();
+        assertThat(browser.attr("#instance-version", "data-version")).isEqualTo("1");
+        assertThat(stepStates()).isEqualTo(Map.of("approve", "RUNNING"));
+        assertThat(browser.enabled("#step-details [data-rerun='approve']"))
+                .as("a running instance reruns no step")
+                .isFalse();
+        assertThat(browser.attr("#step-details [data-rerun='approve']", "title"))
+                .contains("Only a completed instance, or one in an incident");
+        assertThat(browser.enabled("#act-migrate")).isTrue();
+
+        browser.waitForElement("#act-migrate").click();
+        WebElement dialog = visibleDialog();
+        assertThat(dialog.getText()).contains("Migrate this instance?");
+        Select version = new Select(dialog.findElement(By.id("migrate-version")));
+        assertThat(version.getOptions())
+                .extracting(o -> o.getDomAttribute("value"))
+                .as("the other deployed versions")
+                .containsExactly("2");
+        // approve's command is out, and its outcome names it: it cannot be renamed now.
+        WebElement mapping = dialog.findElement(By.id("migrate-mapping"));
+        mapping.sendKeys("approve=notify");
+        dialog.findElement(By.id("action-reason")).sendKeys("add the notification");
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+        String refusal = browser.waitFor("the API's refusal in the dialog", d -> {
+            WebElement error = d.findElement(By.cssSelector("#confirm .dialog-error"));
+            return error.isDisplayed() ? error.getText() : null;
+        });
+        assertThat(refusal).contains("step 'approve' has work in flight (RUNNING)");
+        assertThat(dialog.isDisplayed()).isTrue();
+        assertThat(browser.consoleErrors())
+                .as("the refused request, and nothing else")
+                .singleElement()
+                .satisfies(m -> assertThat(m)
+                        .contains("/api/instances/" + id + "/migrate")
+                        .contains("409"));
+        browser.screenshot("migrate-refused");
+        assertThat(instance(id).path("version").asInt()).isEqualTo(1);
+
+        mapping.clear();
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+        browser.waitFor("dialog closed", d -> !d.findElement(By.id("confirm")).isDisplayed());
+
+        browser.waitForElement("#instance-version[data-version='2']");
+        browser.waitFor(
+                "the new version's steps", d -> stepStates().equals(Map.of("approve", "RUNNING", "notify", "PENDING")));
+        assertThat(instance(id).path("version").asInt()).isEqualTo(2);
+        assertThat(browser.text("#timeline li[data-event='OperatorActed'][data-action='MIGRATE']"))
+                .contains("anonymous migrated the instance: add the notification");
+        assertThat(browser.text("#timeline li[data-event='InstanceMigrated']")).contains("moved from version 1 to 2");
+    }
+
     // ---- helpers ----
 
     /** Waits until the page gets live updates, so that the notifications an action causes reach its timeline. */
