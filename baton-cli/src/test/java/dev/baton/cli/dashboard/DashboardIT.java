@@ -619,7 +619,6 @@ class DashboardIT {
         assertThat(browser.text("#step-details")).contains("Main St 2");
         assertThat(browser.text("#timeline li[data-event='OperatorActed'][data-action='RERUN_STEP']"))
                 .contains("anonymous reran C: wrong address");
-        assertThat(browser.text("#timeline")).contains("(before the rerun)");
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(resultStatuses(id))
                         .as("a result of the new run")
