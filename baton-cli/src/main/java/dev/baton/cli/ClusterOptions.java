@@ -54,6 +54,12 @@ final class ClusterOptions {
                             + "(see docs/operations.md).")
     boolean commitWhenDrained;
 
+    @Option(
+            names = "--topic-pauses",
+            description = "Allow pausing worker topics (`baton pause-topic`). It changes the orchestrator's topology:"
+                    + " switch it on only once every orchestrator runs this release (see docs/compatibility.md).")
+    boolean topicPauses;
+
     Map<String, Object> kafkaProperties() {
         var map = new HashMap<String, Object>();
         if (kafkaConfig == null) {

@@ -68,6 +68,7 @@ final class RunningBaton implements AutoCloseable {
                     .retention(retention)
                     .tracing(traces)
                     .commitWhenDrained(cluster.commitWhenDrained)
+                    .topicPauses(cluster.topicPauses)
                     .kafkaProperties(cluster.kafkaProperties())
                     .createTopics(createTopics)
                     .build();

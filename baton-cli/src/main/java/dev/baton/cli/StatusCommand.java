@@ -9,14 +9,21 @@ import picocli.CommandLine.Parameters;
 
 @Command(
         name = "status",
+        aliases = "show",
         mixinStandardHelpOptions = true,
         description = "Show an instance: its status, outcome and steps.")
 final class StatusCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID")
     String id;
 
-    @Option(names = "--json", description = "Print the API's JSON instead of a summary.")
+    @Option(names = "--json", description = "Print the API's JSON instead of a summary (as --output json).")
     boolean json;
+
+    @Option(
+            names = {"-o", "--output"},
+            defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}), as the other operator commands.")
+    OperatorCommands.Output output;
 
     @Mixin
     ServerClient client;
@@ -30,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
                 System.err.println(r.error());
                 return BatonCli.FAILED;
             }
-            if (json) {
+            if (json || output == OperatorCommands.Output.json) {
                 System.out.println(r.body().toPrettyString());
                 return 0;
             }
@@ -44,6 +51,12 @@ final class StatusCommand implements Callable<Integer> {
                     i.path("outcome").isNull()
                             ? ""
                             : ", item " + i.path("outcome").asText());
+            if (i.path("paused").asBoolean()) {
+                System.out.println("  paused by an operator: it records outcomes but sends nothing until resumed");
+            }
+            if (i.path("redrives").asInt() > 0) {
+                System.out.println("  redriven " + i.path("redrives").asInt() + " time(s)");
+            }
             for (JsonNode s : i.path("steps")) {
                 String error = s.path("error").isNull()
                         ? ""

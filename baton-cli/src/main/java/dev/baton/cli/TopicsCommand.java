@@ -27,6 +27,11 @@ final class TopicsCommand implements Callable<Integer> {
         strimzi
     }
 
+    @Option(
+            names = "--topic-pauses",
+            description = "The orchestrators run with --topic-pauses: include the held commands' changelog.")
+    boolean topicPauses;
+
     @Option(names = "--print", required = true, description = "Print the topics and ACLs (to standard output).")
     boolean print;
 
@@ -113,6 +118,7 @@ final class TopicsCommand implements Callable<Integer> {
                 .applicationId(applicationId)
                 .partitions(partitions)
                 .replicationFactor(replicationFactor)
+                .topicPauses(topicPauses)
                 .build();
         RequiredTopics required = RequiredTopics.of(settings);
         List<RequiredTopics.Topic> topics = required.all(read);

@@ -40,6 +40,7 @@ class ClientCommandsIT {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         orchestrator = new Orchestrator(
                         OrchestratorSettings.newBuilder()
+                                .topicPauses(true)
                                 .bootstrapServers(kafka.bootstrapServers())
                                 .applicationId("cli-it")
                                 .stateDir(dir.resolve("streams"))

@@ -72,11 +72,19 @@ class TopicsCommandTest {
                         tuple("baton.results", 12, (short) 3, ""),
                         tuple("baton.definitions", 1, (short) 3, "cleanup.policy=compact"),
                         tuple("baton.topic-pauses", 1, (short) 3, "cleanup.policy=compact"),
-                        tuple("baton-orchestrator-baton-held-commands-changelog", 12, (short) 3, CHANGELOG_CONFIGS),
                         tuple("baton-orchestrator-baton-instances-changelog", 12, (short) 3, CHANGELOG_CONFIGS),
                         tuple("baton-orchestrator-baton-timers-changelog", 12, (short) 3, CHANGELOG_CONFIGS),
                         tuple("baton-orchestrator-baton-traces-changelog", 12, (short) 3, CHANGELOG_CONFIGS));
         assertThat(printed()).startsWith("#!/bin/sh").contains("set -e");
+        out.reset();
+        assertThat(BatonCli.run("topics", "--print", "--topic-pauses")).isZero();
+        assertThat(ScriptLines.topics(printed()))
+                .extracting(NewTopic::name)
+                .as("with --topic-pauses the held commands have a changelog too")
+                .contains("baton-orchestrator-baton-held-commands-changelog");
+        out.reset();
+        assertThat(BatonCli.run("topics", "--print", "--partitions", "12", "--replication-factor", "3"))
+                .isZero();
         assertThat(ScriptLines.commands(printed(), "kafka-topics.sh"))
                 .allSatisfy(words -> assertThat(words).contains("--if-not-exists"));
     }

@@ -442,14 +442,16 @@ class DashboardIT {
         dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
         browser.waitFor("dialog closed", d -> !d.findElement(By.id("confirm")).isDisplayed());
 
-        WebElement badge = browser.waitForElement("#paused-badge");
-        assertThat(badge.getText()).isEqualTo("paused");
+        browser.waitForElement("#paused-badge");
+        // Read through browser.text: live updates re-render the header and the timeline under the test's feet.
+        assertThat(browser.text("#paused-badge")).isEqualTo("paused");
         assertThat(instance(TO_PAUSE).path("paused").asBoolean()).isTrue();
         assertThat(browser.text("#paused-callout")).contains("Paused");
         assertThat(browser.waitForElement("#act-pause").isDisplayed()).isFalse();
         assertThat(browser.enabled("#act-resume")).isTrue();
-        WebElement paused = browser.waitForElement("#timeline li[data-event='OperatorActed'][data-action='PAUSE']");
-        assertThat(paused.getText()).contains("anonymous paused: payments maintenance");
+        String pausedEntry = "#timeline li[data-event='OperatorActed'][data-action='PAUSE']";
+        browser.waitForElement(pausedEntry);
+        assertThat(browser.text(pausedEntry)).contains("anonymous paused: payments maintenance");
         browser.screenshot("paused");
 
         browser.waitForElement("#act-resume").click();

@@ -749,6 +749,14 @@ public final class HttpApi implements AutoCloseable {
      */
     private void pauseTopic(Context ctx, boolean pause) {
         String topic = ctx.pathParam("topic");
+        if (!orchestrator.settings().topicPauses()) {
+            ctx.status(HttpStatus.CONFLICT)
+                    .json(Map.of(
+                            "error",
+                            "topic pauses are off: start every orchestrator with --topic-pauses once all of them run"
+                                    + " this release (it changes the topology; see docs/compatibility.md)"));
+            return;
+        }
         JsonNode body = ctx.body().isBlank() ? Json.mapper().createObjectNode() : jsonBody(ctx);
         String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
         if (reason == null || reason.isBlank()) {

@@ -85,12 +85,14 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         this.timers = new TimerStore(context.getStateStore(OrchestratorTopology.TIMER_STORE));
         this.traces = new TraceContexts(context.getStateStore(OrchestratorTopology.TRACE_STORE), tracing.isOn());
         context.schedule(settings.timerResolution(), PunctuationType.WALL_CLOCK_TIME, now -> fireDueTimers());
-        this.held = new HeldCommands(
-                context.getStateStore(OrchestratorTopology.HELD_COMMANDS_STORE),
-                pauses,
-                metrics,
-                settings.timerResolution());
-        context.schedule(settings.timerResolution(), PunctuationType.WALL_CLOCK_TIME, now -> releaseHeldCommands());
+        if (settings.topicPauses()) {
+            this.held = new HeldCommands(
+                    context.getStateStore(OrchestratorTopology.HELD_COMMANDS_STORE),
+                    pauses,
+                    metrics,
+                    settings.timerResolution());
+            context.schedule(settings.timerResolution(), PunctuationType.WALL_CLOCK_TIME, now -> releaseHeldCommands());
+        }
     }
 
     @Override
@@ -267,7 +269,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     /** Forwards one record, unless it is a command for a paused worker topic: that one is held (see HeldCommands). */
     private void forward(DecisionWriter.Outgoing r, Instant at) {
         var record = new Record<>(r.key().getBytes(StandardCharsets.UTF_8), r.routed(), at.toEpochMilli(), r.headers());
-        if (!held.hold(record)) {
+        if (held == null || !held.hold(record)) {
             context.forward(record);
         }
     }

@@ -62,6 +62,7 @@ public final class OrchestratorSettings {
     private final Duration retention;
     private final TracingSettings tracing;
     private final boolean createTopics;
+    private final boolean topicPauses;
 
     private OrchestratorSettings(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -85,6 +86,7 @@ public final class OrchestratorSettings {
         this.retention = b.retention;
         this.tracing = b.tracing;
         this.createTopics = b.createTopics;
+        this.topicPauses = b.topicPauses;
     }
 
     /** A builder with every setting at its default. */
@@ -117,6 +119,7 @@ public final class OrchestratorSettings {
         b.retention = template.retention;
         b.tracing = template.tracing;
         b.createTopics = template.createTopics;
+        b.topicPauses = template.topicPauses;
         return b;
     }
 
@@ -243,6 +246,15 @@ public final class OrchestratorSettings {
         return createTopics;
     }
 
+    /**
+     * Whether worker topics can be paused (held commands). Off by default: it adds a state store and a global store
+     * to the topology, which orchestrators of a release without it cannot share a group with, so it is switched on
+     * only once every process runs this release (docs/compatibility.md).
+     */
+    public boolean topicPauses() {
+        return topicPauses;
+    }
+
     /** A readable summary; Kafka property values are left out, as they may hold secrets. */
     @Override
     public String toString() {
@@ -264,6 +276,7 @@ public final class OrchestratorSettings {
                 + ", advertisedHttp=" + advertisedHttp
                 + ", retention=" + retention
                 + ", createTopics=" + createTopics
+                + ", topicPauses=" + topicPauses
                 + '}';
     }
 
@@ -293,6 +306,7 @@ public final class OrchestratorSettings {
         private Duration retention = DEFAULT_RETENTION;
         private TracingSettings tracing = TracingSettings.off();
         private boolean createTopics = true;
+        private boolean topicPauses = false;
 
         private Builder() {}
 
@@ -423,6 +437,12 @@ public final class OrchestratorSettings {
         /** Where spans go. Default {@link TracingSettings#off()}. */
         public Builder tracing(TracingSettings tracing) {
             this.tracing = Objects.requireNonNull(tracing, "tracing");
+            return this;
+        }
+
+        /** Allow pausing worker topics (see {@link OrchestratorSettings#topicPauses()}). Default false. */
+        public Builder topicPauses(boolean topicPauses) {
+            this.topicPauses = topicPauses;
             return this;
         }
 

@@ -83,10 +83,12 @@ public final class OrchestratorTopology {
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(TRACE_STORE), Serdes.String(), Serdes.ByteArray()),
                 INSTANCES_PROCESSOR);
-        t.addStateStore(
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(HELD_COMMANDS_STORE), Serdes.String(), Serdes.ByteArray()),
-                INSTANCES_PROCESSOR);
+        if (settings.topicPauses()) {
+            t.addStateStore(
+                    Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(HELD_COMMANDS_STORE), Serdes.String(), Serdes.ByteArray()),
+                    INSTANCES_PROCESSOR);
+        }
         Serializer<Routed> routed = (topic, value) -> value.value();
         t.addSink(OUT_SINK, (key, value, context) -> value.topic(), bytes.serializer(), routed, INSTANCES_PROCESSOR);
 
@@ -104,16 +106,20 @@ public final class OrchestratorTopology {
                 topics.definitions(),
                 "definitions-processor",
                 () -> new DefinitionsProcessor(registry));
-        t.addGlobalStore(
-                Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(TOPIC_PAUSES_STORE), Serdes.String(), Serdes.ByteArray())
-                        .withLoggingDisabled(),
-                "topic-pauses-source",
-                Serdes.String().deserializer(),
-                bytes.deserializer(),
-                topics.topicPauses(),
-                "topic-pauses-processor",
-                () -> new TopicPausesProcessor(pauses));
+        if (settings.topicPauses()) {
+            t.addGlobalStore(
+                    Stores.keyValueStoreBuilder(
+                                    Stores.inMemoryKeyValueStore(TOPIC_PAUSES_STORE),
+                                    Serdes.String(),
+                                    Serdes.ByteArray())
+                            .withLoggingDisabled(),
+                    "topic-pauses-source",
+                    Serdes.String().deserializer(),
+                    bytes.deserializer(),
+                    topics.topicPauses(),
+                    "topic-pauses-processor",
+                    () -> new TopicPausesProcessor(pauses));
+        }
         return t;
     }
 }

@@ -42,6 +42,7 @@ class HeldCommandsTopologyTest {
 
     final MovableClock clock = new MovableClock(Instant.parse("2026-06-01T12:00:00Z"));
     final OrchestratorSettings settings = OrchestratorSettings.newBuilder()
+            .topicPauses(true)
             .clock(clock)
             .timerResolution(Duration.ofMillis(100))
             .build();

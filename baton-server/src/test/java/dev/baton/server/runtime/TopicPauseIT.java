@@ -63,6 +63,7 @@ class TopicPauseIT {
     static void start() throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         orchestrator = new Orchestrator(OrchestratorSettings.newBuilder()
+                        .topicPauses(true)
                         .bootstrapServers(kafka.bootstrapServers())
                         .applicationId("topic-pause-it")
                         .stateDir(dir.resolve("streams"))
