@@ -40,10 +40,19 @@ final class OperatorCommands {
 
         abstract Map<String, Object> body();
 
+        /** What is posted: the JSON of {@link #body()}, unless the action sends something else. */
+        String requestBody() {
+            try {
+                return Json.mapper().writeValueAsString(body());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         @Override
         public Integer call() {
             try {
-                var r = client.post(path(), Json.mapper().writeValueAsString(body()), "application/json");
+                var r = client.post(path(), requestBody(), "application/json");
                 if (!r.ok()) {
                     System.err.println(r.error());
                     return BatonCli.FAILED;
@@ -57,8 +66,16 @@ final class OperatorCommands {
             } catch (ServerClient.Unreachable e) {
                 System.err.println(e.getMessage());
                 return BatonCli.UNREACHABLE;
+            }
+        }
+
+        /** The JSON an option holds, or a usage error naming the option. */
+        Object json(String option, String text) {
+            try {
+                return Json.mapper().readValue(text, Object.class);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this), option + " is not JSON: " + e.getOriginalMessage());
             }
         }
 
@@ -180,12 +197,7 @@ final class OperatorCommands {
         @Override
         Map<String, Object> body() {
             var body = super.body();
-            try {
-                body.put("output", Json.mapper().readValue(outputJson, Object.class));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new picocli.CommandLine.ParameterException(
-                        new picocli.CommandLine(this), "--output-json is not JSON: " + e.getOriginalMessage());
-            }
+            body.put("output", json("--output-json", outputJson));
             return body;
         }
     }
@@ -211,12 +223,7 @@ final class OperatorCommands {
         Map<String, Object> body() {
             var body = super.body();
             if (inputJson != null) {
-                try {
-                    body.put("input", Json.mapper().readValue(inputJson, Object.class));
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new picocli.CommandLine.ParameterException(
-                            new picocli.CommandLine(this), "--input-json is not JSON: " + e.getOriginalMessage());
-                }
+                body.put("input", json("--input-json", inputJson));
             }
             return body;
         }
@@ -261,20 +268,13 @@ final class OperatorCommands {
         }
 
         @Override
-        public Integer call() {
-            try {
-                var r = client.post(path(), payload == null ? "" : payload, "application/json");
-                if (!r.ok()) {
-                    System.err.println(r.error());
-                    return BatonCli.FAILED;
-                }
-                System.out.println(
-                        output == Output.json ? r.body().toPrettyString() : id + "  signal " + name + " delivered");
-                return 0;
-            } catch (ServerClient.Unreachable e) {
-                System.err.println(e.getMessage());
-                return BatonCli.UNREACHABLE;
-            }
+        String requestBody() {
+            return payload == null ? "" : payload;
+        }
+
+        @Override
+        String line(JsonNode answer) {
+            return id + "  signal " + name + " delivered";
         }
     }
 
