@@ -111,7 +111,7 @@ public final class Migration {
         for (StepExecution step : current.steps().values()) {
             String to = counterpart(step.stepId(), target, migrate.mapping());
             if (to != null) {
-                byNewId.put(to, renamed(step, to));
+                byNewId.put(to, to.equals(step.stepId()) ? step : step.withStepId(to));
             }
         }
         for (StepDefinition def : target.steps()) {
@@ -128,28 +128,5 @@ public final class Migration {
     private static String counterpart(String oldId, WorkflowDefinition target, Map<String, String> mapping) {
         String to = mapping.getOrDefault(oldId, oldId);
         return target.step(to).isPresent() ? to : null;
-    }
-
-    private static StepExecution renamed(StepExecution step, String newId) {
-        if (newId.equals(step.stepId())) {
-            return step;
-        }
-        StepExecution.Builder b = StepExecution.builder(newId)
-                .state(step.state())
-                .attempt(step.attempt())
-                .commandId(step.commandId())
-                .input(step.input())
-                .output(step.output())
-                .error(step.error())
-                .workerAttempts(step.workerAttempts())
-                .startedAt(step.startedAt())
-                .finishedAt(step.finishedAt())
-                .completionOrder(step.completionOrder())
-                .compensationAttempt(step.compensationAttempt())
-                .compensationCommandId(step.compensationCommandId())
-                .compensationStartedAt(step.compensationStartedAt())
-                .compensationFinishedAt(step.compensationFinishedAt())
-                .compensationError(step.compensationError());
-        return b.build();
     }
 }

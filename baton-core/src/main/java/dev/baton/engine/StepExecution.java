@@ -59,6 +59,11 @@ public final class StepExecution {
         return new Builder(this);
     }
 
+    /** The same execution under another step id: a migration's rename of a step whose work is done. */
+    public StepExecution withStepId(String newId) {
+        return new Builder(newId, this).build();
+    }
+
     public String stepId() {
         return stepId;
     }
@@ -196,7 +201,11 @@ public final class StepExecution {
         }
 
         private Builder(StepExecution s) {
-            this.stepId = s.stepId;
+            this(s.stepId, s);
+        }
+
+        private Builder(String stepId, StepExecution s) {
+            this.stepId = stepId;
             this.state = s.state;
             this.attempt = s.attempt;
             this.commandId = s.commandId;

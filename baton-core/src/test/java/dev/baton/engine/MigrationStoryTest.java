@@ -67,7 +67,10 @@ class MigrationStoryTest {
                 .migratedTo(articleWithDeliver(), Map.of("D", "deliver"))
                 .then()
                 .expectNotified(InstanceMigrated.class);
-        assertThat(story.instance().step("deliver").state()).isEqualTo(StepState.FAILED);
+        StepExecution deliver = story.instance().step("deliver");
+        assertThat(deliver.state()).isEqualTo(StepState.FAILED);
+        assertThat(deliver.commandId()).as("what it did comes along").isEqualTo("item-1/D/1");
+        assertThat(deliver.error().type()).isEqualTo("Broken");
         assertThat(story.instance().step("D")).isNull();
     }
 
