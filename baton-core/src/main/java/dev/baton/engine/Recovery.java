@@ -66,12 +66,9 @@ final class Recovery {
             ignore(d, "RedriveInstance", "only a completed instance whose item failed or was cancelled is redriven");
             return;
         }
-        if (instance.parent() != null) {
-            ignore(d, "RedriveInstance", "a sub-workflow's instance is run again through its parent's step");
-            return;
-        }
-        if (d.any(StepState.COMPENSATING) || d.any(StepState.COMPENSATION_FAILED)) {
-            ignore(d, "RedriveInstance", "a compensation of late work is still open; let it finish (or retry it)");
+        String refusal = anotherRunRefusal(d);
+        if (refusal != null) {
+            ignore(d, "RedriveInstance", refusal);
             return;
         }
         acted(d, OperatorAction.REDRIVE, null, redrive.actor(), redrive.reason());
@@ -103,19 +100,12 @@ final class Recovery {
             refusal = "the workflow has no step '" + rerun.stepId() + "'";
         } else if (instance.status() != ProcessStatus.COMPLETED && instance.status() != ProcessStatus.INCIDENT) {
             refusal = "only a completed instance, or one in an incident, reruns a step";
-        } else if (instance.parent() != null) {
-            refusal = "a sub-workflow's instance is run again through its parent's step";
         } else if (instance.paused()) {
             refusal = "the instance is paused: resume it first";
-        } else if (d.any(StepState.COMPENSATING) || d.any(StepState.COMPENSATION_FAILED)) {
-            refusal = "a compensation is still open; let it finish (or retry it)";
         } else {
-            for (String up : d.definition.ancestors(step.stepId())) {
-                if (!d.step(up).state().letsSuccessorsStart()) {
-                    refusal = "step '" + up + "' before it is " + d.step(up).state()
-                            + ": rerun from there, or redrive the instance";
-                    break;
-                }
+            refusal = anotherRunRefusal(d);
+            if (refusal == null) {
+                refusal = upstreamRefusal(d, step);
             }
         }
         if (refusal != null) {
@@ -143,6 +133,31 @@ final class Recovery {
                         .filter(id -> !again.contains(id))
                         .toList());
         Progress.advance(d);
+    }
+
+    /**
+     * Why the instance may not run (part of) its workflow again, as a redrive or a rerun would: a child runs again only
+     * through its parent, and an open compensation must settle first. {@code null} when it may.
+     */
+    private static String anotherRunRefusal(DecisionDraft d) {
+        if (d.instance.parent() != null) {
+            return "a sub-workflow's instance is run again through its parent's step";
+        }
+        if (d.any(StepState.COMPENSATING) || d.any(StepState.COMPENSATION_FAILED)) {
+            return "a compensation of late work is still open; let it finish (or retry it)";
+        }
+        return null;
+    }
+
+    /** A rerun runs on the outputs of the steps before it: each must stand. {@code null} when they all do. */
+    private static String upstreamRefusal(DecisionDraft d, StepExecution step) {
+        for (String up : d.definition.ancestors(step.stepId())) {
+            if (!d.step(up).state().letsSuccessorsStart()) {
+                return "step '" + up + "' before it is " + d.step(up).state()
+                        + ": rerun from there, or redrive the instance";
+            }
+        }
+        return null;
     }
 
     /** What a step that runs again forgets of its last run; the attempt number stays, so command ids are new. */
