@@ -547,6 +547,15 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    /** The request's {@code reason}; a recovery action must give one, since it is kept {@code keptWhere}. */
+    private static String reason(JsonNode body, boolean required, String keptWhere) {
+        String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
+        if (required && (reason == null || reason.isBlank())) {
+            throw new BadRequest("say why in field 'reason': it is kept " + keptWhere);
+        }
+        return reason;
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
@@ -573,10 +582,7 @@ public final class HttpApi implements AutoCloseable {
                     "a bulk action needs a non-empty 'filter', so that it cannot hit every instance by accident");
         }
         String stepId = body.hasNonNull("stepId") ? body.get("stepId").asText() : null;
-        String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
-        if (operation.needsReason() && (reason == null || reason.isBlank())) {
-            throw new BadRequest("say why in field 'reason': it is kept in each instance's timeline");
-        }
+        String reason = reason(body, operation.needsReason(), "in each instance's timeline");
         String actor = access.actorOf(ctx);
         List<String> ids = queries.ids(filter(filterFields));
         var refused = new ArrayList<Map<String, Object>>();
@@ -635,10 +641,7 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         JsonNode body = jsonBody(ctx);
-        String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
-        if (reason == null || reason.isBlank()) {
-            throw new BadRequest("say why in field 'reason': it is kept in the instance's timeline");
-        }
+        String reason = reason(body, true, "in the instance's timeline");
         OperatorRequest request = migration(body, reason, access.actorOf(ctx));
         Optional<String> refusal = migrationRefusal(id, request);
         if (refusal.isPresent()) {
@@ -732,10 +735,7 @@ public final class HttpApi implements AutoCloseable {
         String stepId = operation.needsStep()
                 ? ctx.pathParam("stepId")
                 : body.hasNonNull("stepId") ? body.get("stepId").asText() : null;
-        String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
-        if (operation.needsReason() && (reason == null || reason.isBlank())) {
-            throw new BadRequest("say why in field 'reason': it is kept in the instance's timeline");
-        }
+        String reason = reason(body, operation.needsReason(), "in the instance's timeline");
         String field = operation == OperatorRequest.Operation.RERUN ? "input" : "output";
         Object output = body.has(field) ? Json.mapper().convertValue(body.get(field), Object.class) : null;
         orchestrator.operate(id, OperatorRequest.byOperator(operation, stepId, reason, access.actorOf(ctx), output));
@@ -758,10 +758,7 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         JsonNode body = ctx.body().isBlank() ? Json.mapper().createObjectNode() : jsonBody(ctx);
-        String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
-        if (reason == null || reason.isBlank()) {
-            throw new BadRequest("say why in field 'reason': it is kept with the topic's pause");
-        }
+        String reason = reason(body, true, "with the topic's pause");
         var current = orchestrator.topicPauses().of(topic);
         if (!pause && current.map(p -> !p.paused()).orElse(true)) {
             ctx.status(HttpStatus.CONFLICT).json(Map.of("error", "topic '" + topic + "' is not paused"));
