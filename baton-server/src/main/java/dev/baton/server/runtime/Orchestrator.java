@@ -36,6 +36,7 @@ import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -154,8 +155,7 @@ public final class Orchestrator implements AutoCloseable {
                     if (!producer.partitionsFor(topic).isEmpty()) {
                         break;
                     }
-                } catch (org.apache.kafka.common.errors.TimeoutException
-                        | org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
+                } catch (org.apache.kafka.common.errors.TimeoutException | UnknownTopicOrPartitionException e) {
                     // not visible yet
                 }
                 if (System.nanoTime() > deadline) {
@@ -376,9 +376,7 @@ public final class Orchestrator implements AutoCloseable {
         createTopics(required.own());
         BatonTopics t = settings.topics();
         try (Admin admin = Admin.create(adminProperties())) {
-            Map<String, TopicDescription> d = admin.describeTopics(List.of(t.requests(), t.callbacks()))
-                    .allTopicNames()
-                    .get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> d = describeJustCreated(admin, List.of(t.requests(), t.callbacks()));
             int requests = d.get(t.requests()).partitions().size();
             int callbacks = d.get(t.callbacks()).partitions().size();
             if (requests != callbacks) {
@@ -391,6 +389,26 @@ public final class Orchestrator implements AutoCloseable {
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not describe Baton's topics: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Describes topics that may have been created a moment ago. A broker answers a create before every broker's
+     * metadata has the topic, so a describe right after it can fail with "unknown topic" for a short while (seen on
+     * a loaded machine); that is retried, anything else is not.
+     */
+    private static Map<String, TopicDescription> describeJustCreated(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
