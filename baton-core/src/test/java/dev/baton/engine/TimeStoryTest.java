@@ -389,4 +389,26 @@ class TimeStoryTest {
                 .feed(new FireStart("o-35", later));
         assertThat(story.recentTimers()).contains(new ScheduleDeadline("o-35", later.plus(Duration.ofHours(24))));
     }
+
+    @Test
+    void shouldStopWaitingForAWorkerThatNeverAnswersWhenTheDeadlinePassesOnAFailingOrder() {
+        var story = given(articleWithDeadline(Deadline.Action.CANCEL))
+                .started("o-36")
+                .stepSucceeded("A")
+                .when()
+                .stepFailed("B", "OutOfStock") // the item fails, but C's command is still out: it is waited for
+                .then()
+                .expectState(ProcessStatus.COMPENSATING, Outcome.FAILED)
+                .expectNoCommands()
+                .afterWaiting(Duration.ofHours(24));
+        story.when()
+                .feed(new FireDeadline("o-36", story.now()))
+                .then()
+                .expectStep("C", StepState.ABANDONED)
+                .expectCommands("compensate A")
+                .expectState(ProcessStatus.COMPENSATING, Outcome.FAILED);
+        assertThat(story.instance().failure().type())
+                .as("the first cause stands")
+                .isEqualTo("OutOfStock");
+    }
 }
