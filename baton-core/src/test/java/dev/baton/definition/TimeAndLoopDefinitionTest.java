@@ -53,6 +53,14 @@ class TimeAndLoopDefinitionTest {
     }
 
     @Test
+    void shouldReadTheWorkedExampleOfTheDocs() throws java.io.IOException {
+        WorkflowDefinition d = DefinitionReader.read(java.nio.file.Path.of("../docs/examples/nightly-order.yaml"));
+        assertThat(d.deadline()).contains(new Deadline(Duration.ofHours(24), Deadline.Action.FAIL));
+        assertThat(d.step("untilBatch").orElseThrow().sleep()).contains(Sleep.until("$.request.batchWindow"));
+        assertThat(d.step("track").orElseThrow().repeat().orElseThrow().max()).isEqualTo(10);
+    }
+
+    @Test
     void shouldDefaultADeadlineToFail() {
         WorkflowDefinition d = DefinitionReader.read(NIGHTLY.replace(", then: fail", ""), "nightly.yaml");
         assertThat(d.deadline().orElseThrow().then()).isEqualTo(Deadline.Action.FAIL);
