@@ -249,4 +249,23 @@ class LoopStoryTest {
         assertThat(story.instance().step("track").commandId()).isEqualTo("o-12/track/3");
         story.when().stepSucceeded("track", SHIPPED).then().expectResult(Outcome.SUCCEEDED);
     }
+
+    @Test
+    void shouldRefuseToMoveALoopBetweenRoundsToAVersionThatDoesNotRepeatIt() {
+        WorkflowDefinition once = WorkflowDefinition.builder("tracking")
+                .version(2)
+                .step("A", s -> s.topic("service-a.commands").compensate("service-a.commands"))
+                .step("track", s -> s.topic("service-d.status").after("A"))
+                .step("notify", s -> s.topic("notify.commands").after("track"))
+                .build();
+        var story = given(tracking(5, Duration.ofMinutes(5)))
+                .started("o-13")
+                .stepSucceeded("A")
+                .stepSucceeded("track", PACKING);
+        story.when()
+                .migratedTo(once, Map.of())
+                .then()
+                .expectRequestIgnored("step 'track' waits for its next round; version 2 does not repeat it");
+        assertThat(story.instance().version()).isEqualTo(1);
+    }
 }
