@@ -34,6 +34,13 @@ final class StartCommand implements Callable<Integer> {
                     + "from now (PT10M). The instance is recorded at once.")
     String startAt;
 
+    @Option(
+            names = "--deadline",
+            paramLabel = "DURATION",
+            description = "This instance's own deadline, counted from its start (e.g. PT2H), instead of the "
+                    + "workflow's: still running then, it fails (or is cancelled, if the workflow's deadline says so).")
+    String deadline;
+
     @Mixin
     ServerClient client;
 
@@ -63,6 +70,15 @@ final class StartCommand implements Callable<Integer> {
                 return 2;
             }
             body.put("startAt", at.toString());
+        }
+        if (deadline != null) {
+            if (dev.baton.protocol.StartRequest.deadlineOf(deadline) == null) {
+                System.err.println(
+                        "--deadline must be a positive ISO-8601 duration of at most P3650D, such as PT2H; got '"
+                                + deadline + "'");
+                return 2;
+            }
+            body.put("deadline", deadline);
         }
         try {
             var r = client.post("/api/instances", body.toString(), "application/json");

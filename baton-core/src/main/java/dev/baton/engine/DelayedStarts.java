@@ -10,8 +10,8 @@ import java.time.Instant;
 /**
  * A start request with a later {@code startAt}: the instance is recorded at once, RUNNING with every step PENDING and
  * {@link Instance#startsAt()} set, so it can be seen, paused or cancelled; its first steps start when the start timer
- * fires. A cancel before then completes it as cancelled with nothing to compensate. The deadline counts from the
- * real start.
+ * fires. A cancel before then completes it as cancelled with nothing to compensate. The deadline counts from
+ * {@code startAt}.
  */
 final class DelayedStarts {
     private DelayedStarts() {}
@@ -32,7 +32,6 @@ final class DelayedStarts {
         }
         instance.startsAt(null);
         d.notify(new InstanceStarted(instance.instanceId(), instance.workflow(), instance.version(), d.at));
-        Deadlines.schedule(d);
         Progress.advance(d);
     }
 

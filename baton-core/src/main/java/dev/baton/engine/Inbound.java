@@ -20,6 +20,8 @@ public sealed interface Inbound {
      * @param parent the parent step when a workflow starts this one as a sub-workflow; {@code null} otherwise
      * @param startAt when the first steps are to start (a delayed start): the instance is recorded at once and waits
      *     till then; {@code null}, or a time not after {@code at}, starts them at once
+     * @param deadline this instance's deadline, counted from its start, instead of the workflow's {@code
+     *     deadline.after}; {@code null} for the workflow's (or none)
      */
     record StartInstance(
             String instanceId,
@@ -29,6 +31,7 @@ public sealed interface Inbound {
             String businessKey,
             ParentRef parent,
             Instant startAt,
+            java.time.Duration deadline,
             Instant at)
             implements Inbound {
 
@@ -40,7 +43,7 @@ public sealed interface Inbound {
                 String businessKey,
                 ParentRef parent,
                 Instant at) {
-            this(instanceId, workflow, version, input, businessKey, parent, null, at);
+            this(instanceId, workflow, version, input, businessKey, parent, null, null, at);
         }
 
         public StartInstance(String instanceId, Object input, String businessKey, ParentRef parent, Instant at) {

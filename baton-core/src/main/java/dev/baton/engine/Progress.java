@@ -50,12 +50,13 @@ final class Progress {
         for (StepDefinition step : d.definition.steps()) {
             d.instance.step(StepExecution.pending(step.id()));
         }
-        if (start.startAt() != null && start.startAt().isAfter(d.at)) {
+        boolean delayed = start.startAt() != null && start.startAt().isAfter(d.at);
+        Deadlines.schedule(d, delayed ? start.startAt() : d.at, start.deadline());
+        if (delayed) {
             DelayedStarts.delay(d, start.startAt());
             return;
         }
         d.notify(new InstanceStarted(start.instanceId(), d.definition.name(), d.definition.version(), d.at));
-        Deadlines.schedule(d);
         advance(d);
     }
 

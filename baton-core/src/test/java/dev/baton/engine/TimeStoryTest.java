@@ -221,7 +221,7 @@ class TimeStoryTest {
 
     private static EngineStory startedAt(WorkflowDefinition definition, String id, Instant startAt) {
         return given(definition)
-                .feed(new StartInstance(id, null, null, Map.of(), null, null, startAt, T0))
+                .feed(new StartInstance(id, null, null, Map.of(), null, null, startAt, null, T0))
                 .then();
     }
 
@@ -382,12 +382,39 @@ class TimeStoryTest {
     @Test
     void shouldCountTheDeadlineFromADelayedStart() {
         Instant later = T0.plus(Duration.ofHours(3));
-        var story = startedAt(articleWithDeadline(Deadline.Action.FAIL), "o-35", later)
-                .expectTimers(ScheduleDeadline.class, 0)
-                .afterWaiting(Duration.ofHours(3))
-                .when()
-                .feed(new FireStart("o-35", later));
+        var story = startedAt(articleWithDeadline(Deadline.Action.FAIL), "o-35", later);
         assertThat(story.recentTimers()).contains(new ScheduleDeadline("o-35", later.plus(Duration.ofHours(24))));
+        assertThat(story.instance().deadlineAt()).isEqualTo(later.plus(Duration.ofHours(24)));
+    }
+
+    @Test
+    void shouldTakeTheRequestsOwnDeadlineInsteadOfTheWorkflows() {
+        var story = given(articleWithDeadline(Deadline.Action.CANCEL))
+                .feed(new StartInstance("o-37", null, null, Map.of(), null, null, null, Duration.ofHours(2), T0));
+        assertThat(story.instance().deadlineAt()).isEqualTo(T0.plus(Duration.ofHours(2)));
+        story.stepSucceeded("A").afterWaiting(Duration.ofHours(2));
+        story.when()
+                .feed(new FireDeadline("o-37", story.now()))
+                .then()
+                .expectState(ProcessStatus.COMPENSATING, Outcome.CANCELLED)
+                .expectCommands("compensate A");
+    }
+
+    @Test
+    void shouldFailAtTheRequestsDeadlineAWorkflowThatHasNone() {
+        var story = given(Workflows.article())
+                .feed(new StartInstance("o-38", null, null, Map.of(), null, null, null, Duration.ofMinutes(30), T0));
+        assertThat(story.recentTimers()).contains(new ScheduleDeadline("o-38", T0.plus(Duration.ofMinutes(30))));
+        story.afterWaiting(Duration.ofMinutes(30))
+                .when()
+                .feed(new FireDeadline("o-38", story.now()))
+                .then()
+                .expectState(ProcessStatus.COMPLETED, Outcome.FAILED)
+                .expectStep("A", StepState.ABANDONED)
+                .expectResult(Outcome.FAILED);
+        assertThat(story.instance().failure().type()).isEqualTo(ErrorTypes.DEADLINE_EXCEEDED);
+        assertThat(story.instance().failure().message())
+                .isEqualTo("the instance's deadline passed at 2026-01-01T00:30:00Z");
     }
 
     @Test

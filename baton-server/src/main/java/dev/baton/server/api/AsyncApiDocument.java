@@ -160,7 +160,9 @@ final class AsyncApiDocument {
                                         "businessKey",
                                         Map.of("type", "string"),
                                         "startAt",
-                                        Map.of("type", "string", "format", "date-time"))),
+                                        Map.of("type", "string", "format", "date-time"),
+                                        "deadline",
+                                        Map.of("type", "string", "format", "duration"))),
                         Map.of("workflow", d.name(), "input", Map.of("orderId", "o-1001"), "businessKey", "o-1001")));
         m.put(
                 "Command",

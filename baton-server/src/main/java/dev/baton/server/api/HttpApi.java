@@ -340,9 +340,17 @@ public final class HttpApi implements AutoCloseable {
                         + "2026-06-01T02:00:00Z; got '" + body.get("startAt").asText() + "'");
             }
         }
+        java.time.Duration deadline = null;
+        if (body.hasNonNull("deadline")) {
+            deadline = StartRequest.deadlineOf(body.get("deadline").asText());
+            if (deadline == null) {
+                throw new BadRequest("field 'deadline' must be a positive ISO-8601 duration of at most P3650D, e.g. "
+                        + "PT2H; got '" + body.get("deadline").asText() + "'");
+            }
+        }
         // A caller that traces its requests (W3C trace context) gets the instance in its own trace.
         var trace = dev.baton.server.tracing.TraceContext.of(ctx.header("traceparent"), ctx.header("tracestate"));
-        orchestrator.start(id, new StartRequest(workflow, version, input, businessKey, null, startAt), trace);
+        orchestrator.start(id, new StartRequest(workflow, version, input, businessKey, null, startAt, deadline), trace);
         ctx.status(HttpStatus.ACCEPTED).json(Map.of("instanceId", id, "workflow", workflow));
     }
 

@@ -117,7 +117,13 @@ class TimeTopologyTest {
         requests.pipeInput(bytes("o-2"), bytes("{\"workflow\":\"nightly\",\"startAt\":\"2026-06-01T12:00:30Z\"}"));
         assertThat(types(read("baton.status"))).containsExactly("InstanceScheduled");
         assertThat(read("a.commands")).isEmpty();
-        assertThat(timers()).extracting(DueTimer::kind).containsExactly(DueTimer.Kind.START);
+        assertThat(timers())
+                .as("the start, and the deadline an hour after it")
+                .extracting(DueTimer::kind, DueTimer::dueAt)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(DueTimer.Kind.START, Instant.parse("2026-06-01T12:00:30Z")),
+                        org.assertj.core.groups.Tuple.tuple(
+                                DueTimer.Kind.DEADLINE, Instant.parse("2026-06-01T13:00:30Z")));
         TopologyTestDriver restarted = restart();
         move(restarted, Duration.ofSeconds(29));
         assertThat(read(restarted, "a.commands")).isEmpty();
@@ -149,6 +155,17 @@ class TimeTopologyTest {
     }
 
     @Test
+    void shouldTakeTheRequestsOwnDeadline() {
+        requests.pipeInput(bytes("o-5"), bytes("{\"workflow\":\"nightly\",\"deadline\":\"PT5S\"}"));
+        move(Duration.ofSeconds(4));
+        assertThat(read("baton.results")).isEmpty();
+        move(Duration.ofMillis(1100));
+        JsonNode result = json(read("baton.results").get(0).value());
+        assertThat(result.path("status").asText()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("type").asText()).isEqualTo("DeadlineExceeded");
+    }
+
+    @Test
     void shouldDeadLetterAStartAtThatIsNoInstant() {
         requests.pipeInput(bytes("o-4"), bytes("{\"workflow\":\"nightly\",\"startAt\":\"tomorrow\"}"));
         List<TestRecord<byte[], byte[]>> dead = read("baton.dlq");
@@ -156,6 +173,15 @@ class TimeTopologyTest {
         assertThat(new String(
                         dead.get(0).headers().lastHeader("baton.dlq.reason").value(), StandardCharsets.UTF_8))
                 .contains("field 'startAt' must be an ISO-8601 instant");
+        requests.pipeInput(bytes("o-6"), bytes("{\"workflow\":\"nightly\",\"deadline\":\"-PT5S\"}"));
+        assertThat(new String(
+                        read("baton.dlq")
+                                .get(0)
+                                .headers()
+                                .lastHeader("baton.dlq.reason")
+                                .value(),
+                        StandardCharsets.UTF_8))
+                .contains("field 'deadline' must be a positive ISO-8601 duration");
     }
 
     private TopologyTestDriver restart() {
