@@ -27,6 +27,20 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--business-key", paramLabel = "KEY")
     String businessKey;
 
+    @Option(
+            names = "--start-at",
+            paramLabel = "TIME",
+            description = "Start the instance's steps later: an ISO-8601 instant (2026-06-01T02:00:00Z) or a duration "
+                    + "from now (PT10M). The instance is recorded at once.")
+    String startAt;
+
+    @Option(
+            names = "--deadline",
+            paramLabel = "DURATION",
+            description = "This instance's own deadline, counted from its start (e.g. PT2H), instead of the "
+                    + "workflow's: still running then, it fails (or is cancelled, if the workflow's deadline says so).")
+    String deadline;
+
     @Mixin
     ServerClient client;
 
@@ -48,6 +62,24 @@ final class StartCommand implements Callable<Integer> {
         if (businessKey != null) {
             body.put("businessKey", businessKey);
         }
+        if (startAt != null) {
+            java.time.Instant at = startAtInstant(startAt, java.time.Instant.now());
+            if (at == null) {
+                System.err.println("--start-at must be an ISO-8601 instant such as 2026-06-01T02:00:00Z or a duration "
+                        + "from now such as PT10M; got '" + startAt + "'");
+                return 2;
+            }
+            body.put("startAt", at.toString());
+        }
+        if (deadline != null) {
+            if (dev.baton.protocol.StartRequest.deadlineOf(deadline) == null) {
+                System.err.println(
+                        "--deadline must be a positive ISO-8601 duration of at most P3650D, such as PT2H; got '"
+                                + deadline + "'");
+                return 2;
+            }
+            body.put("deadline", deadline);
+        }
         try {
             var r = client.post("/api/instances", body.toString(), "application/json");
             if (!r.ok()) {
@@ -59,6 +91,17 @@ final class StartCommand implements Callable<Integer> {
         } catch (ServerClient.Unreachable e) {
             System.err.println(e.getMessage());
             return BatonCli.UNREACHABLE;
+        }
+    }
+
+    /** The instant {@code text} names: absolute with an offset, or a duration after {@code now}; null otherwise. */
+    static java.time.Instant startAtInstant(String text, java.time.Instant now) {
+        try {
+            return text.startsWith("P") || text.startsWith("p")
+                    ? now.plus(java.time.Duration.parse(text))
+                    : java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
+            return null;
         }
     }
 }

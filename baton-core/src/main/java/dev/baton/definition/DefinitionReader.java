@@ -28,7 +28,8 @@ import java.util.Set;
  * a misspelt {@code afer:} silently ignored would change the workflow's shape.
  */
 public final class DefinitionReader {
-    private static final Set<String> WORKFLOW_FIELDS = Set.of("name", "version", "resultTopic", "steps", "description");
+    private static final Set<String> WORKFLOW_FIELDS =
+            Set.of("name", "version", "resultTopic", "steps", "description", "deadline");
     private static final Set<String> STEP_FIELDS = Set.of(
             "id",
             "topic",
@@ -43,10 +44,15 @@ public final class DefinitionReader {
             "input",
             "outcomeTopic",
             "onFailure",
-            "description");
+            "description",
+            "sleep",
+            "repeat");
     private static final Set<String> HTTP_FIELDS = Set.of("method", "url", "headers", "timeout", "retry");
     private static final Set<String> RETRY_FIELDS =
             Set.of("maxAttempts", "initialBackoff", "multiplier", "maxBackoff", "retryOn");
+    private static final Set<String> SLEEP_FIELDS = Set.of("duration", "until");
+    private static final Set<String> REPEAT_FIELDS = Set.of("until", "max", "delay");
+    private static final Set<String> DEADLINE_FIELDS = Set.of("after", "then");
     private static final JsonFactory JSON = new JsonFactory();
     private static final YAMLFactory YAML = new YAMLFactory();
     /** Deeply nested documents are hostile input, not workflows. */
@@ -180,6 +186,12 @@ public final class DefinitionReader {
             b.version(version);
         }
         b.resultTopic(string(root, "resultTopic", ""));
+        Object deadline = root.get("deadline");
+        if (deadline instanceof Map<?, ?> dl) {
+            b.deadline(readDeadline(dl, "deadline"));
+        } else if (deadline != null) {
+            problem("deadline", "must be an object such as { after: PT24H, then: fail }");
+        }
         Object steps = root.get("steps");
         if (steps == null) {
             problem("steps", "is required: a list of steps");
@@ -216,6 +228,23 @@ public final class DefinitionReader {
             } else if (http != null) {
                 problem(at + ".http", "must be an object such as { method: POST, url: https://... }");
             }
+            Object sleep = step.get("sleep");
+            if (sleep instanceof Map<?, ?> sl) {
+                s.sleep(readSleep(sl, at + ".sleep"));
+            } else if (sleep instanceof String text) {
+                Duration d = duration(step, "sleep", at);
+                s.sleep(d == null ? null : Sleep.lasting(d));
+            } else if (sleep != null) {
+                problem(at + ".sleep", "must be an object such as { duration: PT10M } or { until: $.request.runAt }");
+            }
+            Object repeat = step.get("repeat");
+            if (repeat instanceof Map<?, ?> r) {
+                s.repeat(readRepeat(r, at + ".repeat"));
+            } else if (repeat != null) {
+                problem(
+                        at + ".repeat",
+                        "must be an object such as { until: \"$.steps.poll.output.done == true\", max: 10 }");
+            }
             String when = string(step, "when", at);
             if (when != null) {
                 try {
@@ -249,6 +278,73 @@ public final class DefinitionReader {
                 }
             }
         });
+    }
+
+    private Sleep readSleep(Map<?, ?> m, String at) {
+        checkFields(m, at, SLEEP_FIELDS);
+        Duration duration = duration(m, "duration", at);
+        String until = string(m, "until", at);
+        if ((duration == null) == (until == null)) {
+            if (!problemsAt(at)) {
+                problem(at, "give exactly one of 'duration' (e.g. PT10M) and 'until' (a path such as $.request.runAt)");
+            }
+            return null;
+        }
+        if (duration != null) {
+            return Sleep.lasting(duration);
+        }
+        try {
+            return Sleep.until(until);
+        } catch (ExpressionException e) {
+            problem(at + ".until", "bad path '" + until + "': " + e.getMessage());
+            return null;
+        }
+    }
+
+    private Repeat readRepeat(Map<?, ?> m, String at) {
+        checkFields(m, at, REPEAT_FIELDS);
+        String until = string(m, "until", at);
+        Condition condition = null;
+        if (until == null) {
+            problem(
+                    at + ".until",
+                    "is required: the condition that ends the loop, e.g. $.steps.poll.output.done == true");
+        } else {
+            try {
+                condition = Condition.parse(until);
+            } catch (ExpressionException e) {
+                problem(at + ".until", "bad condition '" + until + "': " + e.getMessage());
+            }
+        }
+        Integer max = wholeNumber(m, "max", at);
+        if (max == null && !m.containsKey("max")) {
+            problem(at + ".max", "is required: the most rounds the step runs, e.g. 10");
+        }
+        Duration delay = duration(m, "delay", at);
+        return condition == null || max == null ? null : new Repeat(condition, max, delay);
+    }
+
+    private Deadline readDeadline(Map<?, ?> m, String at) {
+        checkFields(m, at, DEADLINE_FIELDS);
+        Duration after = duration(m, "after", at);
+        if (after == null && !m.containsKey("after")) {
+            problem(at + ".after", "is required: how long an instance may run, e.g. PT24H");
+        }
+        String then = string(m, "then", at);
+        Deadline.Action action = Deadline.Action.FAIL;
+        if (then != null) {
+            try {
+                action = Deadline.Action.valueOf(then.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problem(at + ".then", "'" + then + "' is not one of: fail, cancel");
+                return null;
+            }
+        }
+        return after == null ? null : new Deadline(after, action);
+    }
+
+    private boolean problemsAt(String at) {
+        return problems.stream().anyMatch(p -> p.field().startsWith(at));
     }
 
     private HttpStep readHttp(Map<?, ?> h, String at) {

@@ -47,6 +47,7 @@ final class DefinitionValidator {
             problem("version", "must be 1 or more");
         }
         checkTopic("resultTopic", d.resultTopic());
+        d.deadline().ifPresent(dl -> checkDuration("deadline.after", dl.after()));
         if (d.steps().isEmpty()) {
             problem("steps", "a workflow needs at least one step");
             return;
@@ -85,7 +86,8 @@ final class DefinitionValidator {
             problem(
                     at + ".topic",
                     "is required: the worker's command topic (or 'signal' for a step that waits for one, "
-                            + "'workflow' for a step that runs another workflow, 'http' for a step that calls an endpoint)");
+                            + "'workflow' for a step that runs another workflow, 'http' for a step that calls an endpoint, "
+                            + "'sleep' for a step that waits for a time)");
         } else if (kinds.size() > 1) {
             problem(
                     at + "." + kinds.get(1),
@@ -110,6 +112,8 @@ final class DefinitionValidator {
         });
         s.workflow().ifPresent(w -> checkSubWorkflow(s, w, at));
         s.http().ifPresent(h -> checkHttp(d, s, h, at));
+        s.sleep().ifPresent(sleep -> checkSleep(d, s, sleep, at));
+        s.repeat().ifPresent(r -> checkRepeat(d, s, r, at));
         for (int j = 0; j < s.after().size(); j++) {
             String p = s.after().get(j);
             if (p.equals(s.id())) {
@@ -142,6 +146,53 @@ final class DefinitionValidator {
             Set<String> upstream = d.ancestors(s.id());
             s.when().ifPresent(c -> checkPaths(at + ".when", c.paths(), s, upstream));
             s.input().ifPresent(m -> checkPaths(at + ".input", m.paths(), s, upstream));
+        }
+    }
+
+    private void checkSleep(WorkflowDefinition d, StepDefinition s, Sleep sleep, String at) {
+        sleep.durationIfAny().ifPresent(t -> checkDuration(at + ".sleep.duration", t));
+        if (sleep.until() != null && s.id() != null) {
+            checkPaths(at + ".sleep.until", List.of(sleep.until()), s, d.ancestors(s.id()));
+        }
+        // A sleep sends nothing and does nothing: fields about work, its input or its outcome have no meaning on it.
+        if (s.compensate().isPresent()) {
+            problem(at + ".compensate", "a step that sleeps has no work to undo");
+        }
+        if (s.timeout().isPresent()) {
+            problem(at + ".timeout", "a step that sleeps ends at its wake time; it takes no 'timeout'");
+        }
+        if (s.input().isPresent()) {
+            problem(at + ".input", "a step that sleeps sends nothing; it takes no 'input'");
+        }
+        if (s.outcomeTopic().isPresent()) {
+            problem(at + ".outcomeTopic", "a step that sleeps gets no outcome; it takes no 'outcomeTopic'");
+        }
+    }
+
+    private void checkRepeat(WorkflowDefinition d, StepDefinition s, Repeat r, String at) {
+        if (r.max() < 1 || r.max() > Repeat.MAX_ROUNDS) {
+            problem(at + ".repeat.max", "must be 1 to " + Repeat.MAX_ROUNDS);
+        }
+        r.delayIfAny().ifPresent(t -> checkDuration(at + ".repeat.delay", t));
+        if (s.id() != null) {
+            // The condition reads the round's own output, besides what the step itself may read.
+            Set<String> readable = new HashSet<>(d.ancestors(s.id()));
+            readable.add(s.id());
+            checkPaths(at + ".repeat.until", r.until().paths(), s, readable);
+        }
+        if (s.signal().isPresent() || s.sleep().isPresent()) {
+            problem(
+                    at + ".repeat",
+                    "only a step that does work repeats (a worker's topic, an HTTP call or a workflow); "
+                            + "this one waits for " + (s.signal().isPresent() ? "a signal" : "a time"));
+        }
+    }
+
+    private void checkDuration(String field, java.time.Duration t) {
+        if (t.isZero() || t.isNegative()) {
+            problem(field, "must be a positive duration, e.g. PT30S or PT2H");
+        } else if (t.compareTo(MAX_TIMEOUT) > 0) {
+            problem(field, "must be at most " + MAX_TIMEOUT.toDays() + " days (P" + MAX_TIMEOUT.toDays() + "D)");
         }
     }
 

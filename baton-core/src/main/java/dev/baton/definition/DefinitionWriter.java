@@ -29,6 +29,12 @@ public final class DefinitionWriter {
             root.put("version", d.version());
         }
         root.put("resultTopic", d.resultTopic());
+        d.deadline().ifPresent(dl -> {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("after", dl.after().toString());
+            m.put("then", dl.then().wireName());
+            root.put("deadline", m);
+        });
         root.put("steps", d.steps().stream().map(DefinitionWriter::step).toList());
         return root;
     }
@@ -68,6 +74,19 @@ public final class DefinitionWriter {
             m.put("after", s.after());
         }
         s.http().ifPresent(h -> m.put("http", http(h)));
+        s.sleep()
+                .ifPresent(sl -> m.put(
+                        "sleep",
+                        sl.duration() != null
+                                ? Map.of("duration", sl.duration().toString())
+                                : Map.of("until", sl.until().toString())));
+        s.repeat().ifPresent(r -> {
+            var rm = new LinkedHashMap<String, Object>();
+            rm.put("until", r.until().toString());
+            rm.put("max", r.max());
+            r.delayIfAny().ifPresent(t -> rm.put("delay", t.toString()));
+            m.put("repeat", rm);
+        });
         s.timeout().ifPresent(t -> m.put("timeout", t.toString()));
         s.when().ifPresent(c -> m.put("when", c.toString()));
         s.compensate().ifPresent(c -> m.put("compensate", Map.of("topic", c.topic())));

@@ -20,6 +20,7 @@ public final class StepDefinition {
     private final InputMapping input;
     private final String outcomeTopic;
     private final FailurePolicy onFailure;
+    private final Repeat repeat;
 
     private StepDefinition(Builder b) {
         this.id = b.id;
@@ -31,6 +32,7 @@ public final class StepDefinition {
         this.input = b.input;
         this.outcomeTopic = b.outcomeTopic;
         this.onFailure = b.onFailure;
+        this.repeat = b.repeat;
     }
 
     public String id() {
@@ -72,6 +74,16 @@ public final class StepDefinition {
     /** The endpoint Baton calls itself, when the step's kind is {@link HttpStep}. */
     public Optional<HttpStep> http() {
         return kindOf(HttpStep.class);
+    }
+
+    /** The time the step waits for, when its kind is {@link Sleep}. */
+    public Optional<Sleep> sleep() {
+        return kindOf(Sleep.class);
+    }
+
+    /** How the step runs in rounds until a condition holds; absent for a step that runs once. */
+    public Optional<Repeat> repeat() {
+        return Optional.ofNullable(repeat);
     }
 
     private <K extends StepKind> Optional<K> kindOf(Class<K> type) {
@@ -138,7 +150,8 @@ public final class StepDefinition {
                 && Objects.equals(compensate, s.compensate)
                 && Objects.equals(input, s.input)
                 && Objects.equals(outcomeTopic, s.outcomeTopic)
-                && onFailure == s.onFailure;
+                && onFailure == s.onFailure
+                && Objects.equals(repeat, s.repeat);
     }
 
     @Override
@@ -170,6 +183,11 @@ public final class StepDefinition {
                     public String subWorkflow(SubWorkflow step) {
                         return "workflow " + step.name();
                     }
+
+                    @Override
+                    public String sleep(Sleep step) {
+                        return "sleep " + (step.duration() != null ? step.duration() : "until " + step.until());
+                    }
                 });
         return "Step[" + id + " -> " + target + (after.isEmpty() ? "" : " after " + after) + "]";
     }
@@ -188,6 +206,8 @@ public final class StepDefinition {
         private String signal;
         private SubWorkflow workflow;
         private HttpStep http;
+        private Sleep sleep;
+        private Repeat repeat;
 
         Builder(String id) {
             this.id = id;
@@ -206,6 +226,9 @@ public final class StepDefinition {
             }
             if (http != null) {
                 kinds.add(http);
+            }
+            if (sleep != null) {
+                kinds.add(sleep);
             }
             return List.copyOf(kinds);
         }
@@ -276,6 +299,18 @@ public final class StepDefinition {
         /** Makes this a step that calls an HTTP endpoint itself, with Baton's retries. */
         public Builder http(HttpStep http) {
             this.http = http;
+            return this;
+        }
+
+        /** Makes this a step that waits for a time instead of commanding a worker. */
+        public Builder sleep(Sleep sleep) {
+            this.sleep = sleep;
+            return this;
+        }
+
+        /** Runs the step in rounds until the condition holds, at most {@code max} rounds. */
+        public Builder repeat(Repeat repeat) {
+            this.repeat = repeat;
             return this;
         }
 

@@ -9,7 +9,7 @@ package dev.baton.definition;
  * every rule that must decide what the new kind does. (Java 17 has no pattern switch; the visitor is its exhaustive
  * equivalent.)
  */
-public sealed interface StepKind permits WorkerTopic, HttpStep, SignalWait, SubWorkflow {
+public sealed interface StepKind permits WorkerTopic, HttpStep, SignalWait, SubWorkflow, Sleep {
 
     /** The YAML field that declares this kind, as validation messages name it. */
     String field();
@@ -25,5 +25,7 @@ public sealed interface StepKind permits WorkerTopic, HttpStep, SignalWait, SubW
         R signal(SignalWait step);
 
         R subWorkflow(SubWorkflow step);
+
+        R sleep(Sleep step);
     }
 }

@@ -38,9 +38,11 @@ public final class WorkflowDefinition {
     private final List<StepDefinition> steps;
     private final Map<String, StepDefinition> stepsById;
     private final Map<String, List<String>> successors;
+    private final Deadline deadline;
 
     private WorkflowDefinition(Builder b) {
         this.name = b.name;
+        this.deadline = b.deadline;
         this.version = b.version;
         this.resultTopic = b.resultTopic == null ? DEFAULT_RESULT_TOPIC : b.resultTopic;
         var built = new ArrayList<StepDefinition>();
@@ -83,6 +85,11 @@ public final class WorkflowDefinition {
         return resultTopic;
     }
 
+    /** How long an instance may run before it fails or is cancelled; absent for no limit. */
+    public Optional<Deadline> deadline() {
+        return Optional.ofNullable(deadline);
+    }
+
     /** Steps in the order they were written. */
     public List<StepDefinition> steps() {
         return steps;
@@ -115,7 +122,7 @@ public final class WorkflowDefinition {
     }
 
     private Builder toBuilder() {
-        Builder b = new Builder(name).version(version).resultTopic(resultTopic);
+        Builder b = new Builder(name).version(version).resultTopic(resultTopic).deadline(deadline);
         for (StepDefinition s : steps) {
             b.step(s.id(), sb -> {
                 sb.topic(s.topic()).after(s.after()).onFailure(s.onFailure());
@@ -127,6 +134,8 @@ public final class WorkflowDefinition {
                 s.signal().ifPresent(sb::signal);
                 s.workflow().ifPresent(w -> sb.workflow(w.name(), w.version()));
                 s.http().ifPresent(sb::http);
+                s.sleep().ifPresent(sb::sleep);
+                s.repeat().ifPresent(sb::repeat);
             });
         }
         return b;
@@ -151,7 +160,8 @@ public final class WorkflowDefinition {
                 && d.name.equals(name)
                 && d.version == version
                 && d.resultTopic.equals(resultTopic)
-                && d.steps.equals(steps);
+                && d.steps.equals(steps)
+                && Objects.equals(d.deadline, deadline);
     }
 
     @Override
@@ -170,6 +180,7 @@ public final class WorkflowDefinition {
         private int version;
         private String resultTopic;
         private final List<StepDefinition.Builder> steps = new ArrayList<>();
+        private Deadline deadline;
 
         private Builder(String name) {
             this.name = name;
@@ -182,6 +193,12 @@ public final class WorkflowDefinition {
 
         public Builder resultTopic(String topic) {
             this.resultTopic = topic;
+            return this;
+        }
+
+        /** Ends instances still running {@code deadline.after()} after they started; {@code null} for no limit. */
+        public Builder deadline(Deadline deadline) {
+            this.deadline = deadline;
             return this;
         }
 

@@ -55,7 +55,8 @@ final class DecisionDraft {
         StepState to = StepLifecycle.next(step.state(), cause)
                 .orElseThrow(() -> new IllegalStateException("step '" + step.stepId() + "' of instance '"
                         + instance.instanceId() + "' cannot move from " + step.state() + " on " + cause));
-        StepExecution.Builder b = changes.apply(step.toBuilder()).state(to);
+        // Any move ends a wait for a time (a sleep, a repeating step's delay); a rule that starts one sets it after.
+        StepExecution.Builder b = changes.apply(step.toBuilder().dueAt(null)).state(to);
         switch (to) {
             case PENDING -> b.startedAt(null).finishedAt(null);
             case RUNNING -> b.startedAt(at).finishedAt(null);

@@ -6,9 +6,12 @@ import dev.baton.engine.Inbound.CancelInstance;
 import dev.baton.engine.Inbound.CompensateInstance;
 import dev.baton.engine.Inbound.CompleteStep;
 import dev.baton.engine.Inbound.DeliverSignal;
+import dev.baton.engine.Inbound.FireDeadline;
 import dev.baton.engine.Inbound.FirePurge;
 import dev.baton.engine.Inbound.FireRetry;
+import dev.baton.engine.Inbound.FireStart;
 import dev.baton.engine.Inbound.FireTimeout;
+import dev.baton.engine.Inbound.FireWake;
 import dev.baton.engine.Inbound.MigrateInstance;
 import dev.baton.engine.Inbound.PauseInstance;
 import dev.baton.engine.Inbound.RedriveInstance;
@@ -52,6 +55,11 @@ import java.util.Optional;
  *       outcome; cancelled when the parent stops wanting it; compensated by asking the child to compensate.
  *   <li><b>HTTP retries</b> ({@link HttpRetries}): a failed call marked retryable, with calls left, waits out its
  *       backoff ({@link StepState#WAITING_TO_RETRY}) and the next call goes out under the next attempt's command id.
+ *   <li><b>Time</b> ({@link Sleeps}, {@link DelayedStarts}, {@link Deadlines}): a {@code sleep} step waits for a
+ *       duration or an instant from the data; a request with {@code startAt} is recorded at once and starts then; a
+ *       workflow's {@code deadline} fails or cancels an instance still running when it passes.
+ *   <li><b>Loops</b> ({@link Repeats}): a step with {@code repeat} runs round after round until its condition holds,
+ *       at most {@code max} rounds, each round under its own command id.
  *   <li><b>Retention and limits</b> ({@link Retention}): a completed instance is forgotten when its retention runs
  *       out, unless a compensation is still open; an output that would make the state too large to store fails its
  *       step; any other event that would is rejected.
@@ -101,6 +109,12 @@ public final class Engine {
             Timeouts.timeOut(d, timeout);
         } else if (event instanceof FireRetry retry) {
             HttpRetries.callAgain(d, retry);
+        } else if (event instanceof FireWake wake) {
+            Sleeps.wake(d, wake);
+        } else if (event instanceof FireStart fired) {
+            DelayedStarts.start(d, fired);
+        } else if (event instanceof FireDeadline deadline) {
+            Deadlines.pass(d, deadline);
         } else if (event instanceof FirePurge purge) {
             Retention.purge(d, purge);
         } else if (event instanceof CancelInstance cancel) {

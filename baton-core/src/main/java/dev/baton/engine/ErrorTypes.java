@@ -23,4 +23,10 @@ public final class ErrorTypes {
     public static final String COMPENSATION_FAILED = "CompensationFailed";
     /** A step's output would make the instance's stored state larger than the runtime may store. */
     public static final String OUTPUT_TOO_LARGE = "OutputTooLarge";
+    /** A repeating step ended its last round ({@code repeat.max}) without its {@code until} condition holding. */
+    public static final String REPEAT_EXHAUSTED = "RepeatExhausted";
+    /** The workflow's deadline passed while the instance was still running ({@code deadline.then: fail}). */
+    public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
+    /** A sleep's {@code until} path did not lead to an ISO-8601 instant when the step started. */
+    public static final String WAKE_TIME_UNREADABLE = "WakeTimeUnreadable";
 }

@@ -18,6 +18,10 @@ public sealed interface Inbound {
      *     caller passes its definition anyway
      * @param version the version the request names; {@code null} for the newest
      * @param parent the parent step when a workflow starts this one as a sub-workflow; {@code null} otherwise
+     * @param startAt when the first steps are to start (a delayed start): the instance is recorded at once and waits
+     *     till then; {@code null}, or a time not after {@code at}, starts them at once
+     * @param deadline this instance's deadline, counted from its start, instead of the workflow's {@code
+     *     deadline.after}; {@code null} for the workflow's (or none)
      */
     record StartInstance(
             String instanceId,
@@ -26,8 +30,21 @@ public sealed interface Inbound {
             Object input,
             String businessKey,
             ParentRef parent,
+            Instant startAt,
+            java.time.Duration deadline,
             Instant at)
             implements Inbound {
+
+        public StartInstance(
+                String instanceId,
+                String workflow,
+                Integer version,
+                Object input,
+                String businessKey,
+                ParentRef parent,
+                Instant at) {
+            this(instanceId, workflow, version, input, businessKey, parent, null, null, at);
+        }
 
         public StartInstance(String instanceId, Object input, String businessKey, ParentRef parent, Instant at) {
             this(instanceId, null, null, input, businessKey, parent, at);
@@ -85,6 +102,18 @@ public sealed interface Inbound {
 
     /** A step's timeout came due; ignored unless that command is still running. */
     record FireTimeout(String instanceId, String stepId, String commandId, Instant at) implements Inbound {}
+
+    /**
+     * The time a step waited for has come: a sleep wakes up, or a repeating step's next round is due. Ignored unless
+     * the step still waits for that time under {@code commandId}.
+     */
+    record FireWake(String instanceId, String stepId, String commandId, Instant at) implements Inbound {}
+
+    /** A delayed start is due: the instance's first steps start. Ignored unless the instance still waits for it. */
+    record FireStart(String instanceId, Instant at) implements Inbound {}
+
+    /** The workflow's deadline passed for this instance. Ignored unless the instance is still running. */
+    record FireDeadline(String instanceId, Instant at) implements Inbound {}
 
     /**
      * The backoff after a retryable failure of {@code commandId} is over: the step's next call goes out. Ignored unless

@@ -36,6 +36,8 @@ public final class Instance {
     private final String parentCompensationCommandId;
     private final boolean paused;
     private final int redrives;
+    private final Instant startsAt;
+    private final Instant deadlineAt;
 
     private Instance(Builder b) {
         this.instanceId = Objects.requireNonNull(b.instanceId);
@@ -56,6 +58,8 @@ public final class Instance {
         this.parentCompensationCommandId = b.parentCompensationCommandId;
         this.paused = b.paused;
         this.redrives = b.redrives;
+        this.startsAt = b.startsAt;
+        this.deadlineAt = b.deadlineAt;
     }
 
     public static Builder builder(String instanceId, String workflow, int version) {
@@ -156,6 +160,19 @@ public final class Instance {
         return redrives;
     }
 
+    /**
+     * A delayed start that has not happened yet: the instance is recorded (RUNNING, every step PENDING) and its first
+     * steps start at this time; {@code null} once they have started, or for an instance started at once.
+     */
+    public Instant startsAt() {
+        return startsAt;
+    }
+
+    /** When the workflow's deadline passes for this instance; {@code null} when it has none (or none yet). */
+    public Instant deadlineAt() {
+        return deadlineAt;
+    }
+
     public boolean isCompleted() {
         return status == ProcessStatus.COMPLETED;
     }
@@ -204,7 +221,9 @@ public final class Instance {
                 && Objects.equals(parent, i.parent)
                 && Objects.equals(parentCompensationCommandId, i.parentCompensationCommandId)
                 && paused == i.paused
-                && redrives == i.redrives;
+                && redrives == i.redrives
+                && Objects.equals(startsAt, i.startsAt)
+                && Objects.equals(deadlineAt, i.deadlineAt);
     }
 
     @Override
@@ -238,6 +257,8 @@ public final class Instance {
         private String parentCompensationCommandId;
         private boolean paused;
         private int redrives;
+        private Instant startsAt;
+        private Instant deadlineAt;
 
         private Builder(String instanceId, String workflow, int version) {
             this.instanceId = instanceId;
@@ -262,6 +283,8 @@ public final class Instance {
             this.parentCompensationCommandId = i.parentCompensationCommandId;
             this.paused = i.paused;
             this.redrives = i.redrives;
+            this.startsAt = i.startsAt;
+            this.deadlineAt = i.deadlineAt;
         }
 
         public Builder businessKey(String v) {
@@ -321,6 +344,16 @@ public final class Instance {
 
         public Builder redrives(int v) {
             this.redrives = v;
+            return this;
+        }
+
+        public Builder startsAt(Instant v) {
+            this.startsAt = v;
+            return this;
+        }
+
+        public Builder deadlineAt(Instant v) {
+            this.deadlineAt = v;
             return this;
         }
 
@@ -403,6 +436,14 @@ public final class Instance {
 
         String parentCompensationCommandId() {
             return parentCompensationCommandId;
+        }
+
+        Instant startsAt() {
+            return startsAt;
+        }
+
+        Instant deadlineAt() {
+            return deadlineAt;
         }
 
         public Instance build() {

@@ -79,6 +79,12 @@ public final class Migration {
                 return Optional.of("step '" + step.stepId() + "' has work in flight as a " + was.field()
                         + " step; version " + target.version() + " makes it a " + becomes.field() + " step");
             }
+            if (step.dueAt() != null
+                    && current.step(step.stepId()).orElseThrow().repeat().isPresent()
+                    && target.step(to).orElseThrow().repeat().isEmpty()) {
+                return Optional.of("step '" + step.stepId() + "' waits for its next round; version " + target.version()
+                        + " does not repeat it");
+            }
         }
         return Optional.empty();
     }

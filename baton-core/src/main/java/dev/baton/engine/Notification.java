@@ -18,6 +18,25 @@ public sealed interface Notification {
 
     record InstanceStarted(String instanceId, String workflow, int version, Instant at) implements Notification {}
 
+    /**
+     * A request with a later {@code startAt} recorded the instance: its first steps start at {@code startsAt}, when
+     * {@link InstanceStarted} follows.
+     */
+    record InstanceScheduled(String instanceId, String workflow, int version, Instant startsAt, Instant at)
+            implements Notification {}
+
+    /** A step that sleeps sends nothing and wakes up at {@code until}; it follows the step's {@link StepStarted}. */
+    record StepSleeping(String instanceId, String stepId, String commandId, Instant until, Instant at)
+            implements Notification {}
+
+    /**
+     * Round {@code round} of a repeating step succeeded, but its {@code until} condition does not hold yet: the next
+     * round goes out at {@code nextRoundAt} (with its own {@link StepStarted}).
+     */
+    record StepRoundCompleted(
+            String instanceId, String stepId, String commandId, int round, Instant nextRoundAt, Instant at)
+            implements Notification {}
+
     record StepStarted(String instanceId, String stepId, String commandId, int attempt, Instant at)
             implements Notification {}
 

@@ -22,13 +22,20 @@ final class Outcomes {
         String commandId = outcome.commandId();
         if (commandId != null && commandId.equals(step.commandId())) {
             switch (step.state()) {
-                case RUNNING -> running(d, step, outcome);
+                case RUNNING -> {
+                    if (Sleeps.waitsForTime(step)) {
+                        // A repeating step waiting out its delay took this round's outcome already.
+                        ignore(d, outcome, IgnoredBecause.DUPLICATE);
+                    } else {
+                        running(d, step, outcome);
+                    }
+                }
                 case WAITING_TO_RETRY -> {
                     // The call was answered twice (the executor called again after a crash). A failure is already
                     // taken; a success means the work is done after all.
                     if (outcome.succeeded()) {
                         HttpRetries.cancelRetry(d, step);
-                        succeed(d, step, Cause.SUCCEEDED, outcome.output(), HttpRetries.callsOf(d, step, outcome));
+                        Repeats.succeeded(d, step, outcome.output(), HttpRetries.callsOf(d, step, outcome));
                     } else {
                         ignore(d, outcome, IgnoredBecause.DUPLICATE);
                     }
@@ -53,7 +60,7 @@ final class Outcomes {
     private static void running(DecisionDraft d, StepExecution step, ReportOutcome outcome) {
         Timeouts.cancel(d, step);
         if (outcome.succeeded()) {
-            succeed(d, step, Cause.SUCCEEDED, outcome.output(), HttpRetries.callsOf(d, step, outcome));
+            Repeats.succeeded(d, step, outcome.output(), HttpRetries.callsOf(d, step, outcome));
         } else if (HttpRetries.retries(d, step, outcome)) {
             HttpRetries.scheduleRetry(d, step, errorOf(step, outcome));
         } else {

@@ -3,6 +3,7 @@ package dev.baton.engine;
 import dev.baton.definition.FailurePolicy;
 import dev.baton.definition.HttpStep;
 import dev.baton.definition.SignalWait;
+import dev.baton.definition.Sleep;
 import dev.baton.definition.StepDefinition;
 import dev.baton.definition.StepKind;
 import dev.baton.definition.SubWorkflow;
@@ -49,6 +50,12 @@ final class Progress {
         for (StepDefinition step : d.definition.steps()) {
             d.instance.step(StepExecution.pending(step.id()));
         }
+        boolean delayed = start.startAt() != null && start.startAt().isAfter(d.at);
+        Deadlines.schedule(d, delayed ? start.startAt() : d.at, start.deadline());
+        if (delayed) {
+            DelayedStarts.delay(d, start.startAt());
+            return;
+        }
         d.notify(new InstanceStarted(start.instanceId(), d.definition.name(), d.definition.version(), d.at));
         advance(d);
     }
@@ -70,6 +77,9 @@ final class Progress {
         }
         ProcessStatus next;
         if (instance.outcome() == null) {
+            if (instance.startsAt() != null) {
+                return; // a delayed start: DelayedStarts.start advances it when its time comes
+            }
             startReadySteps(d);
             if (instance.outcome() != null) {
                 advance(d); // a step failed as it started (a sub-workflow nested too deep): the item is failing now
@@ -158,6 +168,7 @@ final class Progress {
         StepDefinition def = d.stepDef(step);
         Instance.Builder instance = d.instance;
         int attempt = step.attempt() + 1;
+        int round = Repeats.roundAfter(d, step, cause);
         String commandId = Engine.commandId(instance.instanceId(), step.stepId(), attempt);
         Map<String, Object> data = def.input().isPresent() || def.kind() instanceof HttpStep
                 ? instance.build().data()
@@ -175,7 +186,8 @@ final class Progress {
                         .inputOverride(null)
                         .output(null)
                         .error(null)
-                        .workerAttempts(callsSoFar));
+                        .workerAttempts(callsSoFar)
+                        .round(round));
         Object input = mapped != null ? mapped : instance.input();
         boolean awaitsOutcome = def.kind().accept(new StepKind.Visitor<Boolean>() {
             @Override
@@ -218,6 +230,12 @@ final class Progress {
             public Boolean subWorkflow(SubWorkflow kind) {
                 return SubWorkflows.startChild(d, started, kind, input);
             }
+
+            @Override
+            public Boolean sleep(Sleep kind) {
+                Sleeps.start(d, started, kind);
+                return false; // nothing awaited: the wake timer ends it
+            }
         });
         if (awaitsOutcome) {
             Timeouts.schedule(d, def, started);
@@ -237,7 +255,8 @@ final class Progress {
         // compensated; the parent still waits for its outcome, which tells when the child's compensation is done.
         for (StepExecution other : d.steps()) {
             boolean waitsForNothingInFlight = other.state() == StepState.WAITING_TO_RETRY
-                    || (other.state() == StepState.RUNNING && d.stepDef(other).kind() instanceof SignalWait);
+                    || (other.state() == StepState.RUNNING && d.stepDef(other).kind() instanceof SignalWait)
+                    || Sleeps.waitsForTime(other);
             if (waitsForNothingInFlight) {
                 abandon(d, other);
             } else if (other.state() == StepState.RUNNING) {
@@ -253,6 +272,8 @@ final class Progress {
     static void abandon(DecisionDraft d, StepExecution step) {
         if (step.state() == StepState.WAITING_TO_RETRY) {
             HttpRetries.cancelRetry(d, step);
+        } else if (Sleeps.waitsForTime(step)) {
+            Sleeps.cancelWake(d, step);
         } else {
             Timeouts.cancel(d, step);
         }
@@ -262,6 +283,8 @@ final class Progress {
     private static void complete(DecisionDraft d, Outcome outcome) {
         Instance.Builder instance = d.instance;
         instance.status(ProcessStatus.COMPLETED).outcome(outcome).completedAt(d.at);
+        DelayedStarts.clearOnCompletion(d);
+        Deadlines.clearOnCompletion(d);
         Object output = null;
         if (outcome == Outcome.SUCCEEDED) {
             var outputs = new LinkedHashMap<String, Object>();

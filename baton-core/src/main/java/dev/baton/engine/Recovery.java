@@ -56,6 +56,12 @@ final class Recovery {
                 // Its backoff ended while the instance was paused: the call it held back goes out now.
                 Progress.startStep(d, step, Cause.BACKOFF_OVER, step.workerAttempts());
             }
+            if (Sleeps.waitsForTime(step)
+                    && d.stepDef(step).repeat().isPresent()
+                    && !step.dueAt().isAfter(d.at)) {
+                // Its delay between rounds ended while the instance was paused: the round it held back goes out now.
+                Repeats.nextRound(d, step);
+            }
         }
         Progress.advance(d);
     }
@@ -217,6 +223,8 @@ final class Recovery {
     private static void stopWork(DecisionDraft d, StepExecution step, String reason) {
         if (step.state() == StepState.WAITING_TO_RETRY) {
             HttpRetries.cancelRetry(d, step);
+        } else if (Sleeps.waitsForTime(step)) {
+            Sleeps.cancelWake(d, step);
         } else if (step.state() == StepState.RUNNING) {
             Timeouts.cancel(d, step);
             SubWorkflows.cancelChild(d, step, reason);

@@ -25,6 +25,8 @@ public final class StepExecution {
     private final Instant compensationFinishedAt;
     private final Failure compensationError;
     private final Object inputOverride;
+    private final int round;
+    private final Instant dueAt;
 
     private StepExecution(Builder b) {
         this.stepId = Objects.requireNonNull(b.stepId);
@@ -44,6 +46,8 @@ public final class StepExecution {
         this.compensationFinishedAt = b.compensationFinishedAt;
         this.compensationError = b.compensationError;
         this.inputOverride = b.inputOverride;
+        this.round = b.round;
+        this.dueAt = b.dueAt;
     }
 
     /** A step that has not started yet. */
@@ -88,6 +92,22 @@ public final class StepExecution {
      */
     public Object inputOverride() {
         return inputOverride;
+    }
+
+    /**
+     * The round a repeating step is in: 1 for its first round in this run, 2 for the next, ...; 0 for a step that
+     * does not repeat (or has not started).
+     */
+    public int round() {
+        return round;
+    }
+
+    /**
+     * While the step is running but waits for a time rather than for an outcome: when a sleep wakes up, or when a
+     * repeating step's next round goes out; {@code null} otherwise.
+     */
+    public Instant dueAt() {
+        return dueAt;
     }
 
     /** The mapped input sent with the command; {@code null} when the step received the request's input. */
@@ -163,7 +183,9 @@ public final class StepExecution {
                 && Objects.equals(compensationStartedAt, s.compensationStartedAt)
                 && Objects.equals(compensationFinishedAt, s.compensationFinishedAt)
                 && Objects.equals(compensationError, s.compensationError)
-                && Objects.equals(inputOverride, s.inputOverride);
+                && Objects.equals(inputOverride, s.inputOverride)
+                && round == s.round
+                && Objects.equals(dueAt, s.dueAt);
     }
 
     @Override
@@ -195,6 +217,8 @@ public final class StepExecution {
         private Instant compensationFinishedAt;
         private Failure compensationError;
         private Object inputOverride;
+        private int round;
+        private Instant dueAt;
 
         private Builder(String stepId) {
             this.stepId = stepId;
@@ -222,6 +246,8 @@ public final class StepExecution {
             this.compensationFinishedAt = s.compensationFinishedAt;
             this.compensationError = s.compensationError;
             this.inputOverride = s.inputOverride;
+            this.round = s.round;
+            this.dueAt = s.dueAt;
         }
 
         public Builder state(StepState v) {
@@ -301,6 +327,16 @@ public final class StepExecution {
 
         public Builder inputOverride(Object v) {
             this.inputOverride = v;
+            return this;
+        }
+
+        public Builder round(int v) {
+            this.round = v;
+            return this;
+        }
+
+        public Builder dueAt(Instant v) {
+            this.dueAt = v;
             return this;
         }
 

@@ -35,6 +35,12 @@ public final class StepLifecycle {
         SUCCEEDED("succeeded"),
         /** The signal it waits for is delivered. */
         SIGNAL_DELIVERED("signal delivered"),
+        /** A sleep's wake time has come (or had passed when it started). */
+        WOKE_UP("woke up"),
+        /** A round of a repeating step succeeded without its condition holding: the next round goes out. */
+        NEXT_ROUND("next round"),
+        /** A repeating step's last round succeeded without its condition holding. */
+        ROUNDS_EXHAUSTED("rounds exhausted"),
         /** The absolute outcome says the work failed, or the step cannot start (nesting too deep). */
         FAILED("failed"),
         /** An HTTP call failed in a way worth trying again, with calls left in the step's retry policy. */
@@ -83,6 +89,9 @@ public final class StepLifecycle {
             new Transition(PENDING, Cause.CONDITION_FALSE, SKIPPED),
             new Transition(RUNNING, Cause.SUCCEEDED, SUCCEEDED),
             new Transition(RUNNING, Cause.SIGNAL_DELIVERED, SUCCEEDED),
+            new Transition(RUNNING, Cause.WOKE_UP, SUCCEEDED),
+            new Transition(RUNNING, Cause.NEXT_ROUND, RUNNING),
+            new Transition(RUNNING, Cause.ROUNDS_EXHAUSTED, FAILED),
             new Transition(RUNNING, Cause.FAILED, FAILED),
             new Transition(RUNNING, Cause.RETRYABLE_FAILURE, WAITING_TO_RETRY),
             new Transition(RUNNING, Cause.TIMEOUT, TIMED_OUT),

@@ -213,7 +213,12 @@ final class SubWorkflows {
                     ErrorTypes.COMPENSATION_FAILED,
                     "sub-workflow instance '" + request.instanceId() + "' is no longer stored (its retention ran "
                             + "out), so its work cannot be compensated");
-        } else if (!(event instanceof FireTimeout || event instanceof FireRetry || event instanceof FirePurge)) {
+        } else if (!(event instanceof FireTimeout
+                || event instanceof FireRetry
+                || event instanceof FirePurge
+                || event instanceof Inbound.FireWake
+                || event instanceof Inbound.FireStart
+                || event instanceof Inbound.FireDeadline)) {
             d.reject("unknown instance '" + event.instanceId() + "'");
         }
     }

@@ -31,6 +31,7 @@ final class Timeouts {
         StepExecution step = d.step(timeout.stepId());
         if (step == null
                 || step.state() != StepState.RUNNING
+                || Sleeps.waitsForTime(step)
                 || !timeout.commandId().equals(step.commandId())) {
             return; // the step finished before its timer fired; nothing to report
         }

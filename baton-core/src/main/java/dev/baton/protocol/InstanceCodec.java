@@ -73,6 +73,10 @@ public final class InstanceCodec {
     private static final SerializedString PAUSED = name("paused");
     private static final SerializedString REDRIVES = name("redrives");
     private static final SerializedString INPUT_OVERRIDE = name("inputOverride");
+    private static final SerializedString STARTS_AT = name("startsAt");
+    private static final SerializedString DEADLINE_AT = name("deadlineAt");
+    private static final SerializedString ROUND = name("round");
+    private static final SerializedString DUE_AT = name("dueAt");
     private static final SerializedString INSTANCE_ID = name("instanceId");
     private static final SerializedString STATE = name("state");
     private static final SerializedString ATTEMPT = name("attempt");
@@ -156,6 +160,8 @@ public final class InstanceCodec {
                 g.writeBoolean(true);
             }
             number(g, REDRIVES, i.redrives());
+            time(g, STARTS_AT, i.startsAt());
+            time(g, DEADLINE_AT, i.deadlineAt());
             g.writeFieldName(STEPS);
             g.writeStartArray();
             for (StepExecution s : i.steps().values()) {
@@ -190,6 +196,8 @@ public final class InstanceCodec {
         time(g, COMPENSATION_FINISHED_AT, s.compensationFinishedAt());
         failure(g, COMPENSATION_ERROR, s.compensationError());
         value(g, INPUT_OVERRIDE, s.inputOverride());
+        number(g, ROUND, s.round());
+        time(g, DUE_AT, s.dueAt());
         g.writeEndObject();
     }
 
@@ -252,6 +260,8 @@ public final class InstanceCodec {
                     case "undoCommandId" -> holder.parentCompensationCommandId = p.getText();
                     case "paused" -> holder.paused = p.getBooleanValue();
                     case "redrives" -> holder.redrives = p.getIntValue();
+                    case "startsAt" -> holder.startsAt = readTime(p);
+                    case "deadlineAt" -> holder.deadlineAt = readTime(p);
                     case "steps" -> {
                         while (p.nextToken() == JsonToken.START_OBJECT) {
                             steps.add(readStep(p, payloads));
@@ -274,7 +284,9 @@ public final class InstanceCodec {
                     .parent(holder.parent)
                     .parentCompensationCommandId(holder.parentCompensationCommandId)
                     .paused(holder.paused)
-                    .redrives(holder.redrives);
+                    .redrives(holder.redrives)
+                    .startsAt(holder.startsAt)
+                    .deadlineAt(holder.deadlineAt);
             steps.forEach(b::step);
             return b.build();
         } catch (IOException e) {
@@ -297,6 +309,8 @@ public final class InstanceCodec {
         String parentCompensationCommandId;
         boolean paused;
         int redrives;
+        Instant startsAt;
+        Instant deadlineAt;
     }
 
     private static Object skip(JsonParser p) throws IOException {
@@ -345,6 +359,8 @@ public final class InstanceCodec {
                 case "compensationFinishedAt" -> b.compensationFinishedAt(readTime(p));
                 case "compensationError" -> b.compensationError(readFailure(p));
                 case "inputOverride" -> b.inputOverride(payloads ? readValue(p) : skip(p));
+                case "round" -> b.round(p.getIntValue());
+                case "dueAt" -> b.dueAt(readTime(p));
                 default -> p.skipChildren();
             }
         }

@@ -9,6 +9,7 @@ import dev.baton.engine.Notification.IncidentRaised;
 import dev.baton.engine.Notification.InstanceCompleted;
 import dev.baton.engine.Notification.InstanceFailing;
 import dev.baton.engine.Notification.InstanceMigrated;
+import dev.baton.engine.Notification.InstanceScheduled;
 import dev.baton.engine.Notification.InstanceStarted;
 import dev.baton.engine.Notification.OperatorActed;
 import dev.baton.engine.Notification.OutcomeIgnored;
@@ -18,7 +19,9 @@ import dev.baton.engine.Notification.StepCompleted;
 import dev.baton.engine.Notification.StepFailed;
 import dev.baton.engine.Notification.StepRedriven;
 import dev.baton.engine.Notification.StepRetryScheduled;
+import dev.baton.engine.Notification.StepRoundCompleted;
 import dev.baton.engine.Notification.StepSkipped;
+import dev.baton.engine.Notification.StepSleeping;
 import dev.baton.engine.Notification.StepStarted;
 import dev.baton.engine.Notification.StepTimedOut;
 import java.time.Instant;
@@ -55,6 +58,10 @@ public final class StatusMessage {
     public static final String ACTOR = "actor";
     public static final String FROM_VERSION = "fromVersion";
     public static final String TO_VERSION = "toVersion";
+    public static final String STARTS_AT = "startsAt";
+    public static final String UNTIL = "until";
+    public static final String ROUND = "round";
+    public static final String NEXT_ROUND_AT = "nextRoundAt";
 
     /** The values of {@link #TYPE}. */
     public static final class Types {
@@ -77,6 +84,9 @@ public final class StatusMessage {
         public static final String STEP_REDRIVEN = "StepRedriven";
         public static final String OPERATOR_ACTED = "OperatorActed";
         public static final String INSTANCE_MIGRATED = "InstanceMigrated";
+        public static final String INSTANCE_SCHEDULED = "InstanceScheduled";
+        public static final String STEP_SLEEPING = "StepSleeping";
+        public static final String STEP_ROUND_COMPLETED = "StepRoundCompleted";
 
         private Types() {}
     }
@@ -219,6 +229,27 @@ public final class StatusMessage {
                     .text(STEP_ID, n.stepId())
                     .text(ACTOR, n.actor())
                     .text(REASON, n.reason())
+                    .end(n);
+        }
+        if (notification instanceof InstanceScheduled n) {
+            return start(Types.INSTANCE_SCHEDULED, workflow, n)
+                    .number(VERSION, n.version())
+                    .time(STARTS_AT, n.startsAt())
+                    .end(n);
+        }
+        if (notification instanceof StepSleeping n) {
+            return start(Types.STEP_SLEEPING, workflow, n)
+                    .text(STEP_ID, n.stepId())
+                    .text(COMMAND_ID, n.commandId())
+                    .time(UNTIL, n.until())
+                    .end(n);
+        }
+        if (notification instanceof StepRoundCompleted n) {
+            return start(Types.STEP_ROUND_COMPLETED, workflow, n)
+                    .text(STEP_ID, n.stepId())
+                    .text(COMMAND_ID, n.commandId())
+                    .number(ROUND, n.round())
+                    .time(NEXT_ROUND_AT, n.nextRoundAt())
                     .end(n);
         }
         throw new IllegalArgumentException("no wire form for the notification type "

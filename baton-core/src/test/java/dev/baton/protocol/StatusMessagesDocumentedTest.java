@@ -100,7 +100,12 @@ class StatusMessagesDocumentedTest {
             new RequestIgnored(ID, "StartInstance", "an instance with this id exists already", AT),
             new StepRedriven(ID, "charge", AT),
             new InstanceMigrated(ID, 2, 3, AT),
-            new OperatorActed(ID, OperatorAction.COMPLETE_STEP, "charge", "ops-alice", "charged by phone", AT));
+            new OperatorActed(ID, OperatorAction.COMPLETE_STEP, "charge", "ops-alice", "charged by phone", AT),
+            new Notification.InstanceScheduled(ID, WORKFLOW, 2, Instant.parse("2026-11-27T02:00:00Z"), AT),
+            new Notification.StepSleeping(
+                    ID, "until-batch", "order-7/until-batch/1", Instant.parse("2026-11-27T02:00:00Z"), AT),
+            new Notification.StepRoundCompleted(
+                    ID, "track", "order-7/track/2", 2, Instant.parse("2026-11-26T10:20:02.113Z"), AT));
 
     static Stream<Notification> examples() {
         return EXAMPLES.stream();

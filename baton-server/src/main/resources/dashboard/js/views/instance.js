@@ -520,6 +520,8 @@ function header(i) {
       ${i.businessKey ? html`<span><b>business key</b><span class="mono">${i.businessKey}</span></span>` : ''}
       ${i.parent ? html`<span id="parent-link"><b>sub-workflow of</b><a class="mono" href="#/instance/${encodeURIComponent(i.parent.instanceId)}">${i.parent.instanceId}</a> step <span class="mono">${i.parent.stepId}</span></span>` : ''}
       <span><b>started</b><span title="${dateTime(i.startedAt)}">${dateTime(i.startedAt)}</span></span>
+      ${i.startsAt ? html`<span id="starts-at" data-starts-at="${i.startsAt}"><b>starts at</b>${dateTime(i.startsAt)}</span>` : ''}
+      ${i.deadlineAt ? html`<span id="deadline-at" data-deadline-at="${i.deadlineAt}" title="The workflow's deadline: still running then, the instance ends"><b>deadline</b>${dateTime(i.deadlineAt)}</span>` : ''}
       ${i.completedAt ? html`<span><b>completed</b>${dateTime(i.completedAt)}</span><span><b>took</b>${duration(took)}</span>`
         : html`<span><b>updated</b>${since(i.updatedAt)}</span>`}
     </div>`;
@@ -527,6 +529,10 @@ function header(i) {
 
 function callouts(i) {
   const out = [];
+  if (i.startsAt) {
+    out.push(html`<div class="callout" id="starts-at-callout"><b>Delayed start:</b>
+      <span>recorded, but its first steps start at ${dateTime(i.startsAt)}. Cancel it to start nothing.</span></div>`);
+  }
   if (i.paused) {
     out.push(html`<div class="callout paused" id="paused-callout"><b>Paused:</b>
       <span>the instance records what arrives but sends nothing (commands, calls, compensations, its result) until an
@@ -585,12 +591,19 @@ function stepDetails(s, instance) {
           title="${noRerun || 'Run this step (maybe with a new input) and every step after it again'}">Rerun from here…</button></dd>
       ${s.workflow ? html`<dt>Workflow</dt><dd><span class="mono">${s.workflow}</span>${s.childInstanceId ? html` · child <a class="mono child-link" href="#/instance/${encodeURIComponent(s.childInstanceId)}">${s.childInstanceId}</a>` : ''}</dd>`
         : s.http ? html`<dt>HTTP</dt><dd class="mono">${s.http.method} ${s.http.url}${s.nextCallAt ? html` <span class="muted">· next call ${dateTime(s.nextCallAt)}</span>` : ''}</dd>`
+        : s.sleep ? html`<dt>Sleep</dt><dd id="sleep-${s.id}">${s.sleep.duration ? html`for <span class="mono">${s.sleep.duration}</span>` : html`until <span class="mono">${s.sleep.until}</span>`}${
+          s.sleepingUntil ? html` <span class="muted">· sleeping until ${dateTime(s.sleepingUntil)}</span>` : ''}</dd>`
         : html`<dt>Topic</dt><dd class="mono">${s.topic || '–'}</dd>`}
+      ${s.repeat ? html`<dt>Rounds</dt><dd id="round-${s.id}" data-round="${s.round || 0}">round ${s.round || 0} of at most ${s.repeat.max}
+        <span class="muted">· until <span class="mono">${s.repeat.until}</span>${s.repeat.delay ? ` · ${s.repeat.delay} between rounds` : ''}${
+          s.nextRoundAt ? html` · next round ${dateTime(s.nextRoundAt)}` : ''}</span></dd>` : ''}
       <dt>After</dt><dd>${(s.after || []).length ? s.after.map(a => html`<span class="chip">${a}</span>`) : html`<span class="muted">starts with the instance</span>`}</dd>
       <dt>Attempt</dt><dd>${s.attempt || 0}${s.workerAttempts ? html` <span class="muted">· ${tries(s)}</span>` : ''}</dd>
       <dt>Command</dt><dd class="mono small">${s.commandId || '–'}</dd>
       <dt>Started</dt><dd>${s.startedAt ? dateTime(s.startedAt) : html`<span class="muted">not yet</span>`}</dd>
       <dt>Finished</dt><dd>${s.finishedAt ? html`${dateTime(s.finishedAt)} <span class="muted">· ${duration(s.durationMs ?? between(s.startedAt, s.finishedAt))}</span>`
+        : s.sleepingUntil ? html`<span class="muted">sleeping until ${dateTime(s.sleepingUntil)}</span>`
+        : s.nextRoundAt ? html`<span class="muted">between rounds; the next goes out ${dateTime(s.nextRoundAt)}</span>`
         : s.state === 'RUNNING' && s.startedAt ? html`<span class="age-warn">waiting for the worker's outcome for <span data-age-of="${s.startedAt}">${duration(Date.now() - parseTime(s.startedAt))}</span></span>`
         : html`<span class="muted">–</span>`}</dd>
       <dt>Compensation</dt><dd>${s.compensable ? (comp ? html`${comp.finishedAt ? (comp.error ? 'failed' : 'done') : 'running'} <span class="muted">· attempt ${comp.attempt} · ${comp.commandId}</span>`
@@ -695,7 +708,7 @@ function timeline(i, live) {
     const since = s.state === 'RUNNING' ? s.startedAt : s.state === 'WAITING_TO_RETRY' ? s.finishedAt : s.compensation?.startedAt;
     return html`<li class="tl-item waiting" data-event="Waiting" data-step-id="${s.id}">
       <span class="tl-time">now</span><span class="tl-dot pulse-dot" style="--c:var(--st-${s.state})"></span>
-      <div class="tl-body"><div class="tl-title"><span class="step">${s.id}</span> ${s.state === 'RUNNING' ? 'waiting for its worker' : s.state === 'WAITING_TO_RETRY' ? 'waiting to call again' : 'waiting for its compensation'}</div>
+      <div class="tl-body"><div class="tl-title"><span class="step">${s.id}</span> ${s.sleepingUntil ? `sleeping until ${dateTime(s.sleepingUntil)}` : s.nextRoundAt ? `round ${s.round} done; next round ${dateTime(s.nextRoundAt)}` : s.state === 'RUNNING' ? `waiting for its worker${s.repeat ? ` (round ${s.round})` : ''}` : s.state === 'WAITING_TO_RETRY' ? 'waiting to call again' : 'waiting for its compensation'}</div>
       <div class="tl-sub">${s.topic || ''}${since ? html` · for <span data-age-of="${since}">${duration(Date.now() - parseTime(since))}</span>` : ''}</div></div></li>`;
   });
   return html`${events.map(e => timelineItem(e, t0))}${waiting}`;
@@ -714,6 +727,9 @@ function liveTitle(e) {
     case 'RequestIgnored': return 'request ignored';
     case 'StepRedriven': return 'redriven: runs again under a new attempt';
     case 'InstanceMigrated': return `moved from version ${e.fromVersion} to ${e.toVersion}`;
+    case 'InstanceScheduled': return `scheduled: starts at ${dateTime(e.startsAt)}`;
+    case 'StepSleeping': return `sleeping until ${dateTime(e.until)}`;
+    case 'StepRoundCompleted': return `round ${e.round} done, condition not met; next round ${dateTime(e.nextRoundAt)}`;
     default: return e.type;
   }
 }

@@ -158,7 +158,11 @@ final class AsyncApiDocument {
                                         "version",
                                         Map.of("type", "integer", "minimum", 1),
                                         "businessKey",
-                                        Map.of("type", "string"))),
+                                        Map.of("type", "string"),
+                                        "startAt",
+                                        Map.of("type", "string", "format", "date-time"),
+                                        "deadline",
+                                        Map.of("type", "string", "format", "duration"))),
                         Map.of("workflow", d.name(), "input", Map.of("orderId", "o-1001"), "businessKey", "o-1001")));
         m.put(
                 "Command",

@@ -330,9 +330,27 @@ public final class HttpApi implements AutoCloseable {
         Object input = body.has("input") ? Json.mapper().convertValue(body.get("input"), Object.class) : Map.of();
         String businessKey =
                 body.hasNonNull("businessKey") ? body.get("businessKey").asText() : null;
+        java.time.Instant startAt = null;
+        if (body.hasNonNull("startAt")) {
+            try {
+                startAt = java.time.OffsetDateTime.parse(body.get("startAt").asText())
+                        .toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new BadRequest("field 'startAt' must be an ISO-8601 instant with an offset, e.g. "
+                        + "2026-06-01T02:00:00Z; got '" + body.get("startAt").asText() + "'");
+            }
+        }
+        java.time.Duration deadline = null;
+        if (body.hasNonNull("deadline")) {
+            deadline = StartRequest.deadlineOf(body.get("deadline").asText());
+            if (deadline == null) {
+                throw new BadRequest("field 'deadline' must be a positive ISO-8601 duration of at most P3650D, e.g. "
+                        + "PT2H; got '" + body.get("deadline").asText() + "'");
+            }
+        }
         // A caller that traces its requests (W3C trace context) gets the instance in its own trace.
         var trace = dev.baton.server.tracing.TraceContext.of(ctx.header("traceparent"), ctx.header("tracestate"));
-        orchestrator.start(id, new StartRequest(workflow, version, input, businessKey), trace);
+        orchestrator.start(id, new StartRequest(workflow, version, input, businessKey, null, startAt, deadline), trace);
         ctx.status(HttpStatus.ACCEPTED).json(Map.of("instanceId", id, "workflow", workflow));
     }
 

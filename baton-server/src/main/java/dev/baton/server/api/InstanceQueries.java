@@ -154,7 +154,9 @@ final class InstanceQueries {
         var counts = new TreeMap<String, Object[]>();
         orchestrator.forEachLocalInstance(i -> {
             for (StepExecution s : i.steps().values()) {
-                if (s.state() == StepState.RUNNING || s.state() == StepState.COMPENSATING) {
+                // A step that waits for a time (a sleep, a loop's delay) waits on no one.
+                boolean waitsOnSomeone = s.state() == StepState.RUNNING && s.dueAt() == null;
+                if (waitsOnSomeone || s.state() == StepState.COMPENSATING) {
                     Instant since = s.state() == StepState.RUNNING ? s.startedAt() : s.compensationStartedAt();
                     String key = i.workflow() + "\u0000" + s.stepId() + "\u0000" + i.version();
                     Object[] row = counts.computeIfAbsent(key, k -> new Object[] {i, s.stepId(), 0, since, s.state()});

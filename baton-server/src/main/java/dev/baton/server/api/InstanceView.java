@@ -34,6 +34,12 @@ final class InstanceView {
         m.put("failure", failure(i.failure()));
         m.put("paused", i.paused());
         m.put("redrives", i.redrives());
+        if (i.startsAt() != null) {
+            m.put("startsAt", text(i.startsAt())); // a delayed start that has not happened yet
+        }
+        if (i.deadlineAt() != null) {
+            m.put("deadlineAt", text(i.deadlineAt()));
+        }
         if (i.parent() != null) {
             m.put(
                     "parent",
@@ -105,6 +111,27 @@ final class InstanceView {
         m.put("error", failure(s.error()));
         if (def != null) {
             Engine.nextCallAt(def, s).ifPresent(t -> m.put("nextCallAt", text(t)));
+            def.sleep().ifPresent(sleep -> {
+                m.put(
+                        "sleep",
+                        sleep.duration() != null
+                                ? Map.of("duration", sleep.duration().toString())
+                                : Map.of("until", sleep.until().toString()));
+                if (s.dueAt() != null) {
+                    m.put("sleepingUntil", text(s.dueAt()));
+                }
+            });
+            def.repeat().ifPresent(r -> {
+                var repeat = new LinkedHashMap<String, Object>();
+                repeat.put("until", r.until().toString());
+                repeat.put("max", r.max());
+                r.delayIfAny().ifPresent(t -> repeat.put("delay", t.toString()));
+                m.put("repeat", repeat);
+                m.put("round", s.round());
+                if (s.dueAt() != null) {
+                    m.put("nextRoundAt", text(s.dueAt()));
+                }
+            });
         }
         if (def != null && def.workflow().isPresent() && s.attempt() > 0) {
             Engine.childInstanceId(i.instanceId(), s.stepId(), s.attempt())

@@ -40,7 +40,8 @@ import java.util.TreeMap;
  *       candidate does not have, so its state could not be carried over.
  * </ul>
  *
- * <p><b>Timers.</b> Timeouts and HTTP retry backoffs are not in the input topics: the orchestrator fires them from its
+ * <p><b>Timers.</b> Timeouts, HTTP retry backoffs, wake-ups (sleeps, rounds), delayed starts and deadlines are not in
+ * the input topics: the orchestrator fires them from its
  * own timer store. Each replay therefore keeps the timers its own decisions ask for ({@link TimerRequest}) and fires
  * one at its due time, as a decision of its own, before the first recorded input that is later than it, and at the
  * end of the log when it is due before the time the topics were read ({@code horizon}). So a candidate that sets a
@@ -371,6 +372,24 @@ public final class DryRun {
                         new Inbound.FireRetry(r.instanceId(), r.stepId(), r.commandId(), r.dueAt()));
             } else if (t instanceof TimerRequest.CancelTimeout || t instanceof TimerRequest.CancelRetry) {
                 timers.remove(key(t.dueAt(), t.commandId()));
+            } else if (t instanceof TimerRequest.ScheduleWake w) {
+                timers.put(
+                        key(w.dueAt(), w.commandId() + "|wake"),
+                        new Inbound.FireWake(w.instanceId(), w.stepId(), w.commandId(), w.dueAt()));
+            } else if (t instanceof TimerRequest.CancelWake w) {
+                timers.remove(key(w.dueAt(), w.commandId() + "|wake"));
+            } else if (t instanceof TimerRequest.ScheduleStart st) {
+                timers.put(
+                        key(st.dueAt(), "\u0002" + st.instanceId()),
+                        new Inbound.FireStart(st.instanceId(), st.dueAt()));
+            } else if (t instanceof TimerRequest.CancelStart st) {
+                timers.remove(key(st.dueAt(), "\u0002" + st.instanceId()));
+            } else if (t instanceof TimerRequest.ScheduleDeadline dl) {
+                timers.put(
+                        key(dl.dueAt(), "\u0003" + dl.instanceId()),
+                        new Inbound.FireDeadline(dl.instanceId(), dl.dueAt()));
+            } else if (t instanceof TimerRequest.CancelDeadline dl) {
+                timers.remove(key(dl.dueAt(), "\u0003" + dl.instanceId()));
             }
             // SchedulePurge: not replayed (see the class comment)
         }
@@ -671,6 +690,12 @@ public final class DryRun {
             return "timeout of " + t.commandId() + " at " + t.at();
         } else if (e instanceof Inbound.FireRetry r) {
             return "retry backoff after " + r.commandId() + " ends at " + r.at();
+        } else if (e instanceof Inbound.FireWake w) {
+            return "wake-up of " + w.commandId() + " at " + w.at();
+        } else if (e instanceof Inbound.FireStart st) {
+            return "delayed start at " + st.at();
+        } else if (e instanceof Inbound.FireDeadline dl) {
+            return "deadline at " + dl.at();
         } else if (e instanceof Inbound.DeliverSignal s) {
             return "signal " + s.name();
         } else if (e instanceof Inbound.CompleteStep c) {

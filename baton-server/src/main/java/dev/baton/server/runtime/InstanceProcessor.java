@@ -193,8 +193,8 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     }
 
     private static void logTimerFailure(DueTimer again, RuntimeException e) {
-        String timer = again.kind() == DueTimer.Kind.PURGE
-                ? "the purge of instance " + again.instanceId()
+        String timer = again.kind().aboutTheInstance()
+                ? "the " + again.kind().wireName() + " of instance " + again.instanceId()
                 : "the " + again.kind().wireName() + " of command " + again.commandId() + " for instance "
                         + again.instanceId();
         String message = "Could not fire " + timer + " (failure " + again.failures() + "); trying again at "

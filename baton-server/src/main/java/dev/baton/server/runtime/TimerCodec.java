@@ -24,6 +24,12 @@ import java.time.Instant;
  * (empty for a purge) and, for a retry, another NUL and {@code retry}; the due time and command id are in the key.
  * Every such value holds a NUL, and no JSON value does (JSON escapes control characters), which tells them apart.
  *
+ * <p>The timers of sleeps, repeating steps' rounds, delayed starts and deadlines are written in format 0 too, with
+ * their kind's wire name as the third part ({@code i-1 NUL nap NUL wake}; {@code i-1 NUL @start NUL start} under the
+ * key id {@link #START_MARK} + instance id; likewise {@code @deadline}). The previous release reads any third part
+ * but {@code retry} as a step timeout: for a start or deadline it finds no step {@code @start} and ignores it, so a
+ * rollback loses those timers instead of failing the partition (see docs/compatibility.md).
+ *
  * <p>This release still <em>writes</em> format 0 for every timer format 0 can hold (one that never failed to fire):
  * the previous release reads only format 0, and fails its partition's task on anything else, so a rollback must not
  * find JSON values (see docs/compatibility.md: a new format is written one release after its readers ship). Only a
@@ -36,6 +42,17 @@ final class TimerCodec {
 
     /** Starts a purge key's id part; no command id or instance id starts with a control character. */
     static final char PURGE_MARK = '\u0001';
+
+    /** Starts a delayed start's key id, as {@link #PURGE_MARK} a purge's. */
+    static final char START_MARK = '\u0002';
+
+    /** Starts a deadline's key id. */
+    static final char DEADLINE_MARK = '\u0003';
+
+    /** The step id part of a format-0 start or deadline: never a valid step id, so older readers find no such step. */
+    private static final String START_STEP = "@start";
+
+    private static final String DEADLINE_STEP = "@deadline";
 
     private static final int NANOS_DIGITS = 19;
     private static final String FORMAT_ZERO_RETRY = "retry";
@@ -70,6 +87,24 @@ final class TimerCodec {
             case PURGE -> timer.instanceId() + '\u0000';
             case STEP_TIMEOUT -> timer.instanceId() + '\u0000' + timer.stepId();
             case RETRY_BACKOFF -> timer.instanceId() + '\u0000' + timer.stepId() + '\u0000' + FORMAT_ZERO_RETRY;
+            case WAKE ->
+                timer.instanceId()
+                        + '\u0000'
+                        + timer.stepId()
+                        + '\u0000'
+                        + timer.kind().wireName();
+            case START ->
+                timer.instanceId()
+                        + '\u0000'
+                        + START_STEP
+                        + '\u0000'
+                        + timer.kind().wireName();
+            case DEADLINE ->
+                timer.instanceId()
+                        + '\u0000'
+                        + DEADLINE_STEP
+                        + '\u0000'
+                        + timer.kind().wireName();
         };
         return value.getBytes(StandardCharsets.UTF_8);
     }
@@ -181,23 +216,46 @@ final class TimerCodec {
         if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty()) {
             throw new IllegalArgumentException("its format-0 value does not have an instance id and a step id");
         }
-        if (parts.length == 3 && !parts[2].equals(FORMAT_ZERO_RETRY)) {
-            throw new IllegalArgumentException("its format-0 value ends in an unknown marker");
-        }
+        DueTimer.Kind marked = parts.length < 3 ? DueTimer.Kind.STEP_TIMEOUT : formatZeroKind(parts[2]);
         String instanceId = parts[0];
         String stepId = parts[1];
+        if (marked == DueTimer.Kind.START || marked == DueTimer.Kind.DEADLINE) {
+            String expectedStep = marked == DueTimer.Kind.START ? START_STEP : DEADLINE_STEP;
+            if (!stepId.equals(expectedStep) || id.charAt(0) != marked.mark()) {
+                throw new IllegalArgumentException(
+                        "its format-0 value is a " + marked.wireName() + " timer but its key or step part is not");
+            }
+            return marked == DueTimer.Kind.START
+                    ? DueTimer.start(instanceId, dueAt)
+                    : DueTimer.deadline(instanceId, dueAt);
+        }
         if (stepId.isEmpty()) {
             if (parts.length == 3) {
                 throw new IllegalArgumentException("its format-0 value is a retry without a step");
             }
             return DueTimer.purge(instanceId, dueAt);
         }
-        if (id.charAt(0) == PURGE_MARK) {
-            throw new IllegalArgumentException("its key is a purge's but its value names a step");
+        if (Character.isISOControl(id.charAt(0))) {
+            throw new IllegalArgumentException(
+                    "its key is a purge's, start's or deadline's but its value names a step");
         }
-        return parts.length == 3
-                ? DueTimer.retryBackoff(instanceId, stepId, id, dueAt)
-                : DueTimer.stepTimeout(instanceId, stepId, id, dueAt);
+        return switch (marked) {
+            case RETRY_BACKOFF -> DueTimer.retryBackoff(instanceId, stepId, id, dueAt);
+            case WAKE -> DueTimer.wake(instanceId, stepId, id, dueAt);
+            default -> DueTimer.stepTimeout(instanceId, stepId, id, dueAt);
+        };
+    }
+
+    private static DueTimer.Kind formatZeroKind(String marker) {
+        if (marker.equals(FORMAT_ZERO_RETRY)) {
+            return DueTimer.Kind.RETRY_BACKOFF;
+        }
+        for (DueTimer.Kind k : new DueTimer.Kind[] {DueTimer.Kind.WAKE, DueTimer.Kind.START, DueTimer.Kind.DEADLINE}) {
+            if (k.wireName().equals(marker)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("its format-0 value ends in an unknown marker");
     }
 
     private static int indexOf(byte[] bytes, byte b) {

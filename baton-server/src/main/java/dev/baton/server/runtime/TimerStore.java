@@ -43,6 +43,19 @@ final class TimerStore {
                 put(DueTimer.retryBackoff(r.instanceId(), r.stepId(), r.commandId(), r.dueAt()));
             } else if (request instanceof TimerRequest.SchedulePurge purge) {
                 schedulePurge(purge.instanceId(), purge.dueAt());
+            } else if (request instanceof TimerRequest.ScheduleWake w) {
+                // A wake shares its command id with that command's timeout; they never clash: a sleep has no timeout,
+                // and a repeating step's round clears its timeout before it sets the wake for the next round.
+                put(DueTimer.wake(w.instanceId(), w.stepId(), w.commandId(), w.dueAt()));
+            } else if (request instanceof TimerRequest.ScheduleStart start) {
+                put(DueTimer.start(start.instanceId(), start.dueAt()));
+            } else if (request instanceof TimerRequest.ScheduleDeadline deadline) {
+                put(DueTimer.deadline(deadline.instanceId(), deadline.dueAt()));
+            } else if (request instanceof TimerRequest.CancelStart start) {
+                store.delete(DueTimer.start(start.instanceId(), start.dueAt()).key());
+            } else if (request instanceof TimerRequest.CancelDeadline deadline) {
+                store.delete(DueTimer.deadline(deadline.instanceId(), deadline.dueAt())
+                        .key());
             } else {
                 // A cancel names the time its timer was set for. A timer moved by tryAgainLater is not found; it
                 // fires once more and the engine ignores it, as it ignores any timer of a step that stopped waiting.

@@ -179,6 +179,18 @@ class DryRunTest {
     }
 
     @Test
+    void shouldFireADeadlineOfTheCandidateWhereTheLogShowsTheInstanceStillRunning() {
+        WorkflowDefinition withDeadline =
+                definition(ARTICLE.replace("version: 1\n", "version: 1\ndeadline: { after: PT1.5S }\n"));
+        var b = builder();
+        log(b, "ok", ALL_SUCCEED); // D's outcome at T0+4s: the order would take longer than its deadline
+        DryRun.InstanceReport ok = DryRun.run(b.build(), withDeadline).of("ok");
+        assertThat(ok.verdict()).isEqualTo(Verdict.DIFFERS);
+        assertThat(ok.timersFired()).isEqualTo(1);
+        assertThat(ok.reason()).contains("timer: deadline at 2026-03-01T10:00:01.500Z");
+    }
+
+    @Test
     void shouldFailWhenTheCandidateHasNoStepAnOperatorActedOn() {
         var b = builder();
         log(b, "skipped-c", ordered("A", true));

@@ -25,7 +25,42 @@ class TimerCodecTest {
                 // odd ids: the key's separator, JSON's own characters, accents, a character outside the BMP
                 DueTimer.stepTimeout("ordre|7 \"{é}\"", "étape|1", "ordre|7 \"{é}\"/étape|1/1", DUE),
                 DueTimer.retryBackoff("注文-\uD83D\uDE80", "支払い", "注文-\uD83D\uDE80/支払い/2", DUE),
-                DueTimer.purge("{\"not\":\"json\"}|x", DUE));
+                DueTimer.purge("{\"not\":\"json\"}|x", DUE),
+                DueTimer.wake("i-1", "nap", "i-1/nap/1", DUE),
+                DueTimer.start("i-1", DUE),
+                DueTimer.deadline("i-1", DUE),
+                DueTimer.wake("i-3", "track", "i-3/track/2", DUE).failedOnceMore(DUE.plusSeconds(1)),
+                DueTimer.start("i-3", DUE).failedOnceMore(DUE.plusSeconds(1)),
+                DueTimer.deadline("i-3", DUE).failedOnceMore(DUE.plusSeconds(1)));
+    }
+
+    /**
+     * The new kinds are written in format 0 with a marker the previous release does not know: it reads any marker but
+     * {@code retry} as a step timeout (see wire/v1), so it finds no step {@code @start} or {@code @deadline} and
+     * ignores them rather than failing the partition.
+     */
+    @Test
+    void shouldWriteTheTimeKindsInFormatZeroWithTheirMarker() {
+        assertThat(TimerCodec.write(DueTimer.wake("i-1", "nap", "i-1/nap/1", DUE)))
+                .isEqualTo(bytes("i-1\u0000nap\u0000wake"));
+        assertThat(TimerCodec.write(DueTimer.start("i-1", DUE))).isEqualTo(bytes("i-1\u0000@start\u0000start"));
+        assertThat(TimerCodec.write(DueTimer.deadline("i-1", DUE)))
+                .isEqualTo(bytes("i-1\u0000@deadline\u0000deadline"));
+        assertThat(DueTimer.start("i-1", DUE).key()).endsWith("|\u0002i-1");
+        assertThat(DueTimer.deadline("i-1", DUE).key()).endsWith("|\u0003i-1");
+        assertThat(DueTimer.wake("i-1", "nap", "i-1/nap/1", DUE).key()).endsWith("|i-1/nap/1");
+    }
+
+    @Test
+    void shouldRefuseAStartOrDeadlineValueUnderAnotherKindOfKey() {
+        String stepKey = TimerCodec.key(DUE, "i-1/nap/1");
+        assertThatThrownBy(() -> TimerCodec.read(stepKey, bytes("i-1\u0000@start\u0000start")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a start timer but its key or step part is not");
+        String startKey = DueTimer.start("i-1", DUE).key();
+        assertThatThrownBy(() -> TimerCodec.read(startKey, bytes("i-1\u0000nap")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("its value names a step");
     }
 
     @ParameterizedTest
