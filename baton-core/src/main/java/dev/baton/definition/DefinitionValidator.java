@@ -47,6 +47,10 @@ final class DefinitionValidator {
             problem("version", "must be 1 or more");
         }
         checkTopic("resultTopic", d.resultTopic());
+        d.schedule()
+                .ifPresent(schedule -> schedule.problems()
+                        .forEach((field, message) ->
+                                problem(field.isEmpty() ? "schedule" : "schedule." + field, message)));
         if (d.steps().isEmpty()) {
             problem("steps", "a workflow needs at least one step");
             return;

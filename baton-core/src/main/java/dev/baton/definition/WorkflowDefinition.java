@@ -38,9 +38,11 @@ public final class WorkflowDefinition {
     private final List<StepDefinition> steps;
     private final Map<String, StepDefinition> stepsById;
     private final Map<String, List<String>> successors;
+    private final Schedule schedule;
 
     private WorkflowDefinition(Builder b) {
         this.name = b.name;
+        this.schedule = b.schedule;
         this.version = b.version;
         this.resultTopic = b.resultTopic == null ? DEFAULT_RESULT_TOPIC : b.resultTopic;
         var built = new ArrayList<StepDefinition>();
@@ -83,6 +85,11 @@ public final class WorkflowDefinition {
         return resultTopic;
     }
 
+    /** When the workflow starts by itself; empty for a workflow that starts only on request. */
+    public Optional<Schedule> schedule() {
+        return Optional.ofNullable(schedule);
+    }
+
     /** Steps in the order they were written. */
     public List<StepDefinition> steps() {
         return steps;
@@ -116,6 +123,7 @@ public final class WorkflowDefinition {
 
     private Builder toBuilder() {
         Builder b = new Builder(name).version(version).resultTopic(resultTopic);
+        b.schedule(schedule);
         for (StepDefinition s : steps) {
             b.step(s.id(), sb -> {
                 sb.topic(s.topic()).after(s.after()).onFailure(s.onFailure());
@@ -151,7 +159,8 @@ public final class WorkflowDefinition {
                 && d.name.equals(name)
                 && d.version == version
                 && d.resultTopic.equals(resultTopic)
-                && d.steps.equals(steps);
+                && d.steps.equals(steps)
+                && Objects.equals(d.schedule, schedule);
     }
 
     @Override
@@ -170,9 +179,16 @@ public final class WorkflowDefinition {
         private int version;
         private String resultTopic;
         private final List<StepDefinition.Builder> steps = new ArrayList<>();
+        private Schedule schedule;
 
         private Builder(String name) {
             this.name = name;
+        }
+
+        /** Starts the workflow on a schedule (see {@link Schedule}); null for none. */
+        public Builder schedule(Schedule schedule) {
+            this.schedule = schedule;
+            return this;
         }
 
         public Builder version(int version) {
