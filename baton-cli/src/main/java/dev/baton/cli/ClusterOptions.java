@@ -60,6 +60,13 @@ final class ClusterOptions {
                     + " switch it on only once every orchestrator runs this release (see docs/compatibility.md).")
     boolean topicPauses;
 
+    @Option(
+            names = "--schedules",
+            description = "Start workflows that have a 'schedule' (`baton schedules`). It changes the orchestrator's"
+                    + " topology: switch it on only once every orchestrator runs this release (see"
+                    + " docs/compatibility.md).")
+    boolean schedules;
+
     Map<String, Object> kafkaProperties() {
         var map = new HashMap<String, Object>();
         if (kafkaConfig == null) {

@@ -69,6 +69,7 @@ final class RunningBaton implements AutoCloseable {
                     .tracing(traces)
                     .commitWhenDrained(cluster.commitWhenDrained)
                     .topicPauses(cluster.topicPauses)
+                    .schedules(cluster.schedules)
                     .kafkaProperties(cluster.kafkaProperties())
                     .createTopics(createTopics)
                     .build();
