@@ -67,6 +67,15 @@ final class ClusterOptions {
                     + " docs/compatibility.md).")
     boolean schedules;
 
+    @Option(
+            names = "--schedule-grace",
+            defaultValue = "PT1M",
+            paramLabel = "DURATION",
+            description =
+                    "How late a schedule's tick may be seen and still start on time; a later one was missed"
+                            + " (the orchestrator was down) and follows the schedule's catchUp rule (default: ${DEFAULT-VALUE}).")
+    java.time.Duration scheduleGrace;
+
     Map<String, Object> kafkaProperties() {
         var map = new HashMap<String, Object>();
         if (kafkaConfig == null) {

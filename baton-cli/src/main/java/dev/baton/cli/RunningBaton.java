@@ -70,6 +70,7 @@ final class RunningBaton implements AutoCloseable {
                     .commitWhenDrained(cluster.commitWhenDrained)
                     .topicPauses(cluster.topicPauses)
                     .schedules(cluster.schedules)
+                    .scheduleGrace(cluster.scheduleGrace)
                     .kafkaProperties(cluster.kafkaProperties())
                     .createTopics(createTopics)
                     .build();

@@ -37,6 +37,15 @@ class ScheduleDefinitionTest {
     }
 
     @Test
+    void shouldReadTheExampleOfTheDocs() throws Exception {
+        WorkflowDefinition d =
+                DefinitionReader.read(java.nio.file.Path.of("../docs/examples/nightly-reconciliation.yaml"));
+        assertThat(d.schedule())
+                .isEqualTo(DefinitionReader.read(NIGHTLY, "nightly.yaml").schedule());
+        assertThat(d.step("reconcile").orElseThrow().topic()).isEqualTo("service-d.commands");
+    }
+
+    @Test
     void shouldApplyDefaultsToAnIntervalSchedule() {
         WorkflowDefinition d = DefinitionReader.read(
                 "name: poll\nschedule: { every: PT15M }\nsteps:\n  - id: a\n    topic: a.commands\n", "poll.yaml");
