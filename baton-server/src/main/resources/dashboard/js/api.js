@@ -70,6 +70,9 @@ export const api = {
   // Refused at once (409, with the reason) where the instance's state cannot be mapped onto that version.
   migrate: (id, version, mapping, reason) =>
     call('POST', `api/instances/${encodeURIComponent(id)}/migrate`, { version, mapping, reason }),
+  schedules: () => call('GET', 'api/schedules'),
+  pauseSchedule: (workflow, reason) => call('POST', `api/schedules/${encodeURIComponent(workflow)}/pause`, { reason }),
+  resumeSchedule: (workflow, reason) => call('POST', `api/schedules/${encodeURIComponent(workflow)}/resume`, { reason }),
   skipStep: (id, stepId, reason) =>
     call('POST', `api/instances/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}/skip`, { reason }),
 };

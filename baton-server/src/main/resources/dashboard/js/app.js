@@ -3,12 +3,14 @@
 //   #/instances?workflow=…  instances, filtered and paged (the filters live in the hash, so a view can be shared)
 //   #/instance/<id>         one instance: graph, timeline, payloads, actions
 //   #/waiting               what instances wait on, per worker topic
+//   #/schedules             scheduled workflows: next run, last run, pause and resume
 import * as live from './live.js';
 import { tickRelativeTimes } from './format.js';
 import * as overview from './views/overview.js';
 import * as instances from './views/instances.js';
 import * as instance from './views/instance.js';
 import * as waiting from './views/waiting.js';
+import * as schedules from './views/schedules.js';
 
 const root = document.getElementById('view');
 let current = null; // { name, view }
@@ -23,6 +25,7 @@ function parse(hash) {
     return { name: 'instance', module: instance, params: { ...params, id: decodeURIComponent(parts.slice(1).join('/')) } };
   }
   if (parts[0] === 'waiting') return { name: 'waiting', module: waiting, params };
+  if (parts[0] === 'schedules') return { name: 'schedules', module: schedules, params };
   return { name: 'overview', module: overview, params };
 }
 

@@ -32,6 +32,8 @@ import picocli.CommandLine.Command;
             OperatorCommands.PauseTopic.class,
             OperatorCommands.ResumeTopic.class,
             OperatorCommands.PausedTopics.class,
+            ScheduleCommands.ListSchedules.class,
+            ScheduleCommands.ScheduleCommand.class,
             TopicsCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -60,6 +60,22 @@ final class ClusterOptions {
                     + " switch it on only once every orchestrator runs this release (see docs/compatibility.md).")
     boolean topicPauses;
 
+    @Option(
+            names = "--schedules",
+            description = "Start workflows that have a 'schedule' (`baton schedules`). It changes the orchestrator's"
+                    + " topology: switch it on only once every orchestrator runs this release (see"
+                    + " docs/compatibility.md).")
+    boolean schedules;
+
+    @Option(
+            names = "--schedule-grace",
+            defaultValue = "PT1M",
+            paramLabel = "DURATION",
+            description =
+                    "How late a schedule's tick may be seen and still start on time; a later one was missed"
+                            + " (the orchestrator was down) and follows the schedule's catchUp rule (default: ${DEFAULT-VALUE}).")
+    java.time.Duration scheduleGrace;
+
     Map<String, Object> kafkaProperties() {
         var map = new HashMap<String, Object>();
         if (kafkaConfig == null) {

@@ -69,6 +69,8 @@ final class RunningBaton implements AutoCloseable {
                     .tracing(traces)
                     .commitWhenDrained(cluster.commitWhenDrained)
                     .topicPauses(cluster.topicPauses)
+                    .schedules(cluster.schedules)
+                    .scheduleGrace(cluster.scheduleGrace)
                     .kafkaProperties(cluster.kafkaProperties())
                     .createTopics(createTopics)
                     .build();

@@ -32,6 +32,12 @@ final class TopicsCommand implements Callable<Integer> {
             description = "The orchestrators run with --topic-pauses: include the held commands' changelog.")
     boolean topicPauses;
 
+    @Option(
+            names = "--schedules",
+            description = "The orchestrators run with --schedules: include the schedules topic and its store's"
+                    + " changelog.")
+    boolean schedules;
+
     @Option(names = "--print", required = true, description = "Print the topics and ACLs (to standard output).")
     boolean print;
 
@@ -119,6 +125,7 @@ final class TopicsCommand implements Callable<Integer> {
                 .partitions(partitions)
                 .replicationFactor(replicationFactor)
                 .topicPauses(topicPauses)
+                .schedules(schedules)
                 .build();
         RequiredTopics required = RequiredTopics.of(settings);
         List<RequiredTopics.Topic> topics = required.all(read);

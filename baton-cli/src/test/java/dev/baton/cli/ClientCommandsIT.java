@@ -41,6 +41,7 @@ class ClientCommandsIT {
         orchestrator = new Orchestrator(
                         OrchestratorSettings.newBuilder()
                                 .topicPauses(true)
+                                .schedules(true)
                                 .bootstrapServers(kafka.bootstrapServers())
                                 .applicationId("cli-it")
                                 .stateDir(dir.resolve("streams"))
@@ -99,6 +100,42 @@ class ClientCommandsIT {
                 .isEqualTo(1);
         assertThat(stdout(() -> BatonCli.run("paused-topics", "--server", server)))
                 .doesNotContain("cli.second.commands");
+    }
+
+    @Test
+    void shouldListPauseAndResumeAScheduleThroughTheCli() throws Exception {
+        String server = "http://127.0.0.1:" + api.port();
+        Path file = Files.writeString(dir.resolve("cli-nightly.yaml"), """
+                name: cli-nightly
+                schedule: { cron: "0 2 * * *", timeZone: Europe/Berlin, overlap: skip, catchUp: latest }
+                steps:
+                  - id: reconcile
+                    topic: cli.reconcile.commands
+                """);
+        assertThat(BatonCli.run("deploy", file.toString(), "--server", server)).isZero();
+        String listed = stdout(() -> BatonCli.run("schedules", "--server", server));
+        assertThat(listed)
+                .contains("cli-nightly")
+                .contains("0 2 * * *")
+                .contains("Europe/Berlin")
+                .contains("skip")
+                .contains("running");
+        assertThat(BatonCli.run("schedule", "pause", "cli-nightly", "--server", server))
+                .as("a pause needs a reason")
+                .isEqualTo(2);
+        assertThat(BatonCli.run("schedule", "pause", "cli-flow", "--reason", "x", "--server", server))
+                .as("cli-flow has no schedule")
+                .isEqualTo(1);
+        assertThat(BatonCli.run("schedule", "pause", "cli-nightly", "--reason", "month-end freeze", "--server", server))
+                .isZero();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> stdout(() -> BatonCli.run("schedules", "--server", server))
+                        .contains("paused by anonymous: month-end freeze"));
+        assertThat(BatonCli.run("schedule", "resume", "cli-nightly", "--reason", "freeze over", "--server", server))
+                .isZero();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> stdout(() -> BatonCli.run("schedules", "-o", "json", "--server", server))
+                        .contains("\"paused\" : false"));
     }
 
     private static String stdout(java.util.function.IntSupplier command) {

@@ -90,6 +90,20 @@ class TopicsCommandTest {
     }
 
     @Test
+    void shouldAddTheSchedulesTopicAndItsOnePartitionChangelogWithSchedules() {
+        assertThat(BatonCli.run("topics", "--print", "--partitions", "12")).isZero();
+        assertThat(ScriptLines.topics(printed())).extracting(NewTopic::name).doesNotContain("baton.schedules");
+        out.reset();
+        assertThat(BatonCli.run("topics", "--print", "--partitions", "12", "--schedules"))
+                .isZero();
+        assertThat(ScriptLines.topics(printed()))
+                .filteredOn(t -> t.name().contains("schedules"))
+                .extracting(NewTopic::name, NewTopic::numPartitions)
+                .as("one task owns every schedule, so the topic and the store's changelog have one partition")
+                .containsExactly(tuple("baton.schedules", 1), tuple("baton-orchestrator-baton-schedules-changelog", 1));
+    }
+
+    @Test
     void shouldGrantThePrincipalItsTopicsGroupsTransactionsAndIdempotentWrites() {
         assertThat(BatonCli.run("topics", "--print", "--principal", "User:orders-baton", "--application-id", "orders"))
                 .isZero();

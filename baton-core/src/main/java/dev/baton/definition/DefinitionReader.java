@@ -29,7 +29,9 @@ import java.util.Set;
  */
 public final class DefinitionReader {
     private static final Set<String> WORKFLOW_FIELDS =
-            Set.of("name", "version", "resultTopic", "steps", "description", "deadline");
+            Set.of("name", "version", "resultTopic", "steps", "description", "deadline", "schedule");
+    private static final Set<String> SCHEDULE_FIELDS =
+            Set.of("cron", "every", "timeZone", "overlap", "catchUp", "catchUpLimit", "input");
     private static final Set<String> STEP_FIELDS = Set.of(
             "id",
             "topic",
@@ -192,6 +194,12 @@ public final class DefinitionReader {
         } else if (deadline != null) {
             problem("deadline", "must be an object such as { after: PT24H, then: fail }");
         }
+        Object schedule = root.get("schedule");
+        if (schedule instanceof Map<?, ?> sm) {
+            b.schedule(readSchedule(sm, "schedule"));
+        } else if (schedule != null) {
+            problem("schedule", "must be an object such as { cron: \"0 2 * * *\", timeZone: Europe/Berlin }");
+        }
         Object steps = root.get("steps");
         if (steps == null) {
             problem("steps", "is required: a list of steps");
@@ -345,6 +353,35 @@ public final class DefinitionReader {
 
     private boolean problemsAt(String at) {
         return problems.stream().anyMatch(p -> p.field().startsWith(at));
+    }
+
+    private Schedule readSchedule(Map<?, ?> m, String at) {
+        checkFields(m, at, SCHEDULE_FIELDS);
+        String overlapText = string(m, "overlap", at);
+        Schedule.Overlap overlap = null;
+        if (overlapText != null) {
+            overlap = Schedule.Overlap.of(overlapText).orElse(null);
+            if (overlap == null) {
+                problem(at + ".overlap", "'" + overlapText + "' is not one of: skip, queueOne, all");
+            }
+        }
+        String catchUpText = string(m, "catchUp", at);
+        Schedule.CatchUp catchUp = null;
+        if (catchUpText != null) {
+            catchUp = Schedule.CatchUp.of(catchUpText).orElse(null);
+            if (catchUp == null) {
+                problem(at + ".catchUp", "'" + catchUpText + "' is not one of: none, latest, all");
+            }
+        }
+        Integer limit = wholeNumber(m, "catchUpLimit", at);
+        return new Schedule(
+                string(m, "cron", at),
+                duration(m, "every", at),
+                string(m, "timeZone", at),
+                overlap,
+                catchUp,
+                limit == null ? Schedule.DEFAULT_CATCH_UP_LIMIT : limit,
+                m.get("input"));
     }
 
     private HttpStep readHttp(Map<?, ?> h, String at) {

@@ -48,6 +48,10 @@ final class DefinitionValidator {
         }
         checkTopic("resultTopic", d.resultTopic());
         d.deadline().ifPresent(dl -> checkDuration("deadline.after", dl.after()));
+        d.schedule()
+                .ifPresent(schedule -> schedule.problems()
+                        .forEach((field, message) ->
+                                problem(field.isEmpty() ? "schedule" : "schedule." + field, message)));
         if (d.steps().isEmpty()) {
             problem("steps", "a workflow needs at least one step");
             return;

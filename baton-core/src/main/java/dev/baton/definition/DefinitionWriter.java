@@ -35,8 +35,27 @@ public final class DefinitionWriter {
             m.put("then", dl.then().wireName());
             root.put("deadline", m);
         });
+        d.schedule().ifPresent(s -> root.put("schedule", schedule(s)));
         root.put("steps", d.steps().stream().map(DefinitionWriter::step).toList());
         return root;
+    }
+
+    private static Map<String, Object> schedule(Schedule s) {
+        var m = new LinkedHashMap<String, Object>();
+        if (s.cron() != null) {
+            m.put("cron", s.cron());
+        }
+        if (s.every() != null) {
+            m.put("every", s.every().toString());
+        }
+        if (s.timeZone() != null) {
+            m.put("timeZone", s.timeZone());
+        }
+        m.put("overlap", s.overlap().wireName());
+        m.put("catchUp", s.catchUp().wireName());
+        m.put("catchUpLimit", s.catchUpLimit());
+        m.put("input", s.input());
+        return m;
     }
 
     private static Map<String, Object> http(HttpStep h) {

@@ -39,10 +39,12 @@ public final class WorkflowDefinition {
     private final Map<String, StepDefinition> stepsById;
     private final Map<String, List<String>> successors;
     private final Deadline deadline;
+    private final Schedule schedule;
 
     private WorkflowDefinition(Builder b) {
         this.name = b.name;
         this.deadline = b.deadline;
+        this.schedule = b.schedule;
         this.version = b.version;
         this.resultTopic = b.resultTopic == null ? DEFAULT_RESULT_TOPIC : b.resultTopic;
         var built = new ArrayList<StepDefinition>();
@@ -90,6 +92,11 @@ public final class WorkflowDefinition {
         return Optional.ofNullable(deadline);
     }
 
+    /** When the workflow starts by itself; empty for a workflow that starts only on request. */
+    public Optional<Schedule> schedule() {
+        return Optional.ofNullable(schedule);
+    }
+
     /** Steps in the order they were written. */
     public List<StepDefinition> steps() {
         return steps;
@@ -123,6 +130,7 @@ public final class WorkflowDefinition {
 
     private Builder toBuilder() {
         Builder b = new Builder(name).version(version).resultTopic(resultTopic).deadline(deadline);
+        b.schedule(schedule);
         for (StepDefinition s : steps) {
             b.step(s.id(), sb -> {
                 sb.topic(s.topic()).after(s.after()).onFailure(s.onFailure());
@@ -161,7 +169,8 @@ public final class WorkflowDefinition {
                 && d.version == version
                 && d.resultTopic.equals(resultTopic)
                 && d.steps.equals(steps)
-                && Objects.equals(d.deadline, deadline);
+                && Objects.equals(d.deadline, deadline)
+                && Objects.equals(d.schedule, schedule);
     }
 
     @Override
@@ -181,9 +190,16 @@ public final class WorkflowDefinition {
         private String resultTopic;
         private final List<StepDefinition.Builder> steps = new ArrayList<>();
         private Deadline deadline;
+        private Schedule schedule;
 
         private Builder(String name) {
             this.name = name;
+        }
+
+        /** Starts the workflow on a schedule (see {@link Schedule}); null for none. */
+        public Builder schedule(Schedule schedule) {
+            this.schedule = schedule;
+            return this;
         }
 
         public Builder version(int version) {

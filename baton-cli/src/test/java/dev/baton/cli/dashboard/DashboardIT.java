@@ -94,6 +94,15 @@ class DashboardIT {
                 topic: %s
             """.formatted(FLAKY_TOPIC);
 
+    /** The article's nightly batch: it starts by itself at 02:00 Berlin time, so not while the test runs. */
+    static final String NIGHTLY_WORKFLOW = """
+            name: nightly-reconciliation
+            schedule: { cron: "0 2 * * *", timeZone: Europe/Berlin, overlap: skip, catchUp: latest }
+            steps:
+              - id: reconcile
+                topic: %s
+            """.formatted(OFFLINE_TOPIC);
+
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
@@ -102,6 +111,7 @@ class DashboardIT {
                         .applicationId("dashboard-it")
                         .stateDir(dir.resolve("streams"))
                         .partitions(1)
+                        .schedules(true)
                         .build())
                 .start(Duration.ofSeconds(60));
         api = new HttpApi(orchestrator).start("127.0.0.1", 0);
@@ -115,6 +125,8 @@ class DashboardIT {
                 .isEqualTo(201);
         assertThat(post("/api/workflows?source=fails-once.yaml", FAILS_ONCE_WORKFLOW)
                         .statusCode())
+                .isEqualTo(201);
+        assertThat(post("/api/workflows?source=nightly.yaml", NIGHTLY_WORKFLOW).statusCode())
                 .isEqualTo(201);
         services = ArticleServices.start(ArticleServices.Settings.of(kafka.bootstrapServers())
                 .withoutLatency()
@@ -708,6 +720,49 @@ class DashboardIT {
         assertThat(browser.text("#timeline li[data-event='OperatorActed'][data-action='MIGRATE']"))
                 .contains("anonymous migrated the instance: add the notification");
         assertThat(browser.text("#timeline li[data-event='InstanceMigrated']")).contains("moved from version 1 to 2");
+    }
+
+    @Test
+    void schedulesShowTheNextRunAndPauseAndResumeWithAReason() {
+        browser.open(url("/#/schedules"));
+        String row = "#schedules-table tr[data-workflow='nightly-reconciliation']";
+        browser.waitForElement(row + "[data-state='running']");
+        assertThat(browser.text(row + " [data-col='expression']")).isEqualTo("0 2 * * *");
+        assertThat(browser.text(row))
+                .contains("Europe/Berlin")
+                .contains("skip")
+                .contains("latest")
+                .contains("never");
+        assertThat(browser.text(row + " [data-col='next-run']"))
+                .startsWith("in ")
+                .contains(":00:00");
+        assertThat(browser.text(".nav a[data-nav='schedules']")).isEqualTo("Schedules");
+
+        browser.waitForElement(row + " button[data-action='pause']").click();
+        WebElement dialog = visibleDialog();
+        assertThat(dialog.getText()).contains("Pause the schedule of nightly-reconciliation?");
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+        browser.waitFor(
+                "the API's refusal of an empty reason",
+                d -> d.findElement(By.cssSelector("#confirm .dialog-error")).isDisplayed());
+        assertThat(browser.text("#confirm .dialog-error")).contains("say why in field 'reason'");
+        assertThat(browser.consoleErrors()) // reading the log empties it
+                .as("the refused request, and nothing else")
+                .singleElement()
+                .satisfies(m -> assertThat(m)
+                        .contains("/api/schedules/nightly-reconciliation/pause")
+                        .contains("400"));
+        dialog.findElement(By.id("schedule-reason")).sendKeys("month-end freeze");
+        browser.screenshot("schedule-pause-dialog");
+        dialog.findElement(By.cssSelector("[data-role='confirm']")).click();
+        browser.waitForElement(row + "[data-paused='true']");
+        assertThat(browser.text(row + " [data-col='state']")).contains("paused").contains("month-end freeze");
+
+        browser.waitForElement(row + " button[data-action='resume']").click();
+        WebElement resume = visibleDialog();
+        resume.findElement(By.id("schedule-reason")).sendKeys("freeze over");
+        resume.findElement(By.cssSelector("[data-role='confirm']")).click();
+        browser.waitForElement(row + "[data-paused='false'][data-state='running']");
     }
 
     // ---- helpers ----

@@ -36,6 +36,17 @@ final class AsyncApiDocument {
                 "requests",
                 channel(topics.requests(), "Start requests (and operator actions) for instances.", "StartRequest"));
         operations.put("receiveStartRequest", operation("receive", "requests", "A requester starts an instance."));
+        d.schedule()
+                .ifPresent(schedule -> operations.put(
+                        "sendScheduledStartRequest",
+                        operation(
+                                "send",
+                                "requests",
+                                "With --schedules, Baton itself starts an instance on each tick of the schedule ("
+                                        + schedule.expression() + ", "
+                                        + schedule.zone().getId()
+                                        + "), keyed <workflow>@<tick as an ISO-8601 instant>; pauses and ends travel"
+                                        + " on " + topics.schedules() + ".")));
         channels.put(
                 "callbacks",
                 channel(

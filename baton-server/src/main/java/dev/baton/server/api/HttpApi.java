@@ -135,6 +135,9 @@ public final class HttpApi implements AutoCloseable {
                     config.routes.get("/api/topics/paused", this::pausedTopics);
                     config.routes.post("/api/topics/{topic}/pause", ctx -> pauseTopic(ctx, true));
                     config.routes.post("/api/topics/{topic}/resume", ctx -> pauseTopic(ctx, false));
+                    config.routes.get("/api/schedules", this::listSchedules);
+                    config.routes.post("/api/schedules/{workflow}/pause", ctx -> pauseSchedule(ctx, true));
+                    config.routes.post("/api/schedules/{workflow}/resume", ctx -> pauseSchedule(ctx, false));
                     config.routes.exception(
                             io.javalin.http.HttpResponseException.class,
                             (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
@@ -822,6 +825,58 @@ public final class HttpApi implements AutoCloseable {
             }
         }
         ctx.json(rows);
+    }
+
+    /**
+     * Every deployed schedule (of each workflow's newest version) with its next run, last run and pause. The state is
+     * read where the schedules are owned: this request is passed on to that process.
+     */
+    private void listSchedules(Context ctx) {
+        var owner = ctx.header(Peers.FORWARDED) == null && !isLocal(ctx)
+                ? orchestrator.schedulesOwner()
+                : java.util.Optional.<String>empty();
+        if (owner.isPresent()) {
+            Peers.Answer a = peers.get(owner.get(), "/api/schedules?scope=local", ctx.header("Authorization"));
+            ctx.status(a.status()).contentType("application/json").result(a.body());
+            return;
+        }
+        var now = orchestrator.settings().clock().instant();
+        var rows = new ArrayList<Map<String, Object>>();
+        for (var d : orchestrator.definitions().latestOfEach()) {
+            d.schedule()
+                    .ifPresent(s -> rows.add(ScheduleView.of(
+                            d,
+                            s,
+                            orchestrator.localSchedule(d.name()),
+                            now,
+                            orchestrator.settings().schedules())));
+        }
+        ctx.json(rows);
+    }
+
+    /** Pauses or resumes a workflow's schedule: {@code {"reason"}}, kept with the pause. */
+    private void pauseSchedule(Context ctx, boolean pause) {
+        String workflow = ctx.pathParam("workflow");
+        if (!orchestrator.settings().schedules()) {
+            ctx.status(HttpStatus.CONFLICT)
+                    .json(Map.of(
+                            "error",
+                            "schedules are off: start every orchestrator with --schedules once all of them run this"
+                                    + " release (it changes the topology; see docs/compatibility.md)"));
+            return;
+        }
+        var definition = orchestrator.definitions().latest(workflow);
+        if (definition
+                .flatMap(dev.baton.definition.WorkflowDefinition::schedule)
+                .isEmpty()) {
+            ctx.status(HttpStatus.NOT_FOUND)
+                    .json(Map.of("error", "workflow '" + workflow + "' has no schedule (in its newest version)"));
+            return;
+        }
+        JsonNode body = ctx.body().isBlank() ? Json.mapper().createObjectNode() : jsonBody(ctx);
+        String reason = reason(body, true, "with the schedule's pause");
+        orchestrator.pauseSchedule(workflow, pause, access.actorOf(ctx), reason);
+        ctx.status(HttpStatus.ACCEPTED).json(Map.of("workflow", workflow, "paused", pause, "reason", reason));
     }
 
     /** The body is the signal's payload (any JSON, or nothing). */

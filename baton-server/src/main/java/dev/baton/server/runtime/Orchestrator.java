@@ -11,6 +11,7 @@ import dev.baton.server.tracing.TraceContext;
 import dev.baton.server.tracing.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -149,7 +150,11 @@ public final class Orchestrator implements AutoCloseable {
     private void awaitTopicMetadata() {
         BatonTopics t = settings.topics();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        for (String topic : List.of(t.definitions(), t.topicPauses(), t.requests(), t.callbacks())) {
+        var own = new ArrayList<>(List.of(t.definitions(), t.topicPauses(), t.requests(), t.callbacks()));
+        if (settings.schedules()) {
+            own.add(t.schedules());
+        }
+        for (String topic : own) {
             while (true) {
                 try {
                     if (!producer.partitionsFor(topic).isEmpty()) {
@@ -238,7 +243,8 @@ public final class Orchestrator implements AutoCloseable {
                         t.deadLetters(),
                         t.definitions(),
                         t.http(),
-                        t.topicPauses())
+                        t.topicPauses(),
+                        t.schedules())
                 .contains(topic)) {
             throw new IllegalArgumentException(
                     topic + " is one of Baton's own topics; only worker topics can be paused");
@@ -259,6 +265,61 @@ public final class Orchestrator implements AutoCloseable {
             sleep(10);
         }
         return pause;
+    }
+
+    /**
+     * Pauses or resumes a workflow's schedule for every orchestrator process: writes it to the schedules topic, which
+     * the one task that owns the schedules reads (see {@link ScheduleProcessor}).
+     *
+     * @throws IllegalStateException when schedules are off ({@link OrchestratorSettings#schedules()})
+     */
+    public void pauseSchedule(String workflow, boolean paused, String actor, String reason) {
+        if (!settings.schedules()) {
+            throw new IllegalStateException("schedules are off: start every orchestrator with --schedules");
+        }
+        Instant at = settings.clock().instant();
+        send(
+                settings.topics().schedules(),
+                workflow,
+                ScheduleRecords.pause(paused, actor, reason, at),
+                CloudEventRecords.headers(CloudEvents.REQUEST, UUID.randomUUID().toString(), workflow, at));
+    }
+
+    /**
+     * A schedule's state as this process holds it; empty when the schedule has not been seen yet, or when another
+     * process owns the schedules (see {@link #schedulesOwner()}).
+     */
+    public Optional<dev.baton.engine.ScheduleState> localSchedule(String workflow) {
+        if (!settings.schedules()) {
+            return Optional.empty();
+        }
+        try {
+            byte[] stored = streams.store(StoreQueryParameters.fromNameAndType(
+                            OrchestratorTopology.SCHEDULE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()))
+                    .get(workflow);
+            return stored == null ? Optional.empty() : Optional.of(ScheduleRecords.read(stored));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The {@code host:port} of the process that owns the schedules, or empty when it is this one or nobody
+     * advertises an address.
+     */
+    public Optional<String> schedulesOwner() {
+        if (!settings.schedules() || settings.advertisedHttp().isEmpty()) {
+            return Optional.empty();
+        }
+        var metadata = streams.queryMetadataForKey(OrchestratorTopology.SCHEDULE_STORE, "", new StringSerializer());
+        if (metadata == null
+                || metadata.activeHost() == null
+                || metadata.activeHost().port() < 0) {
+            return Optional.empty();
+        }
+        String owner =
+                metadata.activeHost().host() + ":" + metadata.activeHost().port();
+        return owner.equals(settings.advertisedHttp().get()) ? Optional.empty() : Optional.of(owner);
     }
 
     /** Writes a start request; the instance exists once the orchestrator has processed it. */

@@ -169,6 +169,32 @@ public final class OrchestratorMetrics {
         return out;
     }
 
+    /** A schedule started {@code count} instances (exported as {@code baton_schedule_starts_total}). */
+    void scheduleStarted(String workflow, int count) {
+        if (count > 0) {
+            Counter.builder("baton.schedule.starts")
+                    .tag("workflow", workflow)
+                    .description("Instances started by a workflow's schedule")
+                    .register(registry)
+                    .increment(count);
+        }
+    }
+
+    /**
+     * A schedule's ticks that started nothing, by why: {@code overlap}, {@code replaced}, {@code missed} or
+     * {@code paused} (exported as {@code baton_schedule_skipped_total}).
+     */
+    void scheduleSkipped(String workflow, String reason, long count) {
+        if (count > 0) {
+            Counter.builder("baton.schedule.skipped")
+                    .tag("workflow", workflow)
+                    .tag("reason", reason)
+                    .description("Ticks of a workflow's schedule that started no instance")
+                    .register(registry)
+                    .increment(count);
+        }
+    }
+
     void timerFailed(DueTimer.Kind kind) {
         Counter.builder("baton.timer.failures")
                 .tag("kind", kind.wireName())

@@ -63,6 +63,8 @@ public final class OrchestratorSettings {
     private final TracingSettings tracing;
     private final boolean createTopics;
     private final boolean topicPauses;
+    private final boolean schedules;
+    private final Duration scheduleGrace;
 
     private OrchestratorSettings(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -87,6 +89,8 @@ public final class OrchestratorSettings {
         this.tracing = b.tracing;
         this.createTopics = b.createTopics;
         this.topicPauses = b.topicPauses;
+        this.schedules = b.schedules;
+        this.scheduleGrace = b.scheduleGrace;
     }
 
     /** A builder with every setting at its default. */
@@ -120,6 +124,8 @@ public final class OrchestratorSettings {
         b.tracing = template.tracing;
         b.createTopics = template.createTopics;
         b.topicPauses = template.topicPauses;
+        b.schedules = template.schedules;
+        b.scheduleGrace = template.scheduleGrace;
         return b;
     }
 
@@ -255,6 +261,23 @@ public final class OrchestratorSettings {
         return topicPauses;
     }
 
+    /**
+     * Whether workflows with a {@code schedule} start by themselves (see {@link ScheduleProcessor}). Off by default:
+     * it adds a source topic, a state store and a sub-topology, which orchestrators of a release without it cannot
+     * share a group with, so it is switched on only once every process runs this release (docs/compatibility.md).
+     */
+    public boolean schedules() {
+        return schedules;
+    }
+
+    /**
+     * How late a schedule's tick may be seen and still start on time; a tick seen later was missed (the orchestrator
+     * was down) and follows the schedule's {@code catchUp} rule.
+     */
+    public Duration scheduleGrace() {
+        return scheduleGrace;
+    }
+
     /** A readable summary; Kafka property values are left out, as they may hold secrets. */
     @Override
     public String toString() {
@@ -277,6 +300,8 @@ public final class OrchestratorSettings {
                 + ", retention=" + retention
                 + ", createTopics=" + createTopics
                 + ", topicPauses=" + topicPauses
+                + ", schedules=" + schedules
+                + ", scheduleGrace=" + scheduleGrace
                 + '}';
     }
 
@@ -307,6 +332,8 @@ public final class OrchestratorSettings {
         private TracingSettings tracing = TracingSettings.off();
         private boolean createTopics = true;
         private boolean topicPauses = false;
+        private boolean schedules = false;
+        private Duration scheduleGrace = dev.baton.engine.ScheduleTicks.DEFAULT_GRACE;
 
         private Builder() {}
 
@@ -446,6 +473,18 @@ public final class OrchestratorSettings {
             return this;
         }
 
+        /** Start scheduled workflows (see {@link OrchestratorSettings#schedules()}). Default false. */
+        public Builder schedules(boolean schedules) {
+            this.schedules = schedules;
+            return this;
+        }
+
+        /** See {@link OrchestratorSettings#scheduleGrace()}; positive. Default one minute. */
+        public Builder scheduleGrace(Duration scheduleGrace) {
+            this.scheduleGrace = Objects.requireNonNull(scheduleGrace, "scheduleGrace");
+            return this;
+        }
+
         /** Create missing topics (true), or only check that they are there (false). Default true. */
         public Builder createTopics(boolean createTopics) {
             this.createTopics = createTopics;
@@ -472,6 +511,9 @@ public final class OrchestratorSettings {
             notNegative(problems, "commitInterval", commitInterval);
             notNegative(problems, "pollInterval", pollInterval);
             notNegative(problems, "retention", retention);
+            if (scheduleGrace.isNegative() || scheduleGrace.isZero()) {
+                problems.add("scheduleGrace must be positive, not " + scheduleGrace);
+            }
             // why: Kafka Streams cannot schedule a punctuator more often than every millisecond.
             if (timerResolution.toMillis() < 1) {
                 problems.add("timerResolution must be at least 1 ms, not " + timerResolution);

@@ -17,6 +17,8 @@ import org.apache.kafka.streams.state.Stores;
  *  outcome topics (pattern) ─► merge-outcomes ─► callbacks
  *  definitions ─► global definitions store
  *  topic-pauses ─► global topic-pauses store (TopicPauses); commands for a paused topic wait in held-commands
+ *  with --schedules:
+ *  status ─► schedule-ends ─► schedules ─► schedules (ScheduleProcessor + schedule store, wall-clock) ─► requests
  * </pre>
  *
  * Requests and callbacks feed one processor, so the two topics are co-partitioned: every event of an instance is
@@ -37,6 +39,15 @@ public final class OrchestratorTopology {
 
     public static final String DEFINITIONS_STORE = "baton-definitions";
     public static final String TOPIC_PAUSES_STORE = "baton-topic-pauses";
+    /** One state per scheduled workflow, in the one task of the one-partition schedules topic. */
+    public static final String SCHEDULE_STORE = "baton-schedules";
+
+    public static final String SCHEDULES_SOURCE = "schedules";
+    public static final String SCHEDULES_PROCESSOR = "schedule-ticks";
+    public static final String SCHEDULES_SINK = "scheduled-starts";
+    public static final String SCHEDULE_ENDS_SOURCE = "status-for-schedules";
+    public static final String SCHEDULE_ENDS_PROCESSOR = "schedule-ends";
+    public static final String SCHEDULE_ENDS_SINK = "to-schedules";
     public static final String OUTCOMES_SOURCE = "worker-outcomes";
     public static final String OUTCOMES_MERGER = "merge-outcomes";
     public static final String CALLBACKS_SINK = "to-callbacks";
@@ -120,6 +131,42 @@ public final class OrchestratorTopology {
                     "topic-pauses-processor",
                     () -> new TopicPausesProcessor(pauses));
         }
+        if (settings.schedules()) {
+            addSchedules(t, settings, registry, metrics);
+        }
         return t;
+    }
+
+    /**
+     * Two sub-topologies of their own: one reads the status topic for scheduled instances' ends and writes them to
+     * the schedules topic, keyed by workflow; the other owns every schedule in the one task of that one-partition
+     * topic.
+     */
+    private static void addSchedules(
+            Topology t, OrchestratorSettings settings, DefinitionRegistry registry, OrchestratorMetrics metrics) {
+        BatonTopics topics = settings.topics();
+        var bytes = Serdes.ByteArray();
+        var strings = Serdes.String();
+        t.addSource(SCHEDULE_ENDS_SOURCE, bytes.deserializer(), bytes.deserializer(), topics.status());
+        t.addProcessor(SCHEDULE_ENDS_PROCESSOR, ScheduleEnds::new, SCHEDULE_ENDS_SOURCE);
+        t.addSink(
+                SCHEDULE_ENDS_SINK,
+                topics.schedules(),
+                strings.serializer(),
+                bytes.serializer(),
+                SCHEDULE_ENDS_PROCESSOR);
+        t.addSource(SCHEDULES_SOURCE, strings.deserializer(), bytes.deserializer(), topics.schedules());
+        t.addProcessor(SCHEDULES_PROCESSOR, () -> new ScheduleProcessor(registry, settings, metrics), SCHEDULES_SOURCE);
+        t.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(SCHEDULE_STORE), Serdes.String(), Serdes.ByteArray()),
+                SCHEDULES_PROCESSOR);
+        Serializer<Routed> routed = (topic, value) -> value.value();
+        t.addSink(
+                SCHEDULES_SINK,
+                (key, value, context) -> value.topic(),
+                strings.serializer(),
+                routed,
+                SCHEDULES_PROCESSOR);
     }
 }

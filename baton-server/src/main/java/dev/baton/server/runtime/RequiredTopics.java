@@ -238,7 +238,7 @@ public final class RequiredTopics {
         BatonTopics t = s.topics();
         int p = s.partitions();
         short rf = s.replicationFactor();
-        return List.of(
+        var topics = new ArrayList<>(List.of(
                 new Topic(t.requests(), p, rf, Map.of(), READ_WRITE, "start requests, signals and operator actions"),
                 new Topic(
                         t.callbacks(),
@@ -260,7 +260,13 @@ public final class RequiredTopics {
                 // why one partition: a global store reads it whole, and definitions are few.
                 new Topic(t.definitions(), 1, rf, COMPACTED, CHECKED_READ_WRITE, "deployed workflow definitions"),
                 // why one partition: a global store too; one record per paused worker topic.
-                new Topic(t.topicPauses(), 1, rf, COMPACTED, CHECKED_READ_WRITE, "paused and resumed worker topics"));
+                new Topic(t.topicPauses(), 1, rf, COMPACTED, CHECKED_READ_WRITE, "paused and resumed worker topics")));
+        if (s.schedules()) {
+            // why one partition: one task owns every schedule, so that a tick starts one instance
+            topics.add(new Topic(
+                    t.schedules(), 1, rf, Map.of(), READ_WRITE, "schedule pauses and scheduled instances' ends"));
+        }
+        return List.copyOf(topics);
     }
 
     /**
@@ -300,7 +306,8 @@ public final class RequiredTopics {
         for (String store : stores) {
             topics.add(new Topic(
                     s.applicationId() + "-" + store + "-changelog",
-                    s.partitions(),
+                    // why: a changelog has as many partitions as its store's source, and schedules has one
+                    store.equals(OrchestratorTopology.SCHEDULE_STORE) ? 1 : s.partitions(),
                     s.replicationFactor(),
                     CHANGELOG,
                     INTERNAL,
