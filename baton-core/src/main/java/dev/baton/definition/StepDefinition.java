@@ -64,6 +64,11 @@ public final class StepDefinition {
         return kindOf(SignalWait.class).map(SignalWait::name);
     }
 
+    /** The event the step waits for, when its kind is {@link EventWait}. */
+    public Optional<EventWait> event() {
+        return kindOf(EventWait.class);
+    }
+
     /** The workflow the step runs as a child instance, when its kind is {@link SubWorkflow}. */
     public Optional<SubWorkflow> workflow() {
         return kindOf(SubWorkflow.class);
@@ -170,6 +175,11 @@ public final class StepDefinition {
                     public String subWorkflow(SubWorkflow step) {
                         return "workflow " + step.name();
                     }
+
+                    @Override
+                    public String event(EventWait step) {
+                        return "event " + step.topic();
+                    }
                 });
         return "Step[" + id + " -> " + target + (after.isEmpty() ? "" : " after " + after) + "]";
     }
@@ -188,6 +198,7 @@ public final class StepDefinition {
         private String signal;
         private SubWorkflow workflow;
         private HttpStep http;
+        private EventWait event;
 
         Builder(String id) {
             this.id = id;
@@ -206,6 +217,9 @@ public final class StepDefinition {
             }
             if (http != null) {
                 kinds.add(http);
+            }
+            if (event != null) {
+                kinds.add(event);
             }
             return List.copyOf(kinds);
         }
@@ -276,6 +290,12 @@ public final class StepDefinition {
         /** Makes this a step that calls an HTTP endpoint itself, with Baton's retries. */
         public Builder http(HttpStep http) {
             this.http = http;
+            return this;
+        }
+
+        /** Makes this a step that waits for a correlated event on a Kafka topic. */
+        public Builder event(EventWait event) {
+            this.event = event;
             return this;
         }
 

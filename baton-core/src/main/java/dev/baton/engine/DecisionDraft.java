@@ -55,6 +55,9 @@ final class DecisionDraft {
         StepState to = StepLifecycle.next(step.state(), cause)
                 .orElseThrow(() -> new IllegalStateException("step '" + step.stepId() + "' of instance '"
                         + instance.instanceId() + "' cannot move from " + step.state() + " on " + cause));
+        if (step.state() == StepState.RUNNING && to != StepState.RUNNING) {
+            Events.leftRunning(this, step, cause);
+        }
         StepExecution.Builder b = changes.apply(step.toBuilder()).state(to);
         switch (to) {
             case PENDING -> b.startedAt(null).finishedAt(null);

@@ -23,4 +23,6 @@ public final class ErrorTypes {
     public static final String COMPENSATION_FAILED = "CompensationFailed";
     /** A step's output would make the instance's stored state larger than the runtime may store. */
     public static final String OUTPUT_TOO_LARGE = "OutputTooLarge";
+    /** An event step's correlation path finds no value in its instance, so no event could match. */
+    public static final String NO_CORRELATION_VALUE = "NoCorrelationValue";
 }

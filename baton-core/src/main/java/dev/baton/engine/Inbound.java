@@ -123,6 +123,15 @@ public sealed interface Inbound {
     record DeliverSignal(String instanceId, String name, Object payload, Instant at) implements Inbound {}
 
     /**
+     * The event a step waits for arrived (or was buffered when it started): the step succeeds with {@code event} as
+     * its output, if it still waits under {@code commandId}; otherwise the delivery changes nothing.
+     *
+     * @param event the record: {@code {"topic", "key", "value", "timestamp"}}
+     */
+    record DeliverEvent(String instanceId, String stepId, String commandId, Object event, Instant at)
+            implements Inbound {}
+
+    /**
      * An operator pauses the instance: it goes on recording outcomes, signals and timers, but sends nothing (no
      * command, call, child start, compensation or result) until it is resumed.
      *

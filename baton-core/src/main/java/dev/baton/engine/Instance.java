@@ -36,6 +36,7 @@ public final class Instance {
     private final String parentCompensationCommandId;
     private final boolean paused;
     private final int redrives;
+    private final List<BufferedSignal> bufferedSignals;
 
     private Instance(Builder b) {
         this.instanceId = Objects.requireNonNull(b.instanceId);
@@ -56,6 +57,7 @@ public final class Instance {
         this.parentCompensationCommandId = b.parentCompensationCommandId;
         this.paused = b.paused;
         this.redrives = b.redrives;
+        this.bufferedSignals = List.copyOf(b.bufferedSignals);
     }
 
     public static Builder builder(String instanceId, String workflow, int version) {
@@ -156,6 +158,11 @@ public final class Instance {
         return redrives;
     }
 
+    /** Signals that arrived before a step waited for them, oldest first; a step that starts takes the oldest. */
+    public List<BufferedSignal> bufferedSignals() {
+        return bufferedSignals;
+    }
+
     public boolean isCompleted() {
         return status == ProcessStatus.COMPLETED;
     }
@@ -204,7 +211,8 @@ public final class Instance {
                 && Objects.equals(parent, i.parent)
                 && Objects.equals(parentCompensationCommandId, i.parentCompensationCommandId)
                 && paused == i.paused
-                && redrives == i.redrives;
+                && redrives == i.redrives
+                && bufferedSignals.equals(i.bufferedSignals);
     }
 
     @Override
@@ -238,6 +246,7 @@ public final class Instance {
         private String parentCompensationCommandId;
         private boolean paused;
         private int redrives;
+        private final List<BufferedSignal> bufferedSignals = new ArrayList<>();
 
         private Builder(String instanceId, String workflow, int version) {
             this.instanceId = instanceId;
@@ -262,6 +271,7 @@ public final class Instance {
             this.parentCompensationCommandId = i.parentCompensationCommandId;
             this.paused = i.paused;
             this.redrives = i.redrives;
+            this.bufferedSignals.addAll(i.bufferedSignals);
         }
 
         public Builder businessKey(String v) {
@@ -326,6 +336,12 @@ public final class Instance {
 
         public Builder parentCompensationCommandId(String v) {
             this.parentCompensationCommandId = v;
+            return this;
+        }
+
+        public Builder bufferedSignals(Collection<BufferedSignal> signals) {
+            bufferedSignals.clear();
+            bufferedSignals.addAll(signals);
             return this;
         }
 
@@ -403,6 +419,10 @@ public final class Instance {
 
         String parentCompensationCommandId() {
             return parentCompensationCommandId;
+        }
+
+        List<BufferedSignal> bufferedSignalsSoFar() {
+            return bufferedSignals;
         }
 
         public Instance build() {
