@@ -3,7 +3,9 @@ package dev.baton.server.runtime;
 /**
  * The orchestrator's own topics; every name can be changed with a prefix, for several Batons on one cluster.
  * {@code http} carries HTTP steps' calls from the orchestrator's decisions to its HTTP executor; the compacted
- * {@code topicPauses} holds which worker topics an operator has paused (see {@link TopicPauses}).
+ * {@code topicPauses} holds which worker topics an operator has paused (see {@link TopicPauses});
+ * {@code eventCorrelation} carries event steps' subscriptions and the events they wait for, keyed alike, to the event
+ * correlation (see {@link EventCorrelation}).
  */
 public record BatonTopics(
         String requests,
@@ -12,7 +14,8 @@ public record BatonTopics(
         String deadLetters,
         String definitions,
         String http,
-        String topicPauses) {
+        String topicPauses,
+        String eventCorrelation) {
 
     public static BatonTopics defaults() {
         return withPrefix("baton.");
@@ -26,6 +29,7 @@ public record BatonTopics(
                 prefix + "dlq",
                 prefix + "definitions",
                 prefix + "http",
-                prefix + "topic-pauses");
+                prefix + "topic-pauses",
+                prefix + "event-correlation");
     }
 }

@@ -131,6 +131,21 @@ public final class RequiredTopics {
         return topics;
     }
 
+    /**
+     * The topics a definition's event steps wait on. They belong to the systems that publish the events, so Baton
+     * checks neither their partitions nor their configs; it creates a missing one (when it may create topics) only so
+     * that the event correlation can subscribe to it before its first event.
+     */
+    public List<Topic> eventTopicsOf(WorkflowDefinition definition) {
+        var names = new LinkedHashSet<String>();
+        for (StepDefinition s : definition.steps()) {
+            s.event().ifPresent(e -> names.add(e.topic()));
+        }
+        var topics = new ArrayList<Topic>();
+        names.forEach(name -> topics.add(topic(name, READ, "events that steps of " + definition.name() + " wait for")));
+        return topics;
+    }
+
     /** Every topic: Baton's own, Kafka Streams' internal ones and those of {@code definitions}, each name once. */
     public List<Topic> all(Collection<WorkflowDefinition> definitions) {
         var byName = new LinkedHashMap<String, Topic>();
@@ -260,7 +275,16 @@ public final class RequiredTopics {
                 // why one partition: a global store reads it whole, and definitions are few.
                 new Topic(t.definitions(), 1, rf, COMPACTED, CHECKED_READ_WRITE, "deployed workflow definitions"),
                 // why one partition: a global store too; one record per paused worker topic.
-                new Topic(t.topicPauses(), 1, rf, COMPACTED, CHECKED_READ_WRITE, "paused and resumed worker topics"));
+                new Topic(t.topicPauses(), 1, rf, COMPACTED, CHECKED_READ_WRITE, "paused and resumed worker topics"),
+                // why not compacted: it is keyed by correlation value, and every instance waiting for that value has
+                // its own subscription under the same key.
+                new Topic(
+                        t.eventCorrelation(),
+                        p,
+                        rf,
+                        Map.of(),
+                        READ_WRITE,
+                        "event steps' subscriptions and the events they wait for, keyed by correlation value"));
     }
 
     /**
