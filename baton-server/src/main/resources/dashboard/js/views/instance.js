@@ -549,6 +549,12 @@ function callouts(i) {
       }) : ''}
       <span>The instance waits for an operator: retry, complete or skip the step by hand, or cancel the instance.</span></div>`);
   }
+  const kept = i.bufferedSignals || [];
+  if (kept.length) {
+    out.push(html`<div class="callout" id="buffered-signals" data-count="${kept.length}"><b>Signals kept for steps that have not started yet</b>
+      <span>(the step takes the oldest when it starts):</span>
+      ${kept.map(k => html`<span class="chip" data-signal="${k.name}" title="received ${dateTime(k.receivedAt)}">${k.name} · ${dateTime(k.receivedAt)}</span>`)}</div>`);
+  }
   const comp = i.compensated || [];
   if (comp.length) {
     out.push(html`<div class="callout comp" id="compensated" data-compensated="${comp.join(',')}"><b>Undone (compensated), in order:</b>
@@ -559,7 +565,8 @@ function callouts(i) {
 
 /** What a step's command goes to: a worker's topic, a child workflow, or an endpoint Baton calls. */
 function target(s) {
-  return s.topic || (s.workflow ? `workflow ${s.workflow}` : s.http ? `${s.http.method} ${s.http.url}` : '');
+  return s.topic || (s.workflow ? `workflow ${s.workflow}` : s.http ? `${s.http.method} ${s.http.url}`
+    : s.event ? `event ${s.event.topic}` : '');
 }
 
 /** Tries made: by the worker, or, for an HTTP step, Baton's own calls in this run. */
@@ -585,13 +592,16 @@ function stepDetails(s, instance) {
           title="${noRerun || 'Run this step (maybe with a new input) and every step after it again'}">Rerun from here…</button></dd>
       ${s.workflow ? html`<dt>Workflow</dt><dd><span class="mono">${s.workflow}</span>${s.childInstanceId ? html` · child <a class="mono child-link" href="#/instance/${encodeURIComponent(s.childInstanceId)}">${s.childInstanceId}</a>` : ''}</dd>`
         : s.http ? html`<dt>HTTP</dt><dd class="mono">${s.http.method} ${s.http.url}${s.nextCallAt ? html` <span class="muted">· next call ${dateTime(s.nextCallAt)}</span>` : ''}</dd>`
+        : s.event ? html`<dt>Event</dt><dd class="event-wait" data-topic="${s.event.topic}"><span class="mono">${s.event.topic}</span> where <span class="mono">${s.event.field}</span> =
+            ${s.waitingFor ? html`<span class="mono waiting-for" data-correlation="${s.waitingFor.correlation}">${s.waitingFor.correlation}</span> <span class="muted">· waiting (consume ${s.event.consume})</span>`
+              : html`<span class="mono">${s.event.equals}</span>`}</dd>`
         : html`<dt>Topic</dt><dd class="mono">${s.topic || '–'}</dd>`}
       <dt>After</dt><dd>${(s.after || []).length ? s.after.map(a => html`<span class="chip">${a}</span>`) : html`<span class="muted">starts with the instance</span>`}</dd>
       <dt>Attempt</dt><dd>${s.attempt || 0}${s.workerAttempts ? html` <span class="muted">· ${tries(s)}</span>` : ''}</dd>
       <dt>Command</dt><dd class="mono small">${s.commandId || '–'}</dd>
       <dt>Started</dt><dd>${s.startedAt ? dateTime(s.startedAt) : html`<span class="muted">not yet</span>`}</dd>
       <dt>Finished</dt><dd>${s.finishedAt ? html`${dateTime(s.finishedAt)} <span class="muted">· ${duration(s.durationMs ?? between(s.startedAt, s.finishedAt))}</span>`
-        : s.state === 'RUNNING' && s.startedAt ? html`<span class="age-warn">waiting for the worker's outcome for <span data-age-of="${s.startedAt}">${duration(Date.now() - parseTime(s.startedAt))}</span></span>`
+        : s.state === 'RUNNING' && s.startedAt ? html`<span class="age-warn">${s.event ? 'waiting for the event for' : "waiting for the worker's outcome for"} <span data-age-of="${s.startedAt}">${duration(Date.now() - parseTime(s.startedAt))}</span></span>`
         : html`<span class="muted">–</span>`}</dd>
       <dt>Compensation</dt><dd>${s.compensable ? (comp ? html`${comp.finishedAt ? (comp.error ? 'failed' : 'done') : 'running'} <span class="muted">· attempt ${comp.attempt} · ${comp.commandId}</span>`
         : html`<span class="muted">possible, not needed</span>`) : html`<span class="muted">none defined</span>`}</dd>

@@ -680,6 +680,8 @@ public final class DryRun {
             return "retry backoff after " + r.commandId() + " ends at " + r.at();
         } else if (e instanceof Inbound.DeliverSignal s) {
             return "signal " + s.name();
+        } else if (e instanceof Inbound.DeliverEvent d) {
+            return "event for " + d.commandId();
         } else if (e instanceof Inbound.CompleteStep c) {
             return "complete " + c.stepId();
         } else if (e instanceof Inbound.SkipStep s) {

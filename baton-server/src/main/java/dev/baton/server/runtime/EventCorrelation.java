@@ -60,6 +60,8 @@ public final class EventCorrelation implements AutoCloseable {
     private volatile Map<String, Map<String, Duration>> fields = Map.of();
     private KafkaStreams streams;
     private Set<String> running = Set.of();
+    /** The topic set seen at the last check: a rebuild waits until two checks agree, so a burst of deploys costs one. */
+    private Set<String> seen = Set.of();
 
     EventCorrelation(
             OrchestratorSettings settings,
@@ -139,7 +141,9 @@ public final class EventCorrelation implements AutoCloseable {
         try {
             fields = fieldsOf(registry, settings.eventBufferTtl());
             Set<String> topics = Set.copyOf(fields.keySet());
-            if (topics.equals(running)) {
+            boolean settled = topics.equals(seen);
+            seen = topics;
+            if (topics.equals(running) || !settled) {
                 return;
             }
             stopStreams();
@@ -156,8 +160,10 @@ public final class EventCorrelation implements AutoCloseable {
             });
             streams.start();
         } catch (RuntimeException e) {
-            log.error("Could not (re)start the event correlation; trying again", e);
+            // e.g. the state directory still locked by the application just closed: the next check tries again
+            log.warn("Could not (re)start the event correlation; trying again: {}", e.toString());
             running = Set.of();
+            seen = Set.of();
         }
     }
 
@@ -193,7 +199,11 @@ public final class EventCorrelation implements AutoCloseable {
 
     private void stopStreams() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // why leave the group: the rebuilt application joins under a new member id at once, and would otherwise
+            // wait for this member's session to time out before it gets its partitions.
+            streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                            org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
             streams = null;
         }
     }

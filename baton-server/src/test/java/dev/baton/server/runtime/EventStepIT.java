@@ -9,6 +9,7 @@ import dev.baton.engine.Instance;
 import dev.baton.engine.Outcome;
 import dev.baton.engine.ProcessStatus;
 import dev.baton.engine.StepState;
+import dev.baton.protocol.Json;
 import dev.baton.protocol.StartRequest;
 import dev.baton.server.kafka.EmbeddedKafka;
 import dev.baton.worker.RetryPolicy;
@@ -45,6 +46,8 @@ class EventStepIT {
     static EmbeddedKafka kafka;
     static Orchestrator orchestrator;
     static KafkaProducer<String, String> mailService;
+    static dev.baton.server.api.HttpApi api;
+    static final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     static final List<Worker> workers = new ArrayList<>();
 
     @BeforeAll
@@ -89,6 +92,20 @@ class EventStepIT {
                       correlation: { field: $.orderId, equals: $.request.orderId }
                       bufferFor: PT1S
                 """, "short-wait.yaml"));
+        orchestrator.deploy(DefinitionReader.read("""
+                name: delivery-then-approval
+                steps:
+                  - id: D
+                    timeout: PT60S
+                    event:
+                      topic: mail.delivered
+                      correlation: { field: $.orderId, equals: $.request.orderId }
+                  - id: approval
+                    signal: approved
+                    after: D
+                    timeout: PT60S
+                """, "delivery-then-approval.yaml"));
+        api = new dev.baton.server.api.HttpApi(orchestrator).start("127.0.0.1", 0);
         orchestrator.deploy(waiter("one-waiter", "one"));
         orchestrator.deploy(waiter("all-waiter", "all"));
         orchestrator.deploy(DefinitionReader.read("""
@@ -145,6 +162,9 @@ class EventStepIT {
         if (mailService != null) {
             mailService.close();
         }
+        if (api != null) {
+            api.close();
+        }
         if (orchestrator != null) {
             orchestrator.close();
         }
@@ -187,6 +207,51 @@ class EventStepIT {
                 "early-2",
                 new dev.baton.protocol.OperatorRequest(
                         dev.baton.protocol.OperatorRequest.Operation.CANCEL, null, "test over"));
+    }
+
+    @Test
+    void anEarlySignalIsKeptWhileDWaitsAndTakenWhenApprovalStarts() throws Exception {
+        start("signal-1", "delivery-then-approval", Map.of("orderId", "o-signal"), null);
+        awaitStep("signal-1", "D", StepState.RUNNING);
+        orchestrator.signal("signal-1", new dev.baton.protocol.SignalRequest("approved", Map.of("by", "ana")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !orchestrator
+                        .localInstance("signal-1")
+                        .orElseThrow()
+                        .bufferedSignals()
+                        .isEmpty());
+        // The instance's JSON shows what D waits for and the signal kept for 'approval'.
+        var instance = Json.mapper().readTree(get("/api/instances/signal-1"));
+        assertThat(instance.path("bufferedSignals").get(0).path("name").asText())
+                .isEqualTo("approved");
+        var d = instance.path("steps").get(0);
+        assertThat(d.path("event").path("topic").asText()).isEqualTo("mail.delivered");
+        assertThat(d.path("waitingFor").path("correlation").asText()).isEqualTo("o-signal");
+
+        publish("mail.delivered", "m-5", "{\"orderId\": \"o-signal\"}");
+        Instance done = awaitCompleted("signal-1");
+        assertThat(done.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(done.step("approval").output()).isEqualTo(Map.of("by", "ana"));
+        assertThat(done.bufferedSignals()).isEmpty();
+    }
+
+    @Test
+    void theAsyncApiDocumentHasAChannelForTheEventTopic() throws Exception {
+        var doc = Json.mapper().readTree(get("/api/workflows/article-delivery/asyncapi"));
+        assertThat(doc.path("channels").path("event-D").path("address").asText())
+                .isEqualTo("mail.delivered");
+        assertThat(doc.path("operations").path("receiveDEvent").path("action").asText())
+                .isEqualTo("receive");
+        assertThat(doc.path("components").path("messages").has("Event")).isTrue();
+    }
+
+    private static String get(String path) throws Exception {
+        var response = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api.port() + path))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return response.body();
     }
 
     @Test
