@@ -60,6 +60,21 @@ final class ClusterOptions {
                     + " switch it on only once every orchestrator runs this release (see docs/compatibility.md).")
     boolean topicPauses;
 
+    @Option(
+            names = "--event-buffer-ttl",
+            defaultValue = "PT1H",
+            paramLabel = "DURATION",
+            description = "How long an event or signal that arrives before its step waits is kept for it (ISO-8601,"
+                    + " default: ${DEFAULT-VALUE}; an event step's bufferFor wins; PT0S keeps none).")
+    java.time.Duration eventBufferTtl;
+
+    @Option(
+            names = "--signal-buffer-limit",
+            defaultValue = "100",
+            paramLabel = "N",
+            description = "How many early signals one instance keeps at most (default: ${DEFAULT-VALUE}).")
+    int signalBufferLimit;
+
     Map<String, Object> kafkaProperties() {
         var map = new HashMap<String, Object>();
         if (kafkaConfig == null) {

@@ -69,6 +69,8 @@ final class RunningBaton implements AutoCloseable {
                     .tracing(traces)
                     .commitWhenDrained(cluster.commitWhenDrained)
                     .topicPauses(cluster.topicPauses)
+                    .eventBufferTtl(cluster.eventBufferTtl)
+                    .signalBufferLimit(cluster.signalBufferLimit)
                     .kafkaProperties(cluster.kafkaProperties())
                     .createTopics(createTopics)
                     .build();

@@ -36,6 +36,18 @@ class EventStepDefinitionTest {
     }
 
     @Test
+    void shouldReadTheWorkedExampleOfTheDocs() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/definitions.md"));
+        int start = doc.indexOf("name: article-delivery");
+        String yaml = doc.substring(start, doc.indexOf("```", start));
+        WorkflowDefinition d = DefinitionReader.read(yaml, "definitions.md");
+        EventWait event = d.step("D").orElseThrow().event().orElseThrow();
+        assertThat(event.topic()).isEqualTo("mail.delivered");
+        assertThat(event.bufferFor()).isEqualTo(Duration.ofHours(6));
+        assertThat(d.step("D").orElseThrow().after()).containsExactly("B", "C");
+    }
+
+    @Test
     void shouldDefaultToOneAndAcceptTheRecordKey() {
         WorkflowDefinition d = DefinitionReader.read("""
                 name: k

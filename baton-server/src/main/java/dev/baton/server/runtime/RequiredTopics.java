@@ -159,9 +159,12 @@ public final class RequiredTopics {
         return List.copyOf(byName.values());
     }
 
-    /** The consumer groups the orchestrator joins: Kafka Streams' and the HTTP executor's. */
+    /** The consumer groups the orchestrator joins: Kafka Streams', the HTTP executor's and the event correlation's. */
     public List<String> consumerGroups() {
-        return List.of(settings.applicationId(), settings.applicationId() + ".http");
+        return List.of(
+                settings.applicationId(),
+                settings.applicationId() + ".http",
+                settings.applicationId() + EventCorrelation.APPLICATION_SUFFIX);
     }
 
     /** Kafka Streams names its transactional producers {@code <application id>-<process>-<thread>}. */
@@ -312,6 +315,13 @@ public final class RequiredTopics {
             }
         }
         var topics = new ArrayList<Topic>();
+        // The event correlation's stores (see EventCorrelation), keyed like the event-correlation topic.
+        for (String store : List.of(
+                EventCorrelation.SUBSCRIPTIONS_STORE,
+                EventCorrelation.KEPT_EVENTS_STORE,
+                EventCorrelation.EXPIRY_STORE)) {
+            stores.add("events:" + store);
+        }
         for (String repartition : repartitions) {
             topics.add(new Topic(
                     s.applicationId() + "-" + repartition,
@@ -322,8 +332,12 @@ public final class RequiredTopics {
                     "Kafka Streams' repartition topic " + repartition));
         }
         for (String store : stores) {
+            String application = store.startsWith("events:")
+                    ? s.applicationId() + EventCorrelation.APPLICATION_SUFFIX
+                    : s.applicationId();
+            store = store.startsWith("events:") ? store.substring("events:".length()) : store;
             topics.add(new Topic(
-                    s.applicationId() + "-" + store + "-changelog",
+                    application + "-" + store + "-changelog",
                     s.partitions(),
                     s.replicationFactor(),
                     CHANGELOG,
