@@ -3,6 +3,7 @@ package dev.baton.engine;
 import dev.baton.definition.EventWait;
 import dev.baton.engine.Inbound.DeliverEvent;
 import dev.baton.engine.Notification.RequestIgnored;
+import dev.baton.engine.Outbound.ReturnEvent;
 import dev.baton.engine.Outbound.SubscribeEvent;
 import dev.baton.engine.Outbound.UnsubscribeEvent;
 import dev.baton.engine.StepLifecycle.Cause;
@@ -86,10 +87,19 @@ final class Events {
                 && delivery.commandId().equals(step.commandId())
                 && d.stepDef(step).kind() instanceof EventWait;
         if (!waits) {
+            // why: the correlation removed the event as it delivered it; dropped here, no other step would get it.
+            if (delivery.taken() != null && delivery.taken().expiresAt().isAfter(d.at)) {
+                d.send(new ReturnEvent(
+                        delivery.instanceId(),
+                        delivery.taken().correlationKey(),
+                        delivery.event(),
+                        delivery.taken().expiresAt()));
+            }
             d.notify(new RequestIgnored(
                     delivery.instanceId(),
                     "DeliverEvent",
-                    "step '" + delivery.stepId() + "' does not wait for an event under " + delivery.commandId(),
+                    "step '" + delivery.stepId() + "' does not wait for an event under " + delivery.commandId()
+                            + (delivery.taken() != null ? "; the event goes back to the correlation" : ""),
                     d.at));
             return;
         }

@@ -112,4 +112,11 @@ public sealed interface Outbound {
     record UnsubscribeEvent(
             String instanceId, String stepId, String commandId, String topic, String field, String correlation)
             implements Outbound {}
+
+    /**
+     * An event that was taken for a step that no longer waited (it timed out, say, as the event arrived): it goes back
+     * to the correlation under its key, to be kept for the rest of its time or to reach another waiting step.
+     */
+    record ReturnEvent(String instanceId, String correlationKey, Object event, java.time.Instant expiresAt)
+            implements Outbound {}
 }

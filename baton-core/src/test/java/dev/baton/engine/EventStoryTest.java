@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.definition.EventWait.Consume;
 import dev.baton.engine.Inbound.DeliverEvent;
 import dev.baton.engine.Notification.RequestIgnored;
+import dev.baton.engine.Outbound.ReturnEvent;
 import dev.baton.engine.Outbound.SubscribeEvent;
 import dev.baton.engine.Outbound.UnsubscribeEvent;
 import dev.baton.engine.TimerRequest.CancelTimeout;
@@ -87,6 +88,32 @@ class EventStoryTest {
                 .expectNotified(RequestIgnored.class)
                 .expectNoCommands();
         assertThat(story.instance()).isEqualTo(timedOut);
+    }
+
+    @Test
+    void shouldGiveATakenEventBackWhenItsStepNoLongerWaits() {
+        var story =
+                waitingForDelivery("o-13").afterWaiting(Duration.ofHours(25)).timeoutFires("D");
+        var taken = new DeliverEvent.Taken(
+                "mail.delivered|$.orderId|o-1", story.now().plus(Duration.ofMinutes(30)));
+        story.when().feed(new DeliverEvent("o-13", "D", "o-13/D/1", DELIVERED, taken, story.now()));
+        assertThat(story.recentOutbound())
+                .containsExactly(new ReturnEvent(
+                        "o-13",
+                        "mail.delivered|$.orderId|o-1",
+                        DELIVERED,
+                        story.now().plus(Duration.ofMinutes(30))));
+        // One that was only read (consume: all), or whose time is up, stays with the correlation or is gone.
+        story.when()
+                .feed(new DeliverEvent("o-13", "D", "o-13/D/1", DELIVERED, story.now()))
+                .feed(new DeliverEvent(
+                        "o-13",
+                        "D",
+                        "o-13/D/1",
+                        DELIVERED,
+                        new DeliverEvent.Taken("mail.delivered|$.orderId|o-1", story.now()),
+                        story.now()));
+        assertThat(story.recentOutbound()).isEmpty();
     }
 
     @Test

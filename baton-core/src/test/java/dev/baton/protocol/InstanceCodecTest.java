@@ -86,5 +86,11 @@ class InstanceCodecTest {
         assertThat(read).isEqualTo(delivery);
         assertThat(((EventDelivery) read).toInbound("o-1", Instant.EPOCH))
                 .isEqualTo(new Inbound.DeliverEvent("o-1", "D", "o-1/D/1", delivery.event(), Instant.EPOCH));
+        var taken = new EventDelivery(
+                "D",
+                "o-1/D/1",
+                delivery.event(),
+                new Inbound.DeliverEvent.Taken("mail.delivered|$.orderId|o-1", Instant.parse("2026-12-01T10:00:00Z")));
+        assertThat(RequestMessage.parse(taken.toJson())).isEqualTo(taken);
     }
 }

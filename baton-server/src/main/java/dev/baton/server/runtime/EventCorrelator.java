@@ -1,5 +1,6 @@
 package dev.baton.server.runtime;
 
+import dev.baton.engine.Inbound.DeliverEvent;
 import dev.baton.protocol.CloudEvents;
 import dev.baton.protocol.EventDelivery;
 import java.time.Duration;
@@ -111,11 +112,11 @@ final class EventCorrelator implements Processor<String, byte[], String, byte[]>
         }
         for (KeyValue<String, Subscription> reader : readers) {
             subscriptions.delete(reader.key);
-            deliver(reader.value, event);
+            deliver(reader.value, event, null);
         }
         if (first != null) {
             subscriptions.delete(firstKey);
-            deliver(first, event);
+            deliver(first, event, new DeliverEvent.Taken(correlationKey, Instant.ofEpochMilli(now + Math.max(ttl, 0))));
             return;
         }
         if (ttl > 0) {
@@ -160,7 +161,10 @@ final class EventCorrelator implements Processor<String, byte[], String, byte[]>
         if (s.takes()) {
             forget(foundKey, foundExpiresAt);
         }
-        deliver(s, found);
+        deliver(
+                s,
+                found,
+                s.takes() ? new DeliverEvent.Taken(correlationKey, Instant.ofEpochMilli(foundExpiresAt)) : null);
     }
 
     /** Removes kept events whose time is up, in the order they expire. */
@@ -189,8 +193,9 @@ final class EventCorrelator implements Processor<String, byte[], String, byte[]>
         expiry.delete(hex(expiresAt) + SEP + keptKey);
     }
 
-    private void deliver(Subscription s, Map<?, ?> event) {
-        var delivery = new EventDelivery(s.stepId(), s.commandId(), event);
+    /** @param taken set when the step takes the event: it goes back under this key if the step no longer waits */
+    private void deliver(Subscription s, Map<?, ?> event, DeliverEvent.Taken taken) {
+        var delivery = new EventDelivery(s.stepId(), s.commandId(), event, taken);
         long now = context.currentSystemTimeMs();
         context.forward(new Record<>(
                 s.instanceId(),

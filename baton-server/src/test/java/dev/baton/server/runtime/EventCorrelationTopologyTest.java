@@ -118,6 +118,27 @@ class EventCorrelationTopologyTest {
     }
 
     @Test
+    void shouldSayWhereATakenEventGoesBackAndTakeItBackForTheNextStep() {
+        subscribe("order-1", "o-1", Consume.ONE);
+        event("m-1", "o-1", 1);
+        var delivery = (EventDelivery) RequestMessage.parse(requests.readValue());
+        assertThat(delivery.taken().correlationKey()).isEqualTo("mail.delivered|$.orderId|o-1");
+        assertThat(delivery.taken().expiresAt()).isEqualTo(T0.plus(Duration.ofHours(1)));
+        // order-1 no longer waited: its instance gives the event back; the next step to wait gets it.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> record = (Map<String, Object>) delivery.event();
+        correlation.pipeInput(delivery.taken().correlationKey(), CorrelationRecords.event(record, 1000));
+        assertThat(kept()).isEqualTo(1);
+        subscribe("order-2", "o-1", Consume.ONE);
+        assertThat(delivered()).containsExactly(new Delivered("order-2", "order-2/D/1", 1));
+        subscribe("watch-1", "o-1", Consume.ALL);
+        event("m-2", "o-1", 2);
+        assertThat(((EventDelivery) RequestMessage.parse(requests.readValue())).taken())
+                .as("a step that only reads the event does not take it")
+                .isNull();
+    }
+
+    @Test
     void shouldNotHandOutAnEventThatExpired() {
         event("m-1", "o-1", 1);
         driver.advanceWallClockTime(Duration.ofMinutes(61));
