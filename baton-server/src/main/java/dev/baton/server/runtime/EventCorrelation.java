@@ -79,7 +79,7 @@ public final class EventCorrelation implements AutoCloseable {
         watcher.scheduleWithFixedDelay(this::follow, 0, checkEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The topology for these event topics; public for {@code baton topics} and the topology tests. */
+    /** The topology for these event topics (the correlating sub-topology first, so rebuilds keep its task ids). */
     public static Topology topology(
             OrchestratorSettings settings,
             Set<String> eventTopics,
