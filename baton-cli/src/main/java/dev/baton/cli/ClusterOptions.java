@@ -76,6 +76,21 @@ final class ClusterOptions {
                             + " (the orchestrator was down) and follows the schedule's catchUp rule (default: ${DEFAULT-VALUE}).")
     java.time.Duration scheduleGrace;
 
+    @Option(
+            names = "--event-buffer-ttl",
+            defaultValue = "PT1H",
+            paramLabel = "DURATION",
+            description = "How long an event or signal that arrives before its step waits is kept for it (ISO-8601,"
+                    + " default: ${DEFAULT-VALUE}; an event step's bufferFor wins; PT0S keeps none).")
+    java.time.Duration eventBufferTtl;
+
+    @Option(
+            names = "--signal-buffer-limit",
+            defaultValue = "100",
+            paramLabel = "N",
+            description = "How many early signals one instance keeps at most (default: ${DEFAULT-VALUE}).")
+    int signalBufferLimit;
+
     Map<String, Object> kafkaProperties() {
         var map = new HashMap<String, Object>();
         if (kafkaConfig == null) {

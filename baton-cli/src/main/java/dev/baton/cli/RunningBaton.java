@@ -71,6 +71,8 @@ final class RunningBaton implements AutoCloseable {
                     .topicPauses(cluster.topicPauses)
                     .schedules(cluster.schedules)
                     .scheduleGrace(cluster.scheduleGrace)
+                    .eventBufferTtl(cluster.eventBufferTtl)
+                    .signalBufferLimit(cluster.signalBufferLimit)
                     .kafkaProperties(cluster.kafkaProperties())
                     .createTopics(createTopics)
                     .build();

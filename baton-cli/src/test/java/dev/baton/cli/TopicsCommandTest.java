@@ -72,9 +72,25 @@ class TopicsCommandTest {
                         tuple("baton.results", 12, (short) 3, ""),
                         tuple("baton.definitions", 1, (short) 3, "cleanup.policy=compact"),
                         tuple("baton.topic-pauses", 1, (short) 3, "cleanup.policy=compact"),
+                        tuple("baton.event-correlation", 12, (short) 3, ""),
                         tuple("baton-orchestrator-baton-instances-changelog", 12, (short) 3, CHANGELOG_CONFIGS),
                         tuple("baton-orchestrator-baton-timers-changelog", 12, (short) 3, CHANGELOG_CONFIGS),
-                        tuple("baton-orchestrator-baton-traces-changelog", 12, (short) 3, CHANGELOG_CONFIGS));
+                        tuple("baton-orchestrator-baton-traces-changelog", 12, (short) 3, CHANGELOG_CONFIGS),
+                        tuple(
+                                "baton-orchestrator-events-baton-event-subscriptions-changelog",
+                                12,
+                                (short) 3,
+                                CHANGELOG_CONFIGS),
+                        tuple(
+                                "baton-orchestrator-events-baton-events-kept-changelog",
+                                12,
+                                (short) 3,
+                                CHANGELOG_CONFIGS),
+                        tuple(
+                                "baton-orchestrator-events-baton-events-expiry-changelog",
+                                12,
+                                (short) 3,
+                                CHANGELOG_CONFIGS));
         assertThat(printed()).startsWith("#!/bin/sh").contains("set -e");
         out.reset();
         assertThat(BatonCli.run("topics", "--print", "--topic-pauses")).isZero();

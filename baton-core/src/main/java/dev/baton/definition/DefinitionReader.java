@@ -39,6 +39,7 @@ public final class DefinitionReader {
             "workflow",
             "version",
             "http",
+            "event",
             "after",
             "timeout",
             "when",
@@ -49,6 +50,8 @@ public final class DefinitionReader {
             "description",
             "sleep",
             "repeat");
+    private static final Set<String> EVENT_FIELDS = Set.of("topic", "correlation", "consume", "bufferFor");
+    private static final Set<String> CORRELATION_FIELDS = Set.of("field", "equals");
     private static final Set<String> HTTP_FIELDS = Set.of("method", "url", "headers", "timeout", "retry");
     private static final Set<String> RETRY_FIELDS =
             Set.of("maxAttempts", "initialBackoff", "multiplier", "maxBackoff", "retryOn");
@@ -253,6 +256,15 @@ public final class DefinitionReader {
                         at + ".repeat",
                         "must be an object such as { until: \"$.steps.poll.output.done == true\", max: 10 }");
             }
+
+            Object event = step.get("event");
+            if (event instanceof Map<?, ?> e) {
+                s.event(readEvent(e, at + ".event"));
+            } else if (event != null) {
+                problem(
+                        at + ".event",
+                        "must be an object such as { topic: mail.delivered, correlation: { field: $.orderId, equals: $.request.orderId } }");
+            }
             String when = string(step, "when", at);
             if (when != null) {
                 try {
@@ -423,6 +435,64 @@ public final class DefinitionReader {
                 ? null
                 : new HttpStep(
                         method == null ? null : method.toUpperCase(Locale.ROOT), template, headers, timeout, retry);
+    }
+
+    private EventWait readEvent(Map<?, ?> e, String at) {
+        checkFields(e, at, EVENT_FIELDS);
+        String topic = string(e, "topic", at);
+        if (topic == null || topic.isBlank()) {
+            problem(at + ".topic", "is required: the topic the event arrives on");
+        }
+        String field = null;
+        DataPath equalsPath = null;
+        Object c = e.get("correlation");
+        String cat = at + ".correlation";
+        if (c instanceof Map<?, ?> correlation) {
+            checkFields(correlation, cat, CORRELATION_FIELDS);
+            field = string(correlation, "field", cat);
+            if (field == null) {
+                problem(cat + ".field", "is required: a path into the event's value such as $.orderId, or 'key'");
+            } else if (!EventWait.KEY.equals(field)) {
+                try {
+                    DataPath.parse(field);
+                } catch (ExpressionException ex) {
+                    problem(
+                            cat + ".field",
+                            "bad path '" + field + "' (a path such as $.orderId, or 'key'): " + ex.getMessage());
+                    field = null;
+                }
+            }
+            String equals = string(correlation, "equals", cat);
+            if (equals == null) {
+                problem(
+                        cat + ".equals",
+                        "is required: a path into the instance such as $.request.orderId or $.businessKey");
+            } else {
+                try {
+                    equalsPath = DataPath.parse(equals);
+                } catch (ExpressionException ex) {
+                    problem(cat + ".equals", "bad path '" + equals + "': " + ex.getMessage());
+                }
+            }
+        } else if (c == null) {
+            problem(cat, "is required: { field: <path into the event>, equals: <path into the instance> }");
+        } else {
+            problem(cat, "must be an object such as { field: $.orderId, equals: $.request.orderId }");
+        }
+        EventWait.Consume consume = null;
+        String mode = string(e, "consume", at);
+        if (mode != null) {
+            try {
+                consume = EventWait.Consume.valueOf(mode.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException ex) {
+                problem(at + ".consume", "'" + mode + "' is not one of: one, all");
+            }
+        }
+        Duration bufferFor = duration(e, "bufferFor", at);
+        if (topic == null || topic.isBlank() || field == null || equalsPath == null) {
+            return null;
+        }
+        return new EventWait(topic, field, equalsPath, consume, bufferFor);
     }
 
     private HttpRetry readRetry(Map<?, ?> r, String at) {

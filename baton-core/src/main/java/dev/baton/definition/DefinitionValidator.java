@@ -118,6 +118,7 @@ final class DefinitionValidator {
         s.http().ifPresent(h -> checkHttp(d, s, h, at));
         s.sleep().ifPresent(sleep -> checkSleep(d, s, sleep, at));
         s.repeat().ifPresent(r -> checkRepeat(d, s, r, at));
+        s.event().ifPresent(e -> checkEvent(d, s, e, at));
         for (int j = 0; j < s.after().size(); j++) {
             String p = s.after().get(j);
             if (p.equals(s.id())) {
@@ -290,6 +291,35 @@ final class DefinitionValidator {
             problem(
                     stepAt + ".outcomeTopic",
                     "a step that calls an endpoint gets its outcome from Baton's HTTP executor; it takes no 'outcomeTopic'");
+        }
+    }
+
+    private void checkEvent(WorkflowDefinition d, StepDefinition s, EventWait e, String stepAt) {
+        String at = stepAt + ".event";
+        checkTopic(at + ".topic", e.topic());
+        if (s.id() != null) {
+            checkPaths(at + ".correlation.equals", List.of(e.equalsPath()), s, d.ancestors(s.id()));
+        }
+        if (e.bufferFor() != null
+                && (e.bufferFor().isZero()
+                        || e.bufferFor().isNegative()
+                        || e.bufferFor().compareTo(MAX_TIMEOUT) > 0)) {
+            problem(
+                    at + ".bufferFor",
+                    "must be a positive duration of at most P" + MAX_TIMEOUT.toDays() + "D, e.g. PT1H");
+        }
+        if (s.compensate().isPresent()) {
+            problem(stepAt + ".compensate", "a step that waits for an event has no work to undo");
+        }
+        if (s.input().isPresent()) {
+            problem(
+                    stepAt + ".input",
+                    "a step that waits for an event takes no input: its correlation says what it waits for");
+        }
+        if (s.outcomeTopic().isPresent()) {
+            problem(
+                    stepAt + ".outcomeTopic",
+                    "a step that waits for an event gets the event as its outcome; it takes no 'outcomeTopic'");
         }
     }
 

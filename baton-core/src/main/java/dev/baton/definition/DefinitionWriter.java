@@ -76,6 +76,20 @@ public final class DefinitionWriter {
         return m;
     }
 
+    private static Map<String, Object> event(EventWait e) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("topic", e.topic());
+        var correlation = new LinkedHashMap<String, Object>();
+        correlation.put("field", e.correlationField());
+        correlation.put("equals", e.equalsPath().toString());
+        m.put("correlation", correlation);
+        m.put("consume", e.consume().name().toLowerCase(Locale.ROOT));
+        if (e.bufferFor() != null) {
+            m.put("bufferFor", e.bufferFor().toString());
+        }
+        return m;
+    }
+
     private static Map<String, Object> step(StepDefinition s) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", s.id());
@@ -106,6 +120,7 @@ public final class DefinitionWriter {
             r.delayIfAny().ifPresent(t -> rm.put("delay", t.toString()));
             m.put("repeat", rm);
         });
+        s.event().ifPresent(e -> m.put("event", event(e)));
         s.timeout().ifPresent(t -> m.put("timeout", t.toString()));
         s.when().ifPresent(c -> m.put("when", c.toString()));
         s.compensate().ifPresent(c -> m.put("compensate", Map.of("topic", c.topic())));

@@ -66,6 +66,11 @@ public final class StepDefinition {
         return kindOf(SignalWait.class).map(SignalWait::name);
     }
 
+    /** The event the step waits for, when its kind is {@link EventWait}. */
+    public Optional<EventWait> event() {
+        return kindOf(EventWait.class);
+    }
+
     /** The workflow the step runs as a child instance, when its kind is {@link SubWorkflow}. */
     public Optional<SubWorkflow> workflow() {
         return kindOf(SubWorkflow.class);
@@ -188,6 +193,10 @@ public final class StepDefinition {
                     public String sleep(Sleep step) {
                         return "sleep " + (step.duration() != null ? step.duration() : "until " + step.until());
                     }
+
+                    public String event(EventWait step) {
+                        return "event " + step.topic();
+                    }
                 });
         return "Step[" + id + " -> " + target + (after.isEmpty() ? "" : " after " + after) + "]";
     }
@@ -208,6 +217,7 @@ public final class StepDefinition {
         private HttpStep http;
         private Sleep sleep;
         private Repeat repeat;
+        private EventWait event;
 
         Builder(String id) {
             this.id = id;
@@ -229,6 +239,10 @@ public final class StepDefinition {
             }
             if (sleep != null) {
                 kinds.add(sleep);
+            }
+
+            if (event != null) {
+                kinds.add(event);
             }
             return List.copyOf(kinds);
         }
@@ -311,6 +325,12 @@ public final class StepDefinition {
         /** Runs the step in rounds until the condition holds, at most {@code max} rounds. */
         public Builder repeat(Repeat repeat) {
             this.repeat = repeat;
+            return this;
+        }
+
+        /** Makes this a step that waits for a correlated event on a Kafka topic. */
+        public Builder event(EventWait event) {
+            this.event = event;
             return this;
         }
 

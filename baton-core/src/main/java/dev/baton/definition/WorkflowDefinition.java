@@ -144,6 +144,7 @@ public final class WorkflowDefinition {
                 s.http().ifPresent(sb::http);
                 s.sleep().ifPresent(sb::sleep);
                 s.repeat().ifPresent(sb::repeat);
+                s.event().ifPresent(sb::event);
             });
         }
         return b;

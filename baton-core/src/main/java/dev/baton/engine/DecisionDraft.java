@@ -56,6 +56,9 @@ final class DecisionDraft {
                 .orElseThrow(() -> new IllegalStateException("step '" + step.stepId() + "' of instance '"
                         + instance.instanceId() + "' cannot move from " + step.state() + " on " + cause));
         // Any move ends a wait for a time (a sleep, a repeating step's delay); a rule that starts one sets it after.
+        if (step.state() == StepState.RUNNING && to != StepState.RUNNING) {
+            Events.leftRunning(this, step, cause);
+        }
         StepExecution.Builder b = changes.apply(step.toBuilder().dueAt(null)).state(to);
         switch (to) {
             case PENDING -> b.startedAt(null).finishedAt(null);

@@ -5,6 +5,7 @@ import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Inbound.CancelInstance;
 import dev.baton.engine.Inbound.CompensateInstance;
 import dev.baton.engine.Inbound.CompleteStep;
+import dev.baton.engine.Inbound.DeliverEvent;
 import dev.baton.engine.Inbound.DeliverSignal;
 import dev.baton.engine.Inbound.FireDeadline;
 import dev.baton.engine.Inbound.FirePurge;
@@ -51,6 +52,9 @@ import java.util.Optional;
  *       step mapping, or the move is refused where its state cannot be mapped.
  *   <li><b>Signals</b> ({@link Signals}): a step with {@code signal: name} succeeds with the payload of the signal
  *       of that name delivered while it waits.
+ *   <li><b>Events</b> ({@link Events}): a step with {@code event:} subscribes to its topic under a correlation
+ *       value of its instance and succeeds with the event the runtime's correlation delivers; early signals are kept
+ *       ({@link Signals}) for a step that starts later.
  *   <li><b>Sub-workflows</b> ({@link SubWorkflows}): a step that runs a child instance and takes its result as its
  *       outcome; cancelled when the parent stops wanting it; compensated by asking the child to compensate.
  *   <li><b>HTTP retries</b> ({@link HttpRetries}): a failed call marked retryable, with calls left, waits out its
@@ -123,6 +127,8 @@ public final class Engine {
             OperatorActions.retry(d, retry);
         } else if (event instanceof DeliverSignal signal) {
             Signals.deliver(d, signal);
+        } else if (event instanceof DeliverEvent delivery) {
+            Events.deliver(d, delivery);
         } else if (event instanceof CompensateInstance request) {
             SubWorkflows.compensateForParent(d, request);
         } else if (event instanceof PauseInstance pause) {

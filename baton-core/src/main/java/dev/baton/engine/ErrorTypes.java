@@ -29,4 +29,6 @@ public final class ErrorTypes {
     public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
     /** A sleep's {@code until} path did not lead to an ISO-8601 instant when the step started. */
     public static final String WAKE_TIME_UNREADABLE = "WakeTimeUnreadable";
+    /** An event step's correlation path finds no value in its instance, so no event could match. */
+    public static final String NO_CORRELATION_VALUE = "NoCorrelationValue";
 }

@@ -152,6 +152,30 @@ public sealed interface Inbound {
     record DeliverSignal(String instanceId, String name, Object payload, Instant at) implements Inbound {}
 
     /**
+     * The event a step waits for arrived (or was buffered when it started): the step succeeds with {@code event} as
+     * its output, if it still waits under {@code commandId}; otherwise the delivery changes nothing.
+     *
+     * @param event the record: {@code {"topic", "key", "value", "timestamp"}}
+     * @param taken where the event goes back to when the step no longer waits, because the delivery took it from
+     *     the correlation ({@code consume: one}); {@code null} when it was only read
+     */
+    record DeliverEvent(String instanceId, String stepId, String commandId, Object event, Taken taken, Instant at)
+            implements Inbound {
+
+        public DeliverEvent(String instanceId, String stepId, String commandId, Object event, Instant at) {
+            this(instanceId, stepId, commandId, event, null, at);
+        }
+
+        /**
+         * An event a delivery took from the correlation.
+         *
+         * @param correlationKey the key it is kept under: topic, correlation field and value
+         * @param expiresAt when it would have expired had no step taken it
+         */
+        public record Taken(String correlationKey, Instant expiresAt) {}
+    }
+
+    /**
      * An operator pauses the instance: it goes on recording outcomes, signals and timers, but sends nothing (no
      * command, call, child start, compensation or result) until it is resumed.
      *

@@ -38,6 +38,7 @@ public final class Instance {
     private final int redrives;
     private final Instant startsAt;
     private final Instant deadlineAt;
+    private final List<BufferedSignal> bufferedSignals;
 
     private Instance(Builder b) {
         this.instanceId = Objects.requireNonNull(b.instanceId);
@@ -60,6 +61,7 @@ public final class Instance {
         this.redrives = b.redrives;
         this.startsAt = b.startsAt;
         this.deadlineAt = b.deadlineAt;
+        this.bufferedSignals = List.copyOf(b.bufferedSignals);
     }
 
     public static Builder builder(String instanceId, String workflow, int version) {
@@ -173,6 +175,11 @@ public final class Instance {
         return deadlineAt;
     }
 
+    /** Signals that arrived before a step waited for them, oldest first; a step that starts takes the oldest. */
+    public List<BufferedSignal> bufferedSignals() {
+        return bufferedSignals;
+    }
+
     public boolean isCompleted() {
         return status == ProcessStatus.COMPLETED;
     }
@@ -223,7 +230,8 @@ public final class Instance {
                 && paused == i.paused
                 && redrives == i.redrives
                 && Objects.equals(startsAt, i.startsAt)
-                && Objects.equals(deadlineAt, i.deadlineAt);
+                && Objects.equals(deadlineAt, i.deadlineAt)
+                && bufferedSignals.equals(i.bufferedSignals);
     }
 
     @Override
@@ -259,6 +267,7 @@ public final class Instance {
         private int redrives;
         private Instant startsAt;
         private Instant deadlineAt;
+        private final List<BufferedSignal> bufferedSignals = new ArrayList<>();
 
         private Builder(String instanceId, String workflow, int version) {
             this.instanceId = instanceId;
@@ -285,6 +294,7 @@ public final class Instance {
             this.redrives = i.redrives;
             this.startsAt = i.startsAt;
             this.deadlineAt = i.deadlineAt;
+            this.bufferedSignals.addAll(i.bufferedSignals);
         }
 
         public Builder businessKey(String v) {
@@ -359,6 +369,12 @@ public final class Instance {
 
         public Builder parentCompensationCommandId(String v) {
             this.parentCompensationCommandId = v;
+            return this;
+        }
+
+        public Builder bufferedSignals(Collection<BufferedSignal> signals) {
+            bufferedSignals.clear();
+            bufferedSignals.addAll(signals);
             return this;
         }
 
@@ -444,6 +460,10 @@ public final class Instance {
 
         Instant deadlineAt() {
             return deadlineAt;
+        }
+
+        List<BufferedSignal> bufferedSignalsSoFar() {
+            return bufferedSignals;
         }
 
         public Instance build() {

@@ -90,4 +90,33 @@ public sealed interface Outbound {
      */
     record ParentOutcome(String instanceId, ParentRef parent, boolean succeeded, Object output, Failure error)
             implements Outbound {}
+
+    /**
+     * A step starts waiting for an event: the runtime tells its event correlation, which hands it the oldest
+     * buffered event that matches, or the next one to arrive, as a {@link Inbound.DeliverEvent} for {@code commandId}.
+     *
+     * @param field the correlation field in the event ({@code key} or a path into its value)
+     * @param correlation the value the event's field must have, as {@link dev.baton.definition.EventWait#correlationText}
+     */
+    record SubscribeEvent(
+            String instanceId,
+            String stepId,
+            String commandId,
+            String topic,
+            String field,
+            String correlation,
+            dev.baton.definition.EventWait.Consume consume)
+            implements Outbound {}
+
+    /** A step stopped waiting for its event (it got one, timed out, was abandoned, skipped or completed by hand). */
+    record UnsubscribeEvent(
+            String instanceId, String stepId, String commandId, String topic, String field, String correlation)
+            implements Outbound {}
+
+    /**
+     * An event that was taken for a step that no longer waited (it timed out, say, as the event arrived): it goes back
+     * to the correlation under its key, to be kept for the rest of its time or to reach another waiting step.
+     */
+    record ReturnEvent(String instanceId, String correlationKey, Object event, java.time.Instant expiresAt)
+            implements Outbound {}
 }

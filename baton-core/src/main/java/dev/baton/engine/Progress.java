@@ -1,5 +1,6 @@
 package dev.baton.engine;
 
+import dev.baton.definition.EventWait;
 import dev.baton.definition.FailurePolicy;
 import dev.baton.definition.HttpStep;
 import dev.baton.definition.SignalWait;
@@ -170,13 +171,17 @@ final class Progress {
         int attempt = step.attempt() + 1;
         int round = Repeats.roundAfter(d, step, cause);
         String commandId = Engine.commandId(instance.instanceId(), step.stepId(), attempt);
-        Map<String, Object> data = def.input().isPresent() || def.kind() instanceof HttpStep
-                ? instance.build().data()
-                : null;
-        // An operator's rerun with a new input wins over the mapping, for that one attempt.
-        Object mapped = step.inputOverride() != null
-                ? step.inputOverride()
-                : def.input().map(m -> m.apply(data)).orElse(null);
+        Map<String, Object> data =
+                def.input().isPresent() || def.kind() instanceof HttpStep || def.kind() instanceof EventWait
+                        ? instance.build().data()
+                        : null;
+        // An operator's rerun with a new input wins over the mapping, for that one attempt. An event step's input is
+        // what it waits for.
+        Object mapped = def.kind() instanceof EventWait event
+                ? Events.waitingFor(event, data)
+                : step.inputOverride() != null
+                        ? step.inputOverride()
+                        : def.input().map(m -> m.apply(data)).orElse(null);
         StepExecution started = d.move(
                 step,
                 cause,
@@ -223,7 +228,13 @@ final class Progress {
 
             @Override
             public Boolean signal(SignalWait kind) {
-                return true; // nothing to send: the step waits for the signal
+                // nothing to send: the step waits for the signal, unless it arrived early and was kept
+                return !Signals.takeBuffered(d, started, kind);
+            }
+
+            @Override
+            public Boolean event(EventWait kind) {
+                return Events.subscribe(d, started, kind);
             }
 
             @Override
@@ -255,7 +266,9 @@ final class Progress {
         // compensated; the parent still waits for its outcome, which tells when the child's compensation is done.
         for (StepExecution other : d.steps()) {
             boolean waitsForNothingInFlight = other.state() == StepState.WAITING_TO_RETRY
-                    || (other.state() == StepState.RUNNING && d.stepDef(other).kind() instanceof SignalWait)
+                    || (other.state() == StepState.RUNNING
+                            && (d.stepDef(other).kind() instanceof SignalWait
+                                    || d.stepDef(other).kind() instanceof EventWait))
                     || Sleeps.waitsForTime(other);
             if (waitsForNothingInFlight) {
                 abandon(d, other);

@@ -11,10 +11,32 @@ import java.util.function.ToIntFunction;
  * @param retention how long a completed instance stays stored; {@code null} keeps it forever (no purge timers)
  * @param stateLimit the largest state, in bytes, the runtime can store; 0 for no limit
  * @param stateSize the size in bytes of an instance's state as the runtime would store it
+ * @param signalBuffer how long a signal that arrives before its step waits is kept for it; {@code null} drops such a
+ *     signal at once
+ * @param signalBufferLimit how many such signals one instance keeps at most; one more is ignored
  */
-public record RuntimeFacts(Duration retention, int stateLimit, ToIntFunction<Instance> stateSize) {
-    /** No retention, no size limit: what the engine's own tests and replays use. */
+public record RuntimeFacts(
+        Duration retention,
+        int stateLimit,
+        ToIntFunction<Instance> stateSize,
+        Duration signalBuffer,
+        int signalBufferLimit) {
+    /** No retention, no size limit, no signal buffer: what the engine's own tests and replays use. */
     public static final RuntimeFacts NONE = new RuntimeFacts(null, 0, i -> 0);
+
+    /** Facts without a signal buffer. */
+    public RuntimeFacts(Duration retention, int stateLimit, ToIntFunction<Instance> stateSize) {
+        this(retention, stateLimit, stateSize, null, 0);
+    }
+
+    /** The same facts with early signals kept for {@code ttl}, at most {@code limit} per instance. */
+    public RuntimeFacts withSignalBuffer(Duration ttl, int limit) {
+        return new RuntimeFacts(retention, stateLimit, stateSize, ttl, limit);
+    }
+
+    boolean buffersSignals() {
+        return signalBuffer != null && !signalBuffer.isZero() && signalBufferLimit > 0;
+    }
 
     boolean tooLarge(int bytes) {
         return stateLimit > 0 && bytes > stateLimit;

@@ -41,6 +41,8 @@ public final class StepLifecycle {
         NEXT_ROUND("next round"),
         /** A repeating step's last round succeeded without its condition holding. */
         ROUNDS_EXHAUSTED("rounds exhausted"),
+        /** The event it waits for arrived (or had arrived before it started). */
+        EVENT_DELIVERED("event delivered"),
         /** The absolute outcome says the work failed, or the step cannot start (nesting too deep). */
         FAILED("failed"),
         /** An HTTP call failed in a way worth trying again, with calls left in the step's retry policy. */
@@ -92,6 +94,7 @@ public final class StepLifecycle {
             new Transition(RUNNING, Cause.WOKE_UP, SUCCEEDED),
             new Transition(RUNNING, Cause.NEXT_ROUND, RUNNING),
             new Transition(RUNNING, Cause.ROUNDS_EXHAUSTED, FAILED),
+            new Transition(RUNNING, Cause.EVENT_DELIVERED, SUCCEEDED),
             new Transition(RUNNING, Cause.FAILED, FAILED),
             new Transition(RUNNING, Cause.RETRYABLE_FAILURE, WAITING_TO_RETRY),
             new Transition(RUNNING, Cause.TIMEOUT, TIMED_OUT),

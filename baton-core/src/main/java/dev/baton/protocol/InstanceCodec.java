@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.baton.engine.BufferedSignal;
 import dev.baton.engine.Failure;
 import dev.baton.engine.Instance;
 import dev.baton.engine.Outcome;
@@ -77,6 +78,10 @@ public final class InstanceCodec {
     private static final SerializedString DEADLINE_AT = name("deadlineAt");
     private static final SerializedString ROUND = name("round");
     private static final SerializedString DUE_AT = name("dueAt");
+    private static final SerializedString BUFFERED_SIGNALS = name("bufferedSignals");
+    private static final SerializedString NAME = name("name");
+    private static final SerializedString PAYLOAD = name("payload");
+    private static final SerializedString RECEIVED_AT = name("receivedAt");
     private static final SerializedString INSTANCE_ID = name("instanceId");
     private static final SerializedString STATE = name("state");
     private static final SerializedString ATTEMPT = name("attempt");
@@ -162,6 +167,18 @@ public final class InstanceCodec {
             number(g, REDRIVES, i.redrives());
             time(g, STARTS_AT, i.startsAt());
             time(g, DEADLINE_AT, i.deadlineAt());
+            if (!i.bufferedSignals().isEmpty()) {
+                g.writeFieldName(BUFFERED_SIGNALS);
+                g.writeStartArray();
+                for (BufferedSignal b : i.bufferedSignals()) {
+                    g.writeStartObject();
+                    text(g, NAME, b.name());
+                    value(g, PAYLOAD, b.payload());
+                    time(g, RECEIVED_AT, b.receivedAt());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             g.writeFieldName(STEPS);
             g.writeStartArray();
             for (StepExecution s : i.steps().values()) {
@@ -262,6 +279,11 @@ public final class InstanceCodec {
                     case "redrives" -> holder.redrives = p.getIntValue();
                     case "startsAt" -> holder.startsAt = readTime(p);
                     case "deadlineAt" -> holder.deadlineAt = readTime(p);
+                    case "bufferedSignals" -> {
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            holder.bufferedSignals.add(readBufferedSignal(p, payloads));
+                        }
+                    }
                     case "steps" -> {
                         while (p.nextToken() == JsonToken.START_OBJECT) {
                             steps.add(readStep(p, payloads));
@@ -286,7 +308,8 @@ public final class InstanceCodec {
                     .paused(holder.paused)
                     .redrives(holder.redrives)
                     .startsAt(holder.startsAt)
-                    .deadlineAt(holder.deadlineAt);
+                    .deadlineAt(holder.deadlineAt)
+                    .bufferedSignals(holder.bufferedSignals);
             steps.forEach(b::step);
             return b.build();
         } catch (IOException e) {
@@ -311,6 +334,24 @@ public final class InstanceCodec {
         int redrives;
         Instant startsAt;
         Instant deadlineAt;
+        final List<BufferedSignal> bufferedSignals = new ArrayList<>();
+    }
+
+    private static BufferedSignal readBufferedSignal(JsonParser p, boolean payloads) throws IOException {
+        String name = null;
+        Object payload = null;
+        Instant receivedAt = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "name" -> name = p.getText();
+                case "payload" -> payload = payloads ? readValue(p) : skip(p);
+                case "receivedAt" -> receivedAt = readTime(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new BufferedSignal(name, payload, receivedAt);
     }
 
     private static Object skip(JsonParser p) throws IOException {

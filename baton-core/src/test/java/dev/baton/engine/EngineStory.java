@@ -343,6 +343,11 @@ final class EngineStory {
                 .toList();
     }
 
+    /** Everything published since {@code when()}, commands or not. */
+    List<Outbound> recentOutbound() {
+        return recent.stream().flatMap(d -> d.outbound().stream()).toList();
+    }
+
     List<Notification> recentNotifications() {
         return recent.stream().flatMap(d -> d.notifications().stream()).toList();
     }

@@ -104,4 +104,27 @@ final class Workflows {
                                 .input(java.util.Map.of("approvedBy", "$.steps.approval.output.by")))
                 .build();
     }
+
+    /**
+     * The article's workflow where D waits for the mail service's {@code mail.delivered} event of the order instead
+     * of commanding a worker.
+     */
+    static WorkflowDefinition articleWaitingForDelivery(dev.baton.definition.EventWait.Consume consume) {
+        return WorkflowDefinition.builder("article-delivery")
+                .version(1)
+                .step("A", s -> s.topic("service-a.commands").compensate("service-a.commands"))
+                .step("B", s -> s.topic("service-b.commands").after("A"))
+                .step("C", s -> s.topic("service-c.commands").after("A"))
+                .step(
+                        "D",
+                        s -> s.event(new dev.baton.definition.EventWait(
+                                        "mail.delivered",
+                                        "$.orderId",
+                                        dev.baton.definition.DataPath.parse("$.request.orderId"),
+                                        consume,
+                                        null))
+                                .after("B", "C")
+                                .timeout(Duration.ofHours(24)))
+                .build();
+    }
 }

@@ -60,4 +60,37 @@ class InstanceCodecTest {
         assertThat(InstanceCodec.readSummary(InstanceCodec.write(undoing)).parentCompensationCommandId())
                 .isEqualTo("o-1/pay/1/compensate/1");
     }
+
+    @Test
+    void shouldRestoreKeptSignalsInOrderAndWriteNothingWithoutThem() {
+        Instant t = Instant.parse("2026-05-01T10:00:00.000000001Z");
+        Instance started = Engine.decide(ARTICLE, null, new Inbound.StartInstance("o-2", Map.of(), null, t))
+                .instance();
+        Instance keeping = started.toBuilder()
+                .bufferedSignals(List.of(
+                        new dev.baton.engine.BufferedSignal("approved", Map.of("by", "ana"), t),
+                        new dev.baton.engine.BufferedSignal("approved", null, t.plusNanos(1))))
+                .build();
+        assertThat(InstanceCodec.read(InstanceCodec.write(keeping))).isEqualTo(keeping);
+        assertThat(InstanceCodec.read(InstanceCodec.write(keeping)).bufferedSignals())
+                .isEqualTo(keeping.bufferedSignals());
+        assertThat(new String(InstanceCodec.write(started), java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("bufferedSignals");
+    }
+
+    @Test
+    void shouldReadAnEventDeliveryFromTheRequestsTopic() {
+        var delivery =
+                new EventDelivery("D", "o-1/D/1", Map.of("topic", "mail.delivered", "value", Map.of("orderId", "o-1")));
+        RequestMessage read = RequestMessage.parse(delivery.toJson());
+        assertThat(read).isEqualTo(delivery);
+        assertThat(((EventDelivery) read).toInbound("o-1", Instant.EPOCH))
+                .isEqualTo(new Inbound.DeliverEvent("o-1", "D", "o-1/D/1", delivery.event(), Instant.EPOCH));
+        var taken = new EventDelivery(
+                "D",
+                "o-1/D/1",
+                delivery.event(),
+                new Inbound.DeliverEvent.Taken("mail.delivered|$.orderId|o-1", Instant.parse("2026-12-01T10:00:00Z")));
+        assertThat(RequestMessage.parse(taken.toJson())).isEqualTo(taken);
+    }
 }

@@ -555,6 +555,12 @@ function callouts(i) {
       }) : ''}
       <span>The instance waits for an operator: retry, complete or skip the step by hand, or cancel the instance.</span></div>`);
   }
+  const kept = i.bufferedSignals || [];
+  if (kept.length) {
+    out.push(html`<div class="callout" id="buffered-signals" data-count="${kept.length}"><b>Signals kept for steps that have not started yet</b>
+      <span>(the step takes the oldest when it starts):</span>
+      ${kept.map(k => html`<span class="chip" data-signal="${k.name}" title="received ${dateTime(k.receivedAt)}">${k.name} · ${dateTime(k.receivedAt)}</span>`)}</div>`);
+  }
   const comp = i.compensated || [];
   if (comp.length) {
     out.push(html`<div class="callout comp" id="compensated" data-compensated="${comp.join(',')}"><b>Undone (compensated), in order:</b>
@@ -565,7 +571,8 @@ function callouts(i) {
 
 /** What a step's command goes to: a worker's topic, a child workflow, or an endpoint Baton calls. */
 function target(s) {
-  return s.topic || (s.workflow ? `workflow ${s.workflow}` : s.http ? `${s.http.method} ${s.http.url}` : '');
+  return s.topic || (s.workflow ? `workflow ${s.workflow}` : s.http ? `${s.http.method} ${s.http.url}`
+    : s.event ? `event ${s.event.topic}` : '');
 }
 
 /** Tries made: by the worker, or, for an HTTP step, Baton's own calls in this run. */
@@ -593,6 +600,9 @@ function stepDetails(s, instance) {
         : s.http ? html`<dt>HTTP</dt><dd class="mono">${s.http.method} ${s.http.url}${s.nextCallAt ? html` <span class="muted">· next call ${dateTime(s.nextCallAt)}</span>` : ''}</dd>`
         : s.sleep ? html`<dt>Sleep</dt><dd id="sleep-${s.id}">${s.sleep.duration ? html`for <span class="mono">${s.sleep.duration}</span>` : html`until <span class="mono">${s.sleep.until}</span>`}${
           s.sleepingUntil ? html` <span class="muted">· sleeping until ${dateTime(s.sleepingUntil)}</span>` : ''}</dd>`
+        : s.event ? html`<dt>Event</dt><dd class="event-wait" data-topic="${s.event.topic}"><span class="mono">${s.event.topic}</span> where <span class="mono">${s.event.field}</span> =
+            ${s.waitingFor ? html`<span class="mono waiting-for" data-correlation="${s.waitingFor.correlation}">${s.waitingFor.correlation}</span> <span class="muted">· waiting (consume ${s.event.consume})</span>`
+              : html`<span class="mono">${s.event.equals}</span>`}</dd>`
         : html`<dt>Topic</dt><dd class="mono">${s.topic || '–'}</dd>`}
       ${s.repeat ? html`<dt>Rounds</dt><dd id="round-${s.id}" data-round="${s.round || 0}">round ${s.round || 0} of at most ${s.repeat.max}
         <span class="muted">· until <span class="mono">${s.repeat.until}</span>${s.repeat.delay ? ` · ${s.repeat.delay} between rounds` : ''}${
@@ -604,7 +614,7 @@ function stepDetails(s, instance) {
       <dt>Finished</dt><dd>${s.finishedAt ? html`${dateTime(s.finishedAt)} <span class="muted">· ${duration(s.durationMs ?? between(s.startedAt, s.finishedAt))}</span>`
         : s.sleepingUntil ? html`<span class="muted">sleeping until ${dateTime(s.sleepingUntil)}</span>`
         : s.nextRoundAt ? html`<span class="muted">between rounds; the next goes out ${dateTime(s.nextRoundAt)}</span>`
-        : s.state === 'RUNNING' && s.startedAt ? html`<span class="age-warn">waiting for the worker's outcome for <span data-age-of="${s.startedAt}">${duration(Date.now() - parseTime(s.startedAt))}</span></span>`
+        : s.state === 'RUNNING' && s.startedAt ? html`<span class="age-warn">${s.event ? 'waiting for the event for' : "waiting for the worker's outcome for"} <span data-age-of="${s.startedAt}">${duration(Date.now() - parseTime(s.startedAt))}</span></span>`
         : html`<span class="muted">–</span>`}</dd>
       <dt>Compensation</dt><dd>${s.compensable ? (comp ? html`${comp.finishedAt ? (comp.error ? 'failed' : 'done') : 'running'} <span class="muted">· attempt ${comp.attempt} · ${comp.commandId}</span>`
         : html`<span class="muted">possible, not needed</span>`) : html`<span class="muted">none defined</span>`}</dd>

@@ -67,6 +67,29 @@ final class AsyncApiDocument {
                                         + s.signal().get() + "\", \"payload\": ...} keyed by the instance id."));
                 continue;
             }
+            if (s.event().isPresent()) {
+                var e = s.event().get();
+                String eid = "event-" + s.id();
+                channels.put(
+                        eid,
+                        channel(
+                                e.topic(),
+                                "Events step '" + s.id() + "' waits for: JSON records (or CloudEvents) whose "
+                                        + (e.fieldPath().isPresent() ? "field " + e.correlationField() : "key")
+                                        + " equals the instance's " + e.equalsPath()
+                                        + "; one that arrives before the step waits is kept until it expires.",
+                                "Event"));
+                operations.put(
+                        "receive" + capitalize(s.id()) + "Event",
+                        operation(
+                                "receive",
+                                eid,
+                                "Baton's event correlation reads the topic; the matching event is the output of '"
+                                        + s.id() + "' (consume: "
+                                        + e.consume().name().toLowerCase(java.util.Locale.ROOT)
+                                        + ")."));
+                continue;
+            }
             if (s.http().isPresent()) {
                 continue; // an HTTP call Baton makes itself: no topic of the workflow carries it
             }
@@ -154,6 +177,20 @@ final class AsyncApiDocument {
         String first = d.steps().get(0).id();
         Map<String, Object> key = Map.of("type", "string", "description", "the instance id");
         var m = new LinkedHashMap<String, Object>();
+        d.steps().stream()
+                .flatMap(s -> s.event().stream())
+                .findFirst()
+                .ifPresent(e -> m.put(
+                        "Event",
+                        message(
+                                "Event",
+                                Map.of("type", "string", "description", "the publisher's own key"),
+                                Map.of(
+                                        "type",
+                                        "object",
+                                        "description",
+                                        "the publisher's JSON record, in its own format"),
+                                eventExample(e))));
         m.put(
                 "StartRequest",
                 message(
@@ -330,6 +367,15 @@ final class AsyncApiDocument {
                                 "at",
                                 "2026-11-26T10:15:02.113Z")));
         return m;
+    }
+
+    /** A record whose correlation field holds an order id, for a field such as {@code $.orderId}. */
+    private static Map<String, Object> eventExample(dev.baton.definition.EventWait e) {
+        List<Object> path = e.fieldPath().map(p -> p.segments()).orElse(List.of());
+        Object last = path.isEmpty() ? null : path.get(path.size() - 1);
+        return path.size() == 1 && last instanceof String field
+                ? Map.of(field, "o-1001", "status", "delivered")
+                : Map.of("status", "delivered");
     }
 
     private static Map<String, Object> message(

@@ -63,6 +63,17 @@ final class InstanceView {
         m.put("input", i.input());
         m.put("compensated", i.compensated());
         m.put(
+                "bufferedSignals",
+                i.bufferedSignals().stream()
+                        .map(b -> {
+                            var signal = new LinkedHashMap<String, Object>();
+                            signal.put("name", b.name());
+                            signal.put("payload", b.payload());
+                            signal.put("receivedAt", text(b.receivedAt()));
+                            return signal;
+                        })
+                        .toList());
+        m.put(
                 "steps",
                 i.steps().values().stream()
                         .map(s -> step(
@@ -82,6 +93,14 @@ final class InstanceView {
             m.put("topic", def.topic());
             def.signal().ifPresent(name -> m.put("signal", name));
             def.workflow().ifPresent(w -> m.put("workflow", w.name()));
+            def.event().ifPresent(e -> {
+                var event = new LinkedHashMap<String, Object>();
+                event.put("topic", e.topic());
+                event.put("field", e.correlationField());
+                event.put("equals", e.equalsPath().toString());
+                event.put("consume", e.consume().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("event", event);
+            });
             def.http()
                     .ifPresent(h -> m.put(
                             "http",
@@ -107,6 +126,9 @@ final class InstanceView {
                         ? Duration.between(s.startedAt(), s.finishedAt()).toMillis()
                         : null);
         m.put("input", s.input());
+        if (s.state() == StepState.RUNNING && def != null && def.event().isPresent()) {
+            m.put("waitingFor", s.input()); // the subscription: topic, correlation field and value
+        }
         m.put("output", s.output());
         m.put("error", failure(s.error()));
         if (def != null) {

@@ -6,6 +6,9 @@ package dev.baton.server.runtime;
  * {@code topicPauses} holds which worker topics an operator has paused (see {@link TopicPauses}); {@code schedules}
  * carries schedule pauses and scheduled instances' ends to the one task that owns the schedules (see
  * {@link ScheduleProcessor}).
+ * {@code topicPauses} holds which worker topics an operator has paused (see {@link TopicPauses});
+ * {@code eventCorrelation} carries event steps' subscriptions and the events they wait for, keyed alike, to the event
+ * correlation (see {@link EventCorrelation}).
  */
 public record BatonTopics(
         String requests,
@@ -15,7 +18,8 @@ public record BatonTopics(
         String definitions,
         String http,
         String topicPauses,
-        String schedules) {
+        String schedules,
+        String eventCorrelation) {
 
     public static BatonTopics defaults() {
         return withPrefix("baton.");
@@ -30,6 +34,7 @@ public record BatonTopics(
                 prefix + "definitions",
                 prefix + "http",
                 prefix + "topic-pauses",
-                prefix + "schedules");
+                prefix + "schedules",
+                prefix + "event-correlation");
     }
 }

@@ -7,8 +7,11 @@ import dev.baton.engine.Outbound.CancelChild;
 import dev.baton.engine.Outbound.CompensateChild;
 import dev.baton.engine.Outbound.HttpCall;
 import dev.baton.engine.Outbound.ParentOutcome;
+import dev.baton.engine.Outbound.ReturnEvent;
 import dev.baton.engine.Outbound.StartChild;
 import dev.baton.engine.Outbound.StepCommand;
+import dev.baton.engine.Outbound.SubscribeEvent;
+import dev.baton.engine.Outbound.UnsubscribeEvent;
 import dev.baton.engine.Outbound.WorkflowResult;
 import dev.baton.protocol.CloudEvents;
 import dev.baton.protocol.CommandMessage;
@@ -101,6 +104,36 @@ final class DecisionWriter {
                                 instanceTrace.command(c.parent().commandId()))));
             } else if (o instanceof ParentOutcome p) {
                 out.add(parentOutcome(p, at, trace));
+            } else if (o instanceof SubscribeEvent sub) {
+                // Keyed by correlation value, like the events it waits for: both meet on one partition.
+                out.add(new Outgoing(
+                        CorrelationRecords.key(sub),
+                        new Routed(topics.eventCorrelation(), CorrelationRecords.subscribe(sub)),
+                        headers(CloudEvents.REQUEST, sub.commandId() + "/subscribe", sub.instanceId(), at, trace)));
+            } else if (o instanceof ReturnEvent back && back.event() instanceof Map<?, ?> event) {
+                // Back to the correlation as if it had just arrived, for the time it had left.
+                @SuppressWarnings("unchecked")
+                Map<String, Object> record = (Map<String, Object>) event;
+                long ttl = Math.max(1, back.expiresAt().toEpochMilli() - at.toEpochMilli());
+                out.add(new Outgoing(
+                        back.correlationKey(),
+                        new Routed(topics.eventCorrelation(), CorrelationRecords.event(record, ttl)),
+                        headers(
+                                CloudEvents.REQUEST,
+                                back.instanceId() + "/" + back.correlationKey() + "/return/" + at.toEpochMilli(),
+                                back.instanceId(),
+                                at,
+                                trace)));
+            } else if (o instanceof UnsubscribeEvent unsub) {
+                out.add(new Outgoing(
+                        CorrelationRecords.key(unsub),
+                        new Routed(topics.eventCorrelation(), CorrelationRecords.unsubscribe(unsub)),
+                        headers(
+                                CloudEvents.REQUEST,
+                                unsub.commandId() + "/unsubscribe",
+                                unsub.instanceId(),
+                                at,
+                                trace)));
             }
         }
         int n = 0;

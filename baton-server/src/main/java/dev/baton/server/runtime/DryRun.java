@@ -343,7 +343,14 @@ public final class DryRun {
             WorkflowDefinition definition, Instance state, Inbound event, String label, List<Step> steps) {
         Decision decision;
         try {
-            decision = Engine.decide(definition, state, event, RuntimeFacts.NONE);
+            // Early signals are kept as the orchestrator keeps them by default, or the replay would drop them.
+            decision = Engine.decide(
+                    definition,
+                    state,
+                    event,
+                    RuntimeFacts.NONE.withSignalBuffer(
+                            OrchestratorSettings.DEFAULT_EVENT_BUFFER_TTL,
+                            OrchestratorSettings.DEFAULT_SIGNAL_BUFFER_LIMIT));
         } catch (RuntimeException e) {
             steps.add(new Step(label, List.of(), "engine error: " + e, null));
             return new Outcome(state, null, "the engine cannot decide " + label + ": " + e.getMessage());
@@ -698,6 +705,8 @@ public final class DryRun {
             return "deadline at " + dl.at();
         } else if (e instanceof Inbound.DeliverSignal s) {
             return "signal " + s.name();
+        } else if (e instanceof Inbound.DeliverEvent d) {
+            return "event for " + d.commandId();
         } else if (e instanceof Inbound.CompleteStep c) {
             return "complete " + c.stepId();
         } else if (e instanceof Inbound.SkipStep s) {

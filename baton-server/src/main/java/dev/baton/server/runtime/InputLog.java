@@ -249,7 +249,9 @@ public record InputLog(
                     ? s.toInbound(instanceId, at)
                     : request instanceof SignalRequest sig
                             ? sig.toInbound(instanceId, at)
-                            : ((OperatorRequest) request).toInbound(instanceId, at);
+                            : request instanceof dev.baton.protocol.EventDelivery delivery
+                                    ? delivery.toInbound(instanceId, at)
+                                    : ((OperatorRequest) request).toInbound(instanceId, at);
             c.requests.add(new LoggedInput(source, at, event));
             return this;
         }

@@ -6,6 +6,7 @@ import dev.baton.engine.Engine;
 import dev.baton.engine.Inbound;
 import dev.baton.engine.Instance;
 import dev.baton.engine.RuntimeFacts;
+import dev.baton.protocol.EventDelivery;
 import dev.baton.protocol.InstanceCodec;
 import dev.baton.protocol.MalformedMessageException;
 import dev.baton.protocol.OperatorRequest;
@@ -136,6 +137,8 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             event = start.toInbound(instanceId, now);
         } else if (request instanceof SignalRequest signal) {
             event = signal.toInbound(instanceId, now);
+        } else if (request instanceof EventDelivery delivery) {
+            event = delivery.toInbound(instanceId, now);
         } else if (request instanceof OperatorRequest op && op.operation() == OperatorRequest.Operation.MIGRATE) {
             WorkflowDefinition target = current == null
                     ? null
@@ -214,7 +217,11 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     private void decideAndApply(WorkflowDefinition definition, Instance current, Inbound event, Headers inbound) {
         var state = new StateBytes();
         Decision decision = Engine.decide(
-                definition, current, event, new RuntimeFacts(settings.retention(), recordLimit, state::size));
+                definition,
+                current,
+                event,
+                new RuntimeFacts(settings.retention(), recordLimit, state::size)
+                        .withSignalBuffer(settings.eventBufferTtl(), settings.signalBufferLimit()));
         if (decision.isRejected()) {
             throw new MalformedMessageException(decision.rejection());
         }

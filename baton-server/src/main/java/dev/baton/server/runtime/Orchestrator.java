@@ -64,6 +64,7 @@ public final class Orchestrator implements AutoCloseable {
     private final OrchestratorMetrics metrics;
     private KafkaStreams streams;
     private HttpStepExecutor httpSteps;
+    private EventCorrelation eventCorrelation;
     private KafkaProducer<String, byte[]> producer;
     private Tracing tracing = Tracing.off();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
@@ -140,6 +141,8 @@ public final class Orchestrator implements AutoCloseable {
         }
         httpSteps = new HttpStepExecutor(settings, common(), producerProperties());
         httpSteps.start();
+        eventCorrelation = new EventCorrelation(settings, definitions, metrics, this::streamsProperties);
+        eventCorrelation.start(Duration.ofMillis(500));
         return this;
     }
 
@@ -199,6 +202,7 @@ public final class Orchestrator implements AutoCloseable {
         List<RequiredTopics.Topic> topics = RequiredTopics.of(settings).of(versioned);
         if (settings.createTopics()) {
             createTopics(topics);
+            createTopics(RequiredTopics.of(settings).eventTopicsOf(versioned));
         } else {
             requireTopics(topics);
         }
@@ -244,7 +248,8 @@ public final class Orchestrator implements AutoCloseable {
                         t.definitions(),
                         t.http(),
                         t.topicPauses(),
-                        t.schedules())
+                        t.schedules(),
+                        t.eventCorrelation())
                 .contains(topic)) {
             throw new IllegalArgumentException(
                     topic + " is one of Baton's own topics; only worker topics can be paused");
@@ -600,8 +605,17 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
+    /** Event steps' correlation (see {@link EventCorrelation}); {@code null} before {@link #start(Duration)}. */
+    public EventCorrelation eventCorrelation() {
+        return eventCorrelation;
+    }
+
     @Override
     public synchronized void close() {
+        if (eventCorrelation != null) {
+            eventCorrelation.close();
+            eventCorrelation = null;
+        }
         if (httpSteps != null) {
             httpSteps.close(); // calls in flight finish; their outcomes are written before the streams stop
             httpSteps = null;

@@ -23,6 +23,8 @@ public final class OrchestratorMetrics {
     private final MeterRegistry registry;
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> held =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> buffered =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public OrchestratorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -193,6 +195,47 @@ public final class OrchestratorMetrics {
                     .register(registry)
                     .increment(count);
         }
+    }
+
+    /** Events kept by this process's event correlation for {@code topic} changed by {@code delta}. */
+    void eventsBufferedChanged(String topic, long delta) {
+        buffered.computeIfAbsent(topic, t -> {
+                    var count = new java.util.concurrent.atomic.AtomicLong();
+                    io.micrometer.core.instrument.Gauge.builder(
+                                    "baton.events.buffered", count, java.util.concurrent.atomic.AtomicLong::get)
+                            .tag("topic", t)
+                            .description("Events that arrived before a step waited for them, kept until they expire")
+                            .register(registry);
+                    return count;
+                })
+                .addAndGet(delta);
+    }
+
+    void eventsDelivered(String topic, int count) {
+        Counter.builder("baton.events.delivered")
+                .tag("topic", topic)
+                .description("Events handed to steps that wait for them (one per waiting step)")
+                .register(registry)
+                .increment(count);
+    }
+
+    void eventsExpired(String topic, int count) {
+        Counter.builder("baton.events.expired")
+                .tag("topic", topic)
+                .description("Buffered events no step took before they expired")
+                .register(registry)
+                .increment(count);
+    }
+
+    /** Events kept by this process's event correlation, by topic (topics with none left out). */
+    public java.util.Map<String, Long> bufferedEvents() {
+        var out = new java.util.TreeMap<String, Long>();
+        buffered.forEach((topic, n) -> {
+            if (n.get() > 0) {
+                out.put(topic, n.get());
+            }
+        });
+        return out;
     }
 
     void timerFailed(DueTimer.Kind kind) {

@@ -40,6 +40,10 @@ public final class OrchestratorSettings {
     private static final int DEFAULT_STREAM_THREADS = 1;
     private static final int DEFAULT_HTTP_CONCURRENCY = 32;
     private static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+    /** How long an event or signal that arrives before its step waits is kept, unless a step says otherwise. */
+    public static final Duration DEFAULT_EVENT_BUFFER_TTL = Duration.ofHours(1);
+    /** How many early signals one instance keeps at most. */
+    public static final int DEFAULT_SIGNAL_BUFFER_LIMIT = 100;
 
     private final String bootstrapServers;
     private final String applicationId;
@@ -65,6 +69,8 @@ public final class OrchestratorSettings {
     private final boolean topicPauses;
     private final boolean schedules;
     private final Duration scheduleGrace;
+    private final Duration eventBufferTtl;
+    private final int signalBufferLimit;
 
     private OrchestratorSettings(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -91,6 +97,8 @@ public final class OrchestratorSettings {
         this.topicPauses = b.topicPauses;
         this.schedules = b.schedules;
         this.scheduleGrace = b.scheduleGrace;
+        this.eventBufferTtl = b.eventBufferTtl;
+        this.signalBufferLimit = b.signalBufferLimit;
     }
 
     /** A builder with every setting at its default. */
@@ -126,6 +134,8 @@ public final class OrchestratorSettings {
         b.topicPauses = template.topicPauses;
         b.schedules = template.schedules;
         b.scheduleGrace = template.scheduleGrace;
+        b.eventBufferTtl = template.eventBufferTtl;
+        b.signalBufferLimit = template.signalBufferLimit;
         return b;
     }
 
@@ -278,6 +288,20 @@ public final class OrchestratorSettings {
         return scheduleGrace;
     }
 
+    /**
+     * How long an event that no step waits for yet is kept by the event correlation (unless the event steps on its
+     * topic say {@code bufferFor}), and how long an instance keeps a signal that arrives before its step waits. Zero
+     * keeps neither: such events and signals are dropped, as before they were buffered.
+     */
+    public Duration eventBufferTtl() {
+        return eventBufferTtl;
+    }
+
+    /** How many early signals one instance keeps at most; one more is ignored. */
+    public int signalBufferLimit() {
+        return signalBufferLimit;
+    }
+
     /** A readable summary; Kafka property values are left out, as they may hold secrets. */
     @Override
     public String toString() {
@@ -302,6 +326,8 @@ public final class OrchestratorSettings {
                 + ", topicPauses=" + topicPauses
                 + ", schedules=" + schedules
                 + ", scheduleGrace=" + scheduleGrace
+                + ", eventBufferTtl=" + eventBufferTtl
+                + ", signalBufferLimit=" + signalBufferLimit
                 + '}';
     }
 
@@ -334,6 +360,8 @@ public final class OrchestratorSettings {
         private boolean topicPauses = false;
         private boolean schedules = false;
         private Duration scheduleGrace = dev.baton.engine.ScheduleTicks.DEFAULT_GRACE;
+        private Duration eventBufferTtl = DEFAULT_EVENT_BUFFER_TTL;
+        private int signalBufferLimit = DEFAULT_SIGNAL_BUFFER_LIMIT;
 
         private Builder() {}
 
@@ -485,6 +513,18 @@ public final class OrchestratorSettings {
             return this;
         }
 
+        /** How long early events and signals are kept (see {@link OrchestratorSettings#eventBufferTtl()}). Default 1 hour. */
+        public Builder eventBufferTtl(Duration ttl) {
+            this.eventBufferTtl = Objects.requireNonNull(ttl, "eventBufferTtl");
+            return this;
+        }
+
+        /** How many early signals an instance keeps, zero or more. Default 100. */
+        public Builder signalBufferLimit(int limit) {
+            this.signalBufferLimit = limit;
+            return this;
+        }
+
         /** Create missing topics (true), or only check that they are there (false). Default true. */
         public Builder createTopics(boolean createTopics) {
             this.createTopics = createTopics;
@@ -513,6 +553,11 @@ public final class OrchestratorSettings {
             notNegative(problems, "retention", retention);
             if (scheduleGrace.isNegative() || scheduleGrace.isZero()) {
                 problems.add("scheduleGrace must be positive, not " + scheduleGrace);
+            }
+
+            notNegative(problems, "eventBufferTtl", eventBufferTtl);
+            if (signalBufferLimit < 0) {
+                problems.add("signalBufferLimit must not be negative, not " + signalBufferLimit);
             }
             // why: Kafka Streams cannot schedule a punctuator more often than every millisecond.
             if (timerResolution.toMillis() < 1) {

@@ -131,6 +131,21 @@ public final class RequiredTopics {
         return topics;
     }
 
+    /**
+     * The topics a definition's event steps wait on. They belong to the systems that publish the events, so Baton
+     * checks neither their partitions nor their configs; it creates a missing one (when it may create topics) only so
+     * that the event correlation can subscribe to it before its first event.
+     */
+    public List<Topic> eventTopicsOf(WorkflowDefinition definition) {
+        var names = new LinkedHashSet<String>();
+        for (StepDefinition s : definition.steps()) {
+            s.event().ifPresent(e -> names.add(e.topic()));
+        }
+        var topics = new ArrayList<Topic>();
+        names.forEach(name -> topics.add(topic(name, READ, "events that steps of " + definition.name() + " wait for")));
+        return topics;
+    }
+
     /** Every topic: Baton's own, Kafka Streams' internal ones and those of {@code definitions}, each name once. */
     public List<Topic> all(Collection<WorkflowDefinition> definitions) {
         var byName = new LinkedHashMap<String, Topic>();
@@ -144,9 +159,12 @@ public final class RequiredTopics {
         return List.copyOf(byName.values());
     }
 
-    /** The consumer groups the orchestrator joins: Kafka Streams' and the HTTP executor's. */
+    /** The consumer groups the orchestrator joins: Kafka Streams', the HTTP executor's and the event correlation's. */
     public List<String> consumerGroups() {
-        return List.of(settings.applicationId(), settings.applicationId() + ".http");
+        return List.of(
+                settings.applicationId(),
+                settings.applicationId() + ".http",
+                settings.applicationId() + EventCorrelation.APPLICATION_SUFFIX);
     }
 
     /** Kafka Streams names its transactional producers {@code <application id>-<process>-<thread>}. */
@@ -260,7 +278,16 @@ public final class RequiredTopics {
                 // why one partition: a global store reads it whole, and definitions are few.
                 new Topic(t.definitions(), 1, rf, COMPACTED, CHECKED_READ_WRITE, "deployed workflow definitions"),
                 // why one partition: a global store too; one record per paused worker topic.
-                new Topic(t.topicPauses(), 1, rf, COMPACTED, CHECKED_READ_WRITE, "paused and resumed worker topics")));
+                new Topic(t.topicPauses(), 1, rf, COMPACTED, CHECKED_READ_WRITE, "paused and resumed worker topics"),
+                // why not compacted: it is keyed by correlation value, and every instance waiting for that value has
+                // its own subscription under the same key.
+                new Topic(
+                        t.eventCorrelation(),
+                        p,
+                        rf,
+                        Map.of(),
+                        READ_WRITE,
+                        "event steps' subscriptions and the events they wait for, keyed by correlation value")));
         if (s.schedules()) {
             // why one partition: one task owns every schedule, so that a tick starts one instance
             topics.add(new Topic(
@@ -294,6 +321,13 @@ public final class RequiredTopics {
             }
         }
         var topics = new ArrayList<Topic>();
+        // The event correlation's stores (see EventCorrelation), keyed like the event-correlation topic.
+        for (String store : List.of(
+                EventCorrelation.SUBSCRIPTIONS_STORE,
+                EventCorrelation.KEPT_EVENTS_STORE,
+                EventCorrelation.EXPIRY_STORE)) {
+            stores.add("events:" + store);
+        }
         for (String repartition : repartitions) {
             topics.add(new Topic(
                     s.applicationId() + "-" + repartition,
@@ -304,8 +338,12 @@ public final class RequiredTopics {
                     "Kafka Streams' repartition topic " + repartition));
         }
         for (String store : stores) {
+            String application = store.startsWith("events:")
+                    ? s.applicationId() + EventCorrelation.APPLICATION_SUFFIX
+                    : s.applicationId();
+            store = store.startsWith("events:") ? store.substring("events:".length()) : store;
             topics.add(new Topic(
-                    s.applicationId() + "-" + store + "-changelog",
+                    application + "-" + store + "-changelog",
                     // why: a changelog has as many partitions as its store's source, and schedules has one
                     store.equals(OrchestratorTopology.SCHEDULE_STORE) ? 1 : s.partitions(),
                     s.replicationFactor(),
