@@ -28,7 +28,8 @@ import java.util.Set;
  * a misspelt {@code afer:} silently ignored would change the workflow's shape.
  */
 public final class DefinitionReader {
-    private static final Set<String> WORKFLOW_FIELDS = Set.of("name", "version", "resultTopic", "steps", "description");
+    private static final Set<String> WORKFLOW_FIELDS =
+            Set.of("name", "version", "resultTopic", "steps", "description", "trigger");
     private static final Set<String> STEP_FIELDS = Set.of(
             "id",
             "topic",
@@ -36,6 +37,7 @@ public final class DefinitionReader {
             "workflow",
             "version",
             "http",
+            "emit",
             "after",
             "timeout",
             "when",
@@ -44,6 +46,8 @@ public final class DefinitionReader {
             "outcomeTopic",
             "onFailure",
             "description");
+    private static final Set<String> TRIGGER_FIELDS = Set.of("topic", "filter", "instanceId", "input");
+    private static final Set<String> EMIT_FIELDS = Set.of("topic", "key", "value", "type");
     private static final Set<String> HTTP_FIELDS = Set.of("method", "url", "headers", "timeout", "retry");
     private static final Set<String> RETRY_FIELDS =
             Set.of("maxAttempts", "initialBackoff", "multiplier", "maxBackoff", "retryOn");
@@ -180,6 +184,12 @@ public final class DefinitionReader {
             b.version(version);
         }
         b.resultTopic(string(root, "resultTopic", ""));
+        Object trigger = root.get("trigger");
+        if (trigger instanceof Map<?, ?> t) {
+            b.trigger(readTrigger(t, "trigger"));
+        } else if (trigger != null) {
+            problem("trigger", "must be an object such as { topic: orders.placed, instanceId: $.record.orderId }");
+        }
         Object steps = root.get("steps");
         if (steps == null) {
             problem("steps", "is required: a list of steps");
@@ -216,6 +226,12 @@ public final class DefinitionReader {
             } else if (http != null) {
                 problem(at + ".http", "must be an object such as { method: POST, url: https://... }");
             }
+            Object emit = step.get("emit");
+            if (emit instanceof Map<?, ?> e) {
+                s.emit(readEmit(e, at + ".emit"));
+            } else if (emit != null) {
+                problem(at + ".emit", "must be an object such as { topic: orders.processed, value: $.request }");
+            }
             String when = string(step, "when", at);
             if (when != null) {
                 try {
@@ -249,6 +265,41 @@ public final class DefinitionReader {
                 }
             }
         });
+    }
+
+    private Trigger readTrigger(Map<?, ?> t, String at) {
+        checkFields(t, at, TRIGGER_FIELDS);
+        String topic = string(t, "topic", at);
+        String filterText = string(t, "filter", at);
+        Condition filter = null;
+        if (filterText != null) {
+            try {
+                filter = Condition.parse(filterText);
+            } catch (ExpressionException e) {
+                problem(at + ".filter", "bad condition '" + filterText + "': " + e.getMessage());
+            }
+        }
+        String instanceId = string(t, "instanceId", at);
+        InputMapping input = mapping(t, "input", at);
+        return new Trigger(topic, filter, instanceId, input);
+    }
+
+    private EmitStep readEmit(Map<?, ?> e, String at) {
+        checkFields(e, at, EMIT_FIELDS);
+        return new EmitStep(
+                string(e, "topic", at), mapping(e, "key", at), mapping(e, "value", at), string(e, "type", at));
+    }
+
+    private InputMapping mapping(Map<?, ?> map, String key, String at) {
+        if (map.get(key) == null) {
+            return null;
+        }
+        try {
+            return InputMapping.of(map.get(key));
+        } catch (ExpressionException e) {
+            problem(at + "." + key, "bad path: " + e.getMessage());
+            return null;
+        }
     }
 
     private HttpStep readHttp(Map<?, ?> h, String at) {

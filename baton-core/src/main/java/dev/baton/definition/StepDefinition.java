@@ -74,6 +74,11 @@ public final class StepDefinition {
         return kindOf(HttpStep.class);
     }
 
+    /** The record the step publishes, when its kind is {@link EmitStep}. */
+    public Optional<EmitStep> emit() {
+        return kindOf(EmitStep.class);
+    }
+
     private <K extends StepKind> Optional<K> kindOf(Class<K> type) {
         for (StepKind k : declaredKinds) {
             if (type.isInstance(k)) {
@@ -170,6 +175,11 @@ public final class StepDefinition {
                     public String subWorkflow(SubWorkflow step) {
                         return "workflow " + step.name();
                     }
+
+                    @Override
+                    public String emit(EmitStep step) {
+                        return "emit " + step.topic();
+                    }
                 });
         return "Step[" + id + " -> " + target + (after.isEmpty() ? "" : " after " + after) + "]";
     }
@@ -188,6 +198,7 @@ public final class StepDefinition {
         private String signal;
         private SubWorkflow workflow;
         private HttpStep http;
+        private EmitStep emit;
 
         Builder(String id) {
             this.id = id;
@@ -206,6 +217,9 @@ public final class StepDefinition {
             }
             if (http != null) {
                 kinds.add(http);
+            }
+            if (emit != null) {
+                kinds.add(emit);
             }
             return List.copyOf(kinds);
         }
@@ -276,6 +290,12 @@ public final class StepDefinition {
         /** Makes this a step that calls an HTTP endpoint itself, with Baton's retries. */
         public Builder http(HttpStep http) {
             this.http = http;
+            return this;
+        }
+
+        /** Makes this a step that publishes a record and succeeds at once. */
+        public Builder emit(EmitStep emit) {
+            this.emit = emit;
             return this;
         }
 

@@ -35,6 +35,7 @@ public final class WorkflowDefinition {
     private final String name;
     private final int version;
     private final String resultTopic;
+    private final Trigger trigger;
     private final List<StepDefinition> steps;
     private final Map<String, StepDefinition> stepsById;
     private final Map<String, List<String>> successors;
@@ -43,6 +44,7 @@ public final class WorkflowDefinition {
         this.name = b.name;
         this.version = b.version;
         this.resultTopic = b.resultTopic == null ? DEFAULT_RESULT_TOPIC : b.resultTopic;
+        this.trigger = b.trigger;
         var built = new ArrayList<StepDefinition>();
         b.steps.forEach(s -> built.add(s.build()));
         this.steps = List.copyOf(built);
@@ -83,6 +85,11 @@ public final class WorkflowDefinition {
         return resultTopic;
     }
 
+    /** The topic whose records start instances of this workflow, if it has one. */
+    public Optional<Trigger> trigger() {
+        return Optional.ofNullable(trigger);
+    }
+
     /** Steps in the order they were written. */
     public List<StepDefinition> steps() {
         return steps;
@@ -115,7 +122,7 @@ public final class WorkflowDefinition {
     }
 
     private Builder toBuilder() {
-        Builder b = new Builder(name).version(version).resultTopic(resultTopic);
+        Builder b = new Builder(name).version(version).resultTopic(resultTopic).trigger(trigger);
         for (StepDefinition s : steps) {
             b.step(s.id(), sb -> {
                 sb.topic(s.topic()).after(s.after()).onFailure(s.onFailure());
@@ -127,6 +134,7 @@ public final class WorkflowDefinition {
                 s.signal().ifPresent(sb::signal);
                 s.workflow().ifPresent(w -> sb.workflow(w.name(), w.version()));
                 s.http().ifPresent(sb::http);
+                s.emit().ifPresent(sb::emit);
             });
         }
         return b;
@@ -151,6 +159,7 @@ public final class WorkflowDefinition {
                 && d.name.equals(name)
                 && d.version == version
                 && d.resultTopic.equals(resultTopic)
+                && Objects.equals(d.trigger, trigger)
                 && d.steps.equals(steps);
     }
 
@@ -169,6 +178,7 @@ public final class WorkflowDefinition {
         private final String name;
         private int version;
         private String resultTopic;
+        private Trigger trigger;
         private final List<StepDefinition.Builder> steps = new ArrayList<>();
 
         private Builder(String name) {
@@ -182,6 +192,12 @@ public final class WorkflowDefinition {
 
         public Builder resultTopic(String topic) {
             this.resultTopic = topic;
+            return this;
+        }
+
+        /** Starts an instance for every record on the trigger's topic that its filter takes. */
+        public Builder trigger(Trigger trigger) {
+            this.trigger = trigger;
             return this;
         }
 

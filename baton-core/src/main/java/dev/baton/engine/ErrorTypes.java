@@ -23,4 +23,6 @@ public final class ErrorTypes {
     public static final String COMPENSATION_FAILED = "CompensationFailed";
     /** A step's output would make the instance's stored state larger than the runtime may store. */
     public static final String OUTPUT_TOO_LARGE = "OutputTooLarge";
+    /** An emit step's key mapping found nothing, or something that cannot be a record key (an object or list). */
+    public static final String EMIT_KEY_MISSING = "EmitKeyMissing";
 }

@@ -1,5 +1,6 @@
 package dev.baton.engine;
 
+import dev.baton.definition.EmitStep;
 import dev.baton.definition.FailurePolicy;
 import dev.baton.definition.HttpStep;
 import dev.baton.definition.SignalWait;
@@ -159,9 +160,10 @@ final class Progress {
         Instance.Builder instance = d.instance;
         int attempt = step.attempt() + 1;
         String commandId = Engine.commandId(instance.instanceId(), step.stepId(), attempt);
-        Map<String, Object> data = def.input().isPresent() || def.kind() instanceof HttpStep
-                ? instance.build().data()
-                : null;
+        Map<String, Object> data =
+                def.input().isPresent() || def.kind() instanceof HttpStep || def.kind() instanceof EmitStep
+                        ? instance.build().data()
+                        : null;
         // An operator's rerun with a new input wins over the mapping, for that one attempt.
         Object mapped = step.inputOverride() != null
                 ? step.inputOverride()
@@ -217,6 +219,12 @@ final class Progress {
             @Override
             public Boolean subWorkflow(SubWorkflow kind) {
                 return SubWorkflows.startChild(d, started, kind, input);
+            }
+
+            @Override
+            public Boolean emit(EmitStep kind) {
+                Emits.publish(d, started, kind, data);
+                return false; // done as it starts: nothing to wait for
             }
         });
         if (awaitsOutcome) {

@@ -35,6 +35,8 @@ public final class StepLifecycle {
         SUCCEEDED("succeeded"),
         /** The signal it waits for is delivered. */
         SIGNAL_DELIVERED("signal delivered"),
+        /** An emit step's record is published with the decision that starts it. */
+        PUBLISHED("published"),
         /** The absolute outcome says the work failed, or the step cannot start (nesting too deep). */
         FAILED("failed"),
         /** An HTTP call failed in a way worth trying again, with calls left in the step's retry policy. */
@@ -83,6 +85,7 @@ public final class StepLifecycle {
             new Transition(PENDING, Cause.CONDITION_FALSE, SKIPPED),
             new Transition(RUNNING, Cause.SUCCEEDED, SUCCEEDED),
             new Transition(RUNNING, Cause.SIGNAL_DELIVERED, SUCCEEDED),
+            new Transition(RUNNING, Cause.PUBLISHED, SUCCEEDED),
             new Transition(RUNNING, Cause.FAILED, FAILED),
             new Transition(RUNNING, Cause.RETRYABLE_FAILURE, WAITING_TO_RETRY),
             new Transition(RUNNING, Cause.TIMEOUT, TIMED_OUT),
