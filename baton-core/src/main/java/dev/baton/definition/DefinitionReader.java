@@ -29,7 +29,7 @@ import java.util.Set;
  */
 public final class DefinitionReader {
     private static final Set<String> WORKFLOW_FIELDS =
-            Set.of("name", "version", "resultTopic", "steps", "description", "deadline", "schedule");
+            Set.of("name", "version", "resultTopic", "steps", "description", "deadline", "schedule", "trigger");
     private static final Set<String> SCHEDULE_FIELDS =
             Set.of("cron", "every", "timeZone", "overlap", "catchUp", "catchUpLimit", "input");
     private static final Set<String> STEP_FIELDS = Set.of(
@@ -40,6 +40,7 @@ public final class DefinitionReader {
             "version",
             "http",
             "event",
+            "emit",
             "after",
             "timeout",
             "when",
@@ -52,6 +53,8 @@ public final class DefinitionReader {
             "repeat");
     private static final Set<String> EVENT_FIELDS = Set.of("topic", "correlation", "consume", "bufferFor");
     private static final Set<String> CORRELATION_FIELDS = Set.of("field", "equals");
+    private static final Set<String> TRIGGER_FIELDS = Set.of("topic", "filter", "instanceId", "input");
+    private static final Set<String> EMIT_FIELDS = Set.of("topic", "key", "value", "type");
     private static final Set<String> HTTP_FIELDS = Set.of("method", "url", "headers", "timeout", "retry");
     private static final Set<String> RETRY_FIELDS =
             Set.of("maxAttempts", "initialBackoff", "multiplier", "maxBackoff", "retryOn");
@@ -203,6 +206,13 @@ public final class DefinitionReader {
         } else if (schedule != null) {
             problem("schedule", "must be an object such as { cron: \"0 2 * * *\", timeZone: Europe/Berlin }");
         }
+
+        Object trigger = root.get("trigger");
+        if (trigger instanceof Map<?, ?> t) {
+            b.trigger(readTrigger(t, "trigger"));
+        } else if (trigger != null) {
+            problem("trigger", "must be an object such as { topic: orders.placed, instanceId: $.record.orderId }");
+        }
         Object steps = root.get("steps");
         if (steps == null) {
             problem("steps", "is required: a list of steps");
@@ -265,6 +275,13 @@ public final class DefinitionReader {
                         at + ".event",
                         "must be an object such as { topic: mail.delivered, correlation: { field: $.orderId, equals: $.request.orderId } }");
             }
+
+            Object emit = step.get("emit");
+            if (emit instanceof Map<?, ?> e) {
+                s.emit(readEmit(e, at + ".emit"));
+            } else if (emit != null) {
+                problem(at + ".emit", "must be an object such as { topic: orders.processed, value: $.request }");
+            }
             String when = string(step, "when", at);
             if (when != null) {
                 try {
@@ -317,6 +334,41 @@ public final class DefinitionReader {
             return Sleep.until(until);
         } catch (ExpressionException e) {
             problem(at + ".until", "bad path '" + until + "': " + e.getMessage());
+            return null;
+        }
+    }
+
+    private Trigger readTrigger(Map<?, ?> t, String at) {
+        checkFields(t, at, TRIGGER_FIELDS);
+        String topic = string(t, "topic", at);
+        String filterText = string(t, "filter", at);
+        Condition filter = null;
+        if (filterText != null) {
+            try {
+                filter = Condition.parse(filterText);
+            } catch (ExpressionException e) {
+                problem(at + ".filter", "bad condition '" + filterText + "': " + e.getMessage());
+            }
+        }
+        String instanceId = string(t, "instanceId", at);
+        InputMapping input = mapping(t, "input", at);
+        return new Trigger(topic, filter, instanceId, input);
+    }
+
+    private EmitStep readEmit(Map<?, ?> e, String at) {
+        checkFields(e, at, EMIT_FIELDS);
+        return new EmitStep(
+                string(e, "topic", at), mapping(e, "key", at), mapping(e, "value", at), string(e, "type", at));
+    }
+
+    private InputMapping mapping(Map<?, ?> map, String key, String at) {
+        if (map.get(key) == null) {
+            return null;
+        }
+        try {
+            return InputMapping.of(map.get(key));
+        } catch (ExpressionException e) {
+            problem(at + "." + key, "bad path: " + e.getMessage());
             return null;
         }
     }

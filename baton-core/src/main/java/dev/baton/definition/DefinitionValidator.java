@@ -52,6 +52,7 @@ final class DefinitionValidator {
                 .ifPresent(schedule -> schedule.problems()
                         .forEach((field, message) ->
                                 problem(field.isEmpty() ? "schedule" : "schedule." + field, message)));
+        d.trigger().ifPresent(this::checkTrigger);
         if (d.steps().isEmpty()) {
             problem("steps", "a workflow needs at least one step");
             return;
@@ -87,17 +88,20 @@ final class DefinitionValidator {
             }
         }
         if (kinds.isEmpty()) {
-            problem(
-                    at + ".topic",
-                    "is required: the worker's command topic (or 'signal' for a step that waits for one, "
-                            + "'workflow' for a step that runs another workflow, 'http' for a step that calls an endpoint, "
-                            + "'sleep' for a step that waits for a time)");
+            var others = new ArrayList<String>();
+            for (StepKind.Described k : StepKind.FIELDS.subList(1, StepKind.FIELDS.size())) {
+                others.add("'" + k.field() + "' to " + k.does());
+            }
+            problem(at + ".topic", "is required: the worker's command topic (or " + String.join(", ", others) + ")");
         } else if (kinds.size() > 1) {
+            var each = new ArrayList<String>();
+            for (StepKind.Described k : StepKind.FIELDS) {
+                each.add(k.does() + " (" + k.field() + ")");
+            }
             problem(
                     at + "." + kinds.get(1),
-                    "a step does one thing: command a worker (topic), wait for a signal (signal), "
-                            + "run a workflow (workflow) or call an endpoint (http); this one has "
-                            + String.join(" and ", kinds));
+                    "a step does one thing: " + String.join(", ", each.subList(0, each.size() - 1)) + " or "
+                            + each.get(each.size() - 1) + "; this one has " + String.join(" and ", kinds));
         }
         if (s.topic() != null) {
             if (s.topic().isBlank()) {
@@ -119,6 +123,7 @@ final class DefinitionValidator {
         s.sleep().ifPresent(sleep -> checkSleep(d, s, sleep, at));
         s.repeat().ifPresent(r -> checkRepeat(d, s, r, at));
         s.event().ifPresent(e -> checkEvent(d, s, e, at));
+        s.emit().ifPresent(e -> checkEmit(d, s, e, at));
         for (int j = 0; j < s.after().size(); j++) {
             String p = s.after().get(j);
             if (p.equals(s.id())) {
@@ -198,6 +203,80 @@ final class DefinitionValidator {
             problem(field, "must be a positive duration, e.g. PT30S or PT2H");
         } else if (t.compareTo(MAX_TIMEOUT) > 0) {
             problem(field, "must be at most " + MAX_TIMEOUT.toDays() + " days (P" + MAX_TIMEOUT.toDays() + "D)");
+        }
+    }
+
+    private void checkTrigger(Trigger t) {
+        if (t.topic() == null || t.topic().isBlank()) {
+            problem("trigger.topic", "is required: the topic whose records start instances");
+        } else {
+            checkTopic("trigger.topic", t.topic());
+        }
+        if (t.instanceId() == null || t.instanceId().isBlank()) {
+            problem(
+                    "trigger.instanceId",
+                    "is required: 'key' for the record key, or a path such as $.record.orderId; the same id never "
+                            + "starts two instances");
+        } else if (!Trigger.KEY.equals(t.instanceId())) {
+            try {
+                checkTriggerPaths("trigger.instanceId", List.of(DataPath.parse(t.instanceId())));
+            } catch (ExpressionException e) {
+                problem(
+                        "trigger.instanceId",
+                        "'" + t.instanceId() + "' is neither 'key' nor a path such as $.record.orderId: "
+                                + e.getMessage());
+            }
+        }
+        t.filterCondition().ifPresent(c -> checkTriggerPaths("trigger.filter", c.paths()));
+        if (t.input() != null) {
+            checkTriggerPaths("trigger.input", t.input().paths());
+        }
+    }
+
+    private void checkTriggerPaths(String field, List<DataPath> paths) {
+        for (DataPath path : paths) {
+            List<Object> seg = path.segments();
+            if (seg.isEmpty() || !Trigger.DATA_ROOTS.contains(String.valueOf(seg.get(0)))) {
+                problem(
+                        field,
+                        "path " + path + " must start with $.record (the record's value), $.key (its key) or $.event "
+                                + "(its CloudEvents attributes)");
+            }
+        }
+    }
+
+    private void checkEmit(WorkflowDefinition d, StepDefinition s, EmitStep e, String stepAt) {
+        String at = stepAt + ".emit";
+        if (e.topic() == null || e.topic().isBlank()) {
+            problem(at + ".topic", "is required: the topic the record is published to");
+        } else {
+            checkTopic(at + ".topic", e.topic());
+        }
+        if (e.value() == null) {
+            problem(at + ".value", "is required: the record's value, e.g. $.steps.D.output or a template");
+        }
+        if (e.type() != null && e.type().isBlank()) {
+            problem(at + ".type", "must not be empty (leave it out for " + EmitStep.DEFAULT_TYPE + ")");
+        }
+        if (s.id() != null) {
+            Set<String> upstream = d.ancestors(s.id());
+            if (e.key() != null) {
+                checkPaths(at + ".key", e.key().paths(), s, upstream);
+            }
+            if (e.value() != null) {
+                checkPaths(at + ".value", e.value().paths(), s, upstream);
+            }
+        }
+        if (s.compensate().isPresent()) {
+            problem(
+                    stepAt + ".compensate",
+                    "a published record cannot be taken back; an emit step takes no 'compensate'");
+        }
+        if (s.outcomeTopic().isPresent()) {
+            problem(stepAt + ".outcomeTopic", "an emit step succeeds as it publishes; it takes no 'outcomeTopic'");
+        }
+        if (s.timeout().isPresent()) {
+            problem(stepAt + ".timeout", "an emit step succeeds as it publishes; it takes no 'timeout'");
         }
     }
 

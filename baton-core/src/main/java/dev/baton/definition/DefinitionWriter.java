@@ -36,6 +36,16 @@ public final class DefinitionWriter {
             root.put("deadline", m);
         });
         d.schedule().ifPresent(s -> root.put("schedule", schedule(s)));
+        d.trigger().ifPresent(t -> {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("topic", t.topic());
+            t.filterCondition().ifPresent(c -> m.put("filter", c.toString()));
+            m.put("instanceId", t.instanceId());
+            if (t.input() != null) {
+                m.put("input", t.input().template());
+            }
+            root.put("trigger", m);
+        });
         root.put("steps", d.steps().stream().map(DefinitionWriter::step).toList());
         return root;
     }
@@ -121,6 +131,18 @@ public final class DefinitionWriter {
             m.put("repeat", rm);
         });
         s.event().ifPresent(e -> m.put("event", event(e)));
+        s.emit().ifPresent(e -> {
+            var em = new LinkedHashMap<String, Object>();
+            em.put("topic", e.topic());
+            if (e.key() != null) {
+                em.put("key", e.key().template());
+            }
+            em.put("value", e.value() == null ? null : e.value().template());
+            if (e.type() != null) {
+                em.put("type", e.type());
+            }
+            m.put("emit", em);
+        });
         s.timeout().ifPresent(t -> m.put("timeout", t.toString()));
         s.when().ifPresent(c -> m.put("when", c.toString()));
         s.compensate().ifPresent(c -> m.put("compensate", Map.of("topic", c.topic())));

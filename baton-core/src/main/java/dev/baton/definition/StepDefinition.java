@@ -91,6 +91,11 @@ public final class StepDefinition {
         return Optional.ofNullable(repeat);
     }
 
+    /** The record the step publishes, when its kind is {@link EmitStep}. */
+    public Optional<EmitStep> emit() {
+        return kindOf(EmitStep.class);
+    }
+
     private <K extends StepKind> Optional<K> kindOf(Class<K> type) {
         for (StepKind k : declaredKinds) {
             if (type.isInstance(k)) {
@@ -197,6 +202,10 @@ public final class StepDefinition {
                     public String event(EventWait step) {
                         return "event " + step.topic();
                     }
+
+                    public String emit(EmitStep step) {
+                        return "emit " + step.topic();
+                    }
                 });
         return "Step[" + id + " -> " + target + (after.isEmpty() ? "" : " after " + after) + "]";
     }
@@ -218,6 +227,7 @@ public final class StepDefinition {
         private Sleep sleep;
         private Repeat repeat;
         private EventWait event;
+        private EmitStep emit;
 
         Builder(String id) {
             this.id = id;
@@ -243,6 +253,10 @@ public final class StepDefinition {
 
             if (event != null) {
                 kinds.add(event);
+            }
+
+            if (emit != null) {
+                kinds.add(emit);
             }
             return List.copyOf(kinds);
         }
@@ -331,6 +345,12 @@ public final class StepDefinition {
         /** Makes this a step that waits for a correlated event on a Kafka topic. */
         public Builder event(EventWait event) {
             this.event = event;
+            return this;
+        }
+
+        /** Makes this a step that publishes a record and succeeds at once. */
+        public Builder emit(EmitStep emit) {
+            this.emit = emit;
             return this;
         }
 

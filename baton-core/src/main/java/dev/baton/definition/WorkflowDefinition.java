@@ -35,6 +35,7 @@ public final class WorkflowDefinition {
     private final String name;
     private final int version;
     private final String resultTopic;
+    private final Trigger trigger;
     private final List<StepDefinition> steps;
     private final Map<String, StepDefinition> stepsById;
     private final Map<String, List<String>> successors;
@@ -47,6 +48,7 @@ public final class WorkflowDefinition {
         this.schedule = b.schedule;
         this.version = b.version;
         this.resultTopic = b.resultTopic == null ? DEFAULT_RESULT_TOPIC : b.resultTopic;
+        this.trigger = b.trigger;
         var built = new ArrayList<StepDefinition>();
         b.steps.forEach(s -> built.add(s.build()));
         this.steps = List.copyOf(built);
@@ -97,6 +99,11 @@ public final class WorkflowDefinition {
         return Optional.ofNullable(schedule);
     }
 
+    /** The topic whose records start instances of this workflow, if it has one. */
+    public Optional<Trigger> trigger() {
+        return Optional.ofNullable(trigger);
+    }
+
     /** Steps in the order they were written. */
     public List<StepDefinition> steps() {
         return steps;
@@ -129,7 +136,11 @@ public final class WorkflowDefinition {
     }
 
     private Builder toBuilder() {
-        Builder b = new Builder(name).version(version).resultTopic(resultTopic).deadline(deadline);
+        Builder b = new Builder(name)
+                .version(version)
+                .resultTopic(resultTopic)
+                .deadline(deadline)
+                .trigger(trigger);
         b.schedule(schedule);
         for (StepDefinition s : steps) {
             b.step(s.id(), sb -> {
@@ -145,6 +156,7 @@ public final class WorkflowDefinition {
                 s.sleep().ifPresent(sb::sleep);
                 s.repeat().ifPresent(sb::repeat);
                 s.event().ifPresent(sb::event);
+                s.emit().ifPresent(sb::emit);
             });
         }
         return b;
@@ -171,7 +183,8 @@ public final class WorkflowDefinition {
                 && d.resultTopic.equals(resultTopic)
                 && d.steps.equals(steps)
                 && Objects.equals(d.deadline, deadline)
-                && Objects.equals(d.schedule, schedule);
+                && Objects.equals(d.schedule, schedule)
+                && Objects.equals(d.trigger, trigger);
     }
 
     @Override
@@ -189,6 +202,7 @@ public final class WorkflowDefinition {
         private final String name;
         private int version;
         private String resultTopic;
+        private Trigger trigger;
         private final List<StepDefinition.Builder> steps = new ArrayList<>();
         private Deadline deadline;
         private Schedule schedule;
@@ -216,6 +230,12 @@ public final class WorkflowDefinition {
         /** Ends instances still running {@code deadline.after()} after they started; {@code null} for no limit. */
         public Builder deadline(Deadline deadline) {
             this.deadline = deadline;
+            return this;
+        }
+
+        /** Starts an instance for every record on the trigger's topic that its filter takes. */
+        public Builder trigger(Trigger trigger) {
+            this.trigger = trigger;
             return this;
         }
 

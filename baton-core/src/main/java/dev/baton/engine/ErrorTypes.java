@@ -31,4 +31,6 @@ public final class ErrorTypes {
     public static final String WAKE_TIME_UNREADABLE = "WakeTimeUnreadable";
     /** An event step's correlation path finds no value in its instance, so no event could match. */
     public static final String NO_CORRELATION_VALUE = "NoCorrelationValue";
+    /** An emit step's key mapping found nothing, or something that cannot be a record key (an object or list). */
+    public static final String EMIT_KEY_MISSING = "EmitKeyMissing";
 }

@@ -119,4 +119,16 @@ public sealed interface Outbound {
      */
     record ReturnEvent(String instanceId, String correlationKey, Object event, java.time.Instant expiresAt)
             implements Outbound {}
+
+    /**
+     * A record an emit step publishes to a topic of the user's: the runtime writes it with the decision's state
+     * change, in one transaction, so it is published exactly once per run of the step.
+     *
+     * @param key the record key (the mapped key, or the instance id)
+     * @param value the record value, a JSON tree
+     * @param type the CloudEvents type it carries
+     * @param eventId the CloudEvents id: the run's command id, the same if the decision is ever replayed
+     */
+    record Emit(String instanceId, String stepId, String topic, String key, Object value, String type, String eventId)
+            implements Outbound {}
 }

@@ -1,5 +1,6 @@
 package dev.baton.engine;
 
+import dev.baton.definition.EmitStep;
 import dev.baton.definition.EventWait;
 import dev.baton.definition.FailurePolicy;
 import dev.baton.definition.HttpStep;
@@ -171,10 +172,12 @@ final class Progress {
         int attempt = step.attempt() + 1;
         int round = Repeats.roundAfter(d, step, cause);
         String commandId = Engine.commandId(instance.instanceId(), step.stepId(), attempt);
-        Map<String, Object> data =
-                def.input().isPresent() || def.kind() instanceof HttpStep || def.kind() instanceof EventWait
-                        ? instance.build().data()
-                        : null;
+        Map<String, Object> data = def.input().isPresent()
+                        || def.kind() instanceof HttpStep
+                        || def.kind() instanceof EventWait
+                        || def.kind() instanceof EmitStep
+                ? instance.build().data()
+                : null;
         // An operator's rerun with a new input wins over the mapping, for that one attempt. An event step's input is
         // what it waits for.
         Object mapped = def.kind() instanceof EventWait event
@@ -246,6 +249,11 @@ final class Progress {
             public Boolean sleep(Sleep kind) {
                 Sleeps.start(d, started, kind);
                 return false; // nothing awaited: the wake timer ends it
+            }
+
+            public Boolean emit(EmitStep kind) {
+                Emits.publish(d, started, kind, data);
+                return false; // done as it starts: nothing to wait for
             }
         });
         if (awaitsOutcome) {

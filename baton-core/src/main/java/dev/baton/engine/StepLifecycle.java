@@ -43,6 +43,8 @@ public final class StepLifecycle {
         ROUNDS_EXHAUSTED("rounds exhausted"),
         /** The event it waits for arrived (or had arrived before it started). */
         EVENT_DELIVERED("event delivered"),
+        /** An emit step's record is published with the decision that starts it. */
+        PUBLISHED("published"),
         /** The absolute outcome says the work failed, or the step cannot start (nesting too deep). */
         FAILED("failed"),
         /** An HTTP call failed in a way worth trying again, with calls left in the step's retry policy. */
@@ -95,6 +97,7 @@ public final class StepLifecycle {
             new Transition(RUNNING, Cause.NEXT_ROUND, RUNNING),
             new Transition(RUNNING, Cause.ROUNDS_EXHAUSTED, FAILED),
             new Transition(RUNNING, Cause.EVENT_DELIVERED, SUCCEEDED),
+            new Transition(RUNNING, Cause.PUBLISHED, SUCCEEDED),
             new Transition(RUNNING, Cause.FAILED, FAILED),
             new Transition(RUNNING, Cause.RETRYABLE_FAILURE, WAITING_TO_RETRY),
             new Transition(RUNNING, Cause.TIMEOUT, TIMED_OUT),

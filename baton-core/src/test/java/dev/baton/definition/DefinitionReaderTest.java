@@ -179,11 +179,11 @@ class DefinitionReaderTest {
                 """, "p.yaml"))
                 .containsExactly(
                         "p.yaml:5: steps[0].workflow: a step does one thing: command a worker (topic), wait for a signal (signal), "
-                                + "run a workflow (workflow) or call an endpoint (http); this one has topic and workflow",
+                                + "run a workflow (workflow), call an endpoint (http), wait for a time (sleep), wait for an event (event) or publish a record (emit); this one has topic and workflow",
                         "p.yaml:6: steps[0].compensate: a step that runs a workflow is undone by that workflow's own compensations "
                                 + "(the child instance undoes its completed steps); it takes no 'compensate'",
                         "p.yaml:9: steps[1].workflow: a step does one thing: command a worker (topic), wait for a signal (signal), "
-                                + "run a workflow (workflow) or call an endpoint (http); this one has signal and workflow",
+                                + "run a workflow (workflow), call an endpoint (http), wait for a time (sleep), wait for an event (event) or publish a record (emit); this one has signal and workflow",
                         "p.yaml:10: steps[1].version: must be 1 or more (leave it out for the newest deployed version)",
                         "p.yaml:13: steps[2].version: belongs to a step that runs a workflow: add 'workflow: <name>'",
                         "p.yaml:15: steps[3].workflow: 'pay ment' is not a workflow name (letters, digits, '.', '_' and '-')");
@@ -241,7 +241,7 @@ class DefinitionReaderTest {
                 """, "h.yaml"))
                 .containsExactly(
                         "h.yaml:5: steps[0].http: a step does one thing: command a worker (topic), wait for a signal (signal), "
-                                + "run a workflow (workflow) or call an endpoint (http); this one has topic and http",
+                                + "run a workflow (workflow), call an endpoint (http), wait for a time (sleep), wait for an event (event) or publish a record (emit); this one has topic and http",
                         "h.yaml:6: steps[0].http.method: 'FETCH' is not one of: DELETE, GET, PATCH, POST, PUT",
                         "h.yaml:7: steps[0].http.url: 'ftp://x.example/{$.order.id}' must be an absolute URL starting with http:// or https:// and a host",
                         "h.yaml:7: steps[0].http.url: path $.order.id must start with $.request, $.steps.<id>, $.instanceId or $.businessKey",
@@ -482,7 +482,7 @@ class DefinitionReaderTest {
                 .singleElement()
                 .asString()
                 .startsWith(
-                        "order.yaml:18: steps[3].afer: unknown field (did you mean 'after'?); allowed: after, compensate, description, event, http, id, input, ")
+                        "order.yaml:18: steps[3].afer: unknown field (did you mean 'after'?); allowed: after, compensate, description, ")
                 .contains(", topic, version, when, workflow");
         assertThat(problems(ORDER.replace("resultTopic:", "resulttopic:"), "order.yaml"))
                 .singleElement()

@@ -325,6 +325,24 @@ final class EngineStory {
                 .toList();
     }
 
+    /** Every record an emit step published over the whole story. */
+    List<Outbound.Emit> emitsSoFar() {
+        return all.stream()
+                .flatMap(d -> d.outbound().stream())
+                .filter(Outbound.Emit.class::isInstance)
+                .map(Outbound.Emit.class::cast)
+                .toList();
+    }
+
+    /** The records emit steps published since {@code when()}. */
+    List<Outbound.Emit> recentEmits() {
+        return recent.stream()
+                .flatMap(d -> d.outbound().stream())
+                .filter(Outbound.Emit.class::isInstance)
+                .map(Outbound.Emit.class::cast)
+                .toList();
+    }
+
     List<TimerRequest> recentTimers() {
         return recent.stream().flatMap(d -> d.timers().stream()).toList();
     }

@@ -52,6 +52,16 @@ final class Workflows {
                 .build();
     }
 
+    /**
+     * The article's process started from the user's own topic {@code orders.placed}; after D an emit step publishes
+     * {@code orders.processed}, keyed by the order id (docs/examples/article-triggered.yaml).
+     */
+    static WorkflowDefinition articleTriggered() {
+        return ARTICLE_TRIGGERED;
+    }
+
+    private static final WorkflowDefinition ARTICLE_TRIGGERED = read("article-triggered.yaml");
+
     static WorkflowDefinition chain() {
         return WorkflowDefinition.builder("chain")
                 .version(1)

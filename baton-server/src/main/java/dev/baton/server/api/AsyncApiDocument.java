@@ -1,6 +1,8 @@
 package dev.baton.server.api;
 
+import dev.baton.definition.EmitStep;
 import dev.baton.definition.StepDefinition;
+import dev.baton.definition.Trigger;
 import dev.baton.definition.WorkflowDefinition;
 import dev.baton.server.runtime.BatonTopics;
 import java.util.LinkedHashMap;
@@ -56,7 +58,47 @@ final class AsyncApiDocument {
         operations.put(
                 "receiveOutcome",
                 operation("receive", "callbacks", "Workers report the outcome of each command here."));
+        d.trigger().ifPresent(t -> {
+            channels.put(
+                    "trigger",
+                    channel(
+                            t.topic(),
+                            "Your own records that start instances: each record the filter takes starts the instance '"
+                                    + d.name() + ":<"
+                                    + (Trigger.KEY.equals(t.instanceId()) ? "record key" : t.instanceId())
+                                    + ">', and the same id never starts two.",
+                            "TriggerRecord"));
+            operations.put(
+                    "receiveTriggerRecord",
+                    operation(
+                            "receive",
+                            "trigger",
+                            "Baton reads every record (plain JSON, or a CloudEvent in binary or structured mode)"
+                                    + t.filterCondition()
+                                            .map(c -> " for which " + c + " holds")
+                                            .orElse("")
+                                    + " and writes a start request for it to " + topics.requests() + "."));
+        });
         for (StepDefinition s : d.steps()) {
+            if (s.emit().isPresent()) {
+                EmitStep e = s.emit().get();
+                String id = "emit-" + s.id();
+                channels.put(
+                        id,
+                        channel(
+                                e.topic(),
+                                "Records step '" + s.id() + "' publishes, one per run of the step, written in the same "
+                                        + "transaction as the instance's state change.",
+                                "Emitted" + capitalize(s.id())));
+                operations.put(
+                        "send" + capitalize(s.id()) + "Record",
+                        operation(
+                                "send",
+                                id,
+                                "Baton publishes the record of '" + s.id() + "' (CloudEvents type " + e.typeOrDefault()
+                                        + ") and the step succeeds at once."));
+                continue;
+            }
             if (s.signal().isPresent()) {
                 operations.put(
                         "receive" + capitalize(s.id()) + "Signal",
@@ -366,6 +408,37 @@ final class AsyncApiDocument {
                                 first,
                                 "at",
                                 "2026-11-26T10:15:02.113Z")));
+        d.trigger()
+                .ifPresent(t -> m.put(
+                        "TriggerRecord",
+                        message(
+                                "Trigger record",
+                                Map.of(
+                                        "type",
+                                        "string",
+                                        "description",
+                                        "any key; "
+                                                + (Trigger.KEY.equals(t.instanceId())
+                                                        ? "it names the instance (" + d.name() + ":<key>)"
+                                                        : "the instance is named by " + t.instanceId())),
+                                Map.of("description", "any JSON value; paths read it as $.record"),
+                                t.input() == null
+                                        ? Map.of("orderId", "o-1001")
+                                        : Map.of("orderId", "o-1001", "amount", 25))));
+        for (StepDefinition s : d.steps()) {
+            s.emit()
+                    .ifPresent(e -> m.put(
+                            "Emitted" + capitalize(s.id()),
+                            message(
+                                    "Record published by step " + s.id(),
+                                    Map.of(
+                                            "type",
+                                            "string",
+                                            "description",
+                                            e.key() == null ? "the instance id" : "mapped from " + e.key()),
+                                    Map.of("description", "mapped from " + e.value()),
+                                    Map.of("orderId", "o-1001"))));
+        }
         return m;
     }
 

@@ -238,7 +238,20 @@ public final class HttpApi implements AutoCloseable {
         if (parsed == null) {
             return;
         }
-        WorkflowDefinition deployed = orchestrator.deploy(parsed);
+        WorkflowDefinition deployed;
+        try {
+            deployed = orchestrator.deploy(parsed);
+        } catch (InvalidDefinitionException e) { // valid on its own, but not for this Baton (its own topics)
+            ctx.status(HttpStatus.BAD_REQUEST)
+                    .json(Map.of(
+                            "valid",
+                            false,
+                            "error",
+                            "the workflow cannot be deployed",
+                            "problems",
+                            InstanceView.problems(e)));
+            return;
+        }
         ctx.status(HttpStatus.CREATED).json(Map.of("name", deployed.name(), "version", deployed.version()));
     }
 

@@ -76,6 +76,47 @@ final class CloudEventRecords {
         return data.toBytes();
     }
 
+    /** A record of a user's topic read as an event: its CloudEvents attributes (none for a plain record) and data. */
+    record Event(java.util.Map<String, Object> attributes, byte[] data) {}
+
+    /**
+     * Reads a record of a user's own topic, as a trigger does: a CloudEvent in binary mode ({@code ce_*} headers) or
+     * structured mode ({@code content-type: application/cloudevents+json}), or else a plain record whose value is the
+     * data.
+     *
+     * @throws MalformedMessageException for a record that says it is a CloudEvent but cannot be read as one
+     */
+    static Event event(Headers headers, byte[] value) {
+        Header contentType = headers.lastHeader("content-type");
+        boolean structured = contentType != null && startsWith(contentType.value(), STRUCTURED_CONTENT_TYPE);
+        if (!structured && headers.lastHeader("ce_specversion") == null) {
+            return new Event(java.util.Map.of(), value);
+        }
+        CloudEvent event;
+        try {
+            event = KafkaMessageFactory.createReader(headers, value).toEvent();
+        } catch (RuntimeException e) { // the SDK signals unreadable input with several exception types of its own
+            throw new MalformedMessageException(
+                    "the record says it is a CloudEvent (" + (structured ? "structured" : "binary")
+                            + " mode), but it cannot be read as one: " + e.getMessage());
+        }
+        var attributes = new java.util.TreeMap<String, Object>();
+        for (String name : event.getAttributeNames()) {
+            Object v = event.getAttribute(name);
+            if (v != null) {
+                attributes.put(name, v.toString());
+            }
+        }
+        for (String name : event.getExtensionNames()) {
+            Object v = event.getExtension(name);
+            if (v != null) {
+                attributes.put(name, v instanceof Number || v instanceof Boolean ? v : v.toString());
+            }
+        }
+        return new Event(
+                attributes, event.getData() == null ? null : event.getData().toBytes());
+    }
+
     private static boolean startsWith(byte[] value, byte[] prefix) {
         if (value == null || value.length < prefix.length) {
             return false;

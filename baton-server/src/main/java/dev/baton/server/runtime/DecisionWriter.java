@@ -5,6 +5,7 @@ import dev.baton.engine.Notification;
 import dev.baton.engine.Outbound;
 import dev.baton.engine.Outbound.CancelChild;
 import dev.baton.engine.Outbound.CompensateChild;
+import dev.baton.engine.Outbound.Emit;
 import dev.baton.engine.Outbound.HttpCall;
 import dev.baton.engine.Outbound.ParentOutcome;
 import dev.baton.engine.Outbound.ReturnEvent;
@@ -134,6 +135,12 @@ final class DecisionWriter {
                                 unsub.instanceId(),
                                 at,
                                 trace)));
+            } else if (o instanceof Emit e) {
+                // Keyed as the step says, so the record lands where the user's consumers expect it, not by instance.
+                out.add(new Outgoing(
+                        e.key(),
+                        new Routed(e.topic(), EmittedRecord.value(e)),
+                        headers(e.type(), e.eventId(), e.instanceId(), at, trace)));
             }
         }
         int n = 0;

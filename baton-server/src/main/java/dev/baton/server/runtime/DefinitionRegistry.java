@@ -17,6 +17,12 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class DefinitionRegistry {
     private final Map<String, NavigableMap<Integer, WorkflowDefinition>> byName = new ConcurrentHashMap<>();
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs {@code listener} after every definition added, on the thread that adds it (it should be quick). */
+    public void onAdd(Runnable listener) {
+        listeners.add(listener);
+    }
 
     /** The key a version is stored under; zero-padded so keys sort by version. */
     public static String key(String name, int version) {
@@ -40,6 +46,7 @@ public final class DefinitionRegistry {
     public void add(WorkflowDefinition definition) {
         byName.computeIfAbsent(definition.name(), n -> new ConcurrentSkipListMap<>())
                 .put(definition.version(), definition);
+        listeners.forEach(Runnable::run);
     }
 
     public Optional<WorkflowDefinition> latest(String name) {

@@ -353,36 +353,8 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
         RecordMetadata source = context.recordMetadata().orElse(null);
-        Headers headers = new RecordHeaders();
-        byte[] key = record.key();
-        byte[] value = record.value();
-        int size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length) + headersSize(record.headers());
-        if (size + MAX_REASON_CHARS * 4 + 1024 > recordLimit) {
-            // A copy would be too large to write (see recordLimit); the record stays where the headers say.
-            headers.add(
-                    "baton.dlq.omitted",
-                    ("the record (" + size + " bytes with key and headers) is too large to copy: " + "its value"
-                                    + (key != null && key.length > 1024 ? ", key" : "") + " and headers were left out")
-                            .getBytes(StandardCharsets.UTF_8));
-            value = null;
-            key = key != null && key.length > 1024 ? null : key;
-        } else {
-            for (Header h : record.headers()) {
-                headers.add(h);
-            }
-        }
-        if (reason.length() > MAX_REASON_CHARS) { // reasons quote the record, which may be large
-            reason = reason.substring(0, MAX_REASON_CHARS) + "...";
-        }
-        headers.add("baton.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
-        if (source != null) {
-            headers.add("baton.dlq.topic", source.topic().getBytes(StandardCharsets.UTF_8));
-            headers.add(
-                    "baton.dlq.partition", String.valueOf(source.partition()).getBytes(StandardCharsets.UTF_8));
-            headers.add("baton.dlq.offset", String.valueOf(source.offset()).getBytes(StandardCharsets.UTF_8));
-        }
         metrics.deadLettered(source == null ? "" : source.topic());
-        context.forward(
-                new Record<>(key, new Routed(settings.topics().deadLetters(), value), record.timestamp(), headers));
+        context.forward(DeadLetters.of(
+                record, reason, source, recordLimit, settings.topics().deadLetters()));
     }
 }

@@ -65,6 +65,7 @@ public final class Orchestrator implements AutoCloseable {
     private KafkaStreams streams;
     private HttpStepExecutor httpSteps;
     private EventCorrelation eventCorrelation;
+    private Triggers triggers;
     private KafkaProducer<String, byte[]> producer;
     private Tracing tracing = Tracing.off();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
@@ -143,6 +144,9 @@ public final class Orchestrator implements AutoCloseable {
         httpSteps.start();
         eventCorrelation = new EventCorrelation(settings, definitions, metrics, this::streamsProperties);
         eventCorrelation.start(Duration.ofMillis(500));
+        triggers = new Triggers(settings, definitions, metrics);
+        definitions.onAdd(triggers::reconcileLater); // definitions deployed through other processes
+        triggers.reconcile();
         return this;
     }
 
@@ -198,6 +202,7 @@ public final class Orchestrator implements AutoCloseable {
                         .map(WorkflowDefinition::version)
                         .orElse(0)
                 + 1;
+        refuseOwnTopics(definition);
         WorkflowDefinition versioned = definition.withVersion(next);
         List<RequiredTopics.Topic> topics = RequiredTopics.of(settings).of(versioned);
         if (settings.createTopics()) {
@@ -224,7 +229,62 @@ public final class Orchestrator implements AutoCloseable {
             }
             sleep(10);
         }
+        if (triggers != null) {
+            triggers.reconcile(); // its trigger reads from now on once deploy returns
+        }
         return versioned;
+    }
+
+    /**
+     * The state of this process's trigger application for {@code topic} (see {@link Triggers}); empty when no
+     * deployed definition triggers on it.
+     */
+    public Optional<KafkaStreams.State> triggerState(String topic) {
+        return triggers == null ? Optional.empty() : triggers.state(topic);
+    }
+
+    /** A trigger or emit step on one of Baton's own topics would feed Baton its own records, or forge them. */
+    private void refuseOwnTopics(WorkflowDefinition definition) {
+        var problems = new ArrayList<dev.baton.definition.DefinitionProblem>();
+        definition
+                .trigger()
+                .filter(t -> isOwnTopic(t.topic()))
+                .ifPresent(t -> problems.add(new dev.baton.definition.DefinitionProblem(
+                        "deploy",
+                        0,
+                        "trigger.topic",
+                        "'" + t.topic() + "' is one of Baton's own topics; a trigger reads a topic of yours, such "
+                                + "as orders.placed")));
+        for (int i = 0; i < definition.steps().size(); i++) {
+            int at = i;
+            definition
+                    .steps()
+                    .get(i)
+                    .emit()
+                    .filter(e -> isOwnTopic(e.topic()))
+                    .ifPresent(e -> problems.add(new dev.baton.definition.DefinitionProblem(
+                            "deploy",
+                            0,
+                            "steps[" + at + "].emit.topic",
+                            "'" + e.topic() + "' is one of Baton's own topics; an emit step publishes to a topic of "
+                                    + "yours (a sub-workflow step starts another workflow)")));
+        }
+        if (!problems.isEmpty()) {
+            throw new dev.baton.definition.InvalidDefinitionException(problems);
+        }
+    }
+
+    private boolean isOwnTopic(String topic) {
+        BatonTopics t = settings.topics();
+        return List.of(
+                        t.requests(),
+                        t.callbacks(),
+                        t.status(),
+                        t.deadLetters(),
+                        t.definitions(),
+                        t.http(),
+                        t.topicPauses())
+                .contains(topic);
     }
 
     /** Which worker topics are paused or were resumed, as every orchestrator process reads them. */
@@ -615,6 +675,11 @@ public final class Orchestrator implements AutoCloseable {
         if (eventCorrelation != null) {
             eventCorrelation.close();
             eventCorrelation = null;
+        }
+
+        if (triggers != null) {
+            triggers.close(); // no new starts while the orchestrator stops
+            triggers = null;
         }
         if (httpSteps != null) {
             httpSteps.close(); // calls in flight finish; their outcomes are written before the streams stop

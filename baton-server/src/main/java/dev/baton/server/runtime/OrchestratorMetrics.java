@@ -103,6 +103,12 @@ public final class OrchestratorMetrics {
                         .tag("workflow", workflow)
                         .register(registry)
                         .increment();
+            } else if (n instanceof Notification.RequestIgnored ignored) {
+                Counter.builder("baton.requests.ignored")
+                        .tag("request", ignored.request())
+                        .description("Requests that changed nothing, such as a start for an instance id that exists")
+                        .register(registry)
+                        .increment();
             } else if (n instanceof Notification.OutcomeIgnored ignored) {
                 Counter.builder("baton.outcomes.ignored")
                         .tag("reason", ignored.reason().name())
@@ -126,6 +132,24 @@ public final class OrchestratorMetrics {
                 .description("Command sent to absolute outcome received")
                 .register(registry)
                 .record(Duration.between(step.startedAt(), at));
+    }
+
+    /** A trigger's record was turned into a start request for {@code workflow}. */
+    void triggerStarted(String workflow) {
+        Counter.builder("baton.trigger.starts")
+                .tag("trigger", workflow)
+                .description("Start requests written by a workflow's trigger (one per record it takes)")
+                .register(registry)
+                .increment();
+    }
+
+    /** A trigger's filter did not take a record. */
+    void triggerSkipped(String workflow) {
+        Counter.builder("baton.trigger.skipped")
+                .tag("trigger", workflow)
+                .description("Records on a trigger's topic that its filter did not take")
+                .register(registry)
+                .increment();
     }
 
     void deadLettered(String sourceTopic) {

@@ -124,10 +124,16 @@ public final class RequiredTopics {
             s.compensate().ifPresent(c -> commands.add(c.topic()));
             s.outcomeTopic().ifPresent(outcomes::add);
         }
+        var emits = new LinkedHashSet<String>();
+        definition.steps().forEach(s -> s.emit().ifPresent(e -> emits.add(e.topic())));
         var topics = new ArrayList<Topic>();
         topics.add(topic(definition.resultTopic(), WRITE, "results of " + definition.name()));
         commands.forEach(name -> topics.add(topic(name, WRITE, "commands to the workers of " + definition.name())));
         outcomes.forEach(name -> topics.add(topic(name, READ, "workers' outcomes for " + definition.name())));
+        emits.forEach(name -> topics.add(topic(name, WRITE, "records published by " + definition.name())));
+        definition
+                .trigger()
+                .ifPresent(t -> topics.add(topic(t.topic(), READ, "records that start " + definition.name())));
         return topics;
     }
 
