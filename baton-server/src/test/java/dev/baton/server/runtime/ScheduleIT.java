@@ -96,7 +96,8 @@ class ScheduleIT {
                     .until(() -> starts(requests, workflow).size() >= beforeFailOver + 4);
             // every start request became an instance, once; checked while a process still runs to process them
             List<String> written = starts(requests, workflow);
-            await().atMost(Duration.ofSeconds(30))
+            // why long: right after the fail-over the third process restores the instances' partitions it took over
+            await().atMost(Duration.ofSeconds(120))
                     .untilAsserted(() -> assertThat(instancesStarted(status, workflow))
                             .doesNotHaveDuplicates()
                             .containsAll(written));
@@ -198,8 +199,11 @@ class ScheduleIT {
                             .counter()
                             .count())
                     .isGreaterThan(0);
+            // why at least: the counter counts as the start is decided, before its transaction commits and the
+            // reader sees it; the schedule keeps ticking meanwhile
+            int seen = starts(requests, "nightly").size();
             assertThat(metrics.registry().get("baton.schedule.starts").counter().count())
-                    .isEqualTo(starts(requests, "nightly").size());
+                    .isGreaterThanOrEqualTo(seen);
         } finally {
             workers.forEach(Worker::close);
         }
