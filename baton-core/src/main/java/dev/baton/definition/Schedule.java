@@ -139,7 +139,7 @@ public record Schedule(
      */
     public Instant nextTick(Instant after) {
         if (cron != null) {
-            return CronExpression.parse(cron).next(after, zone());
+            return parsed(cron).next(after, zone());
         }
         if (every == null || every.getSeconds() < 1) {
             throw new IllegalStateException("a schedule needs 'cron' or an 'every' of at least one second");
@@ -147,6 +147,23 @@ public record Schedule(
         long period = every.toMillis();
         long at = after.toEpochMilli();
         return Instant.ofEpochMilli(Math.floorDiv(at, period) * period + period);
+    }
+
+    // why: the runtime asks for the next tick of every schedule several times a second, and a catch-up after a long
+    // downtime walks many ticks; expressions are few (one per deployed schedule), so parsing each once is enough.
+    private static final Map<String, CronExpression> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static CronExpression parsed(String cron) {
+        CronExpression known = PARSED.get(cron);
+        if (known != null) {
+            return known;
+        }
+        CronExpression expression = CronExpression.parse(cron);
+        if (PARSED.size() >= 1_000) { // definitions come from operators, but keep the cache bounded all the same
+            PARSED.clear();
+        }
+        PARSED.put(cron, expression);
+        return expression;
     }
 
     /** Why the schedule is not valid, field by field (names relative to {@code schedule}); empty when it is. */
