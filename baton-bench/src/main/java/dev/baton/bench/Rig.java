@@ -95,7 +95,9 @@ final class Rig implements AutoCloseable {
             List<String> jvmOptions,
             boolean api,
             boolean jfr,
-            int workerConcurrency) {}
+            int workerConcurrency,
+            boolean hopTiming,
+            List<String> workerKafka) {}
 
     Deployment deploy(int processes, OrchestratorOptions o) throws IOException {
         int n = nextRunNumber();
@@ -152,6 +154,9 @@ final class Rig implements AutoCloseable {
                 if (o.atLeastOnce()) {
                     args.add("--at-least-once");
                 }
+                if (o.hopTiming()) {
+                    args.add("--hop-timing");
+                }
                 for (String kv : o.kafka()) {
                     args.addAll(List.of("--kafka", kv));
                 }
@@ -173,9 +178,15 @@ final class Rig implements AutoCloseable {
                         Integer.parseInt(ready.substring("READY ".length()).trim()));
             }
             for (String step : List.of("a", "b", "c", "d")) {
+                var workerKafka = new java.util.HashMap<String, Object>();
+                for (String kv : o.workerKafka()) {
+                    int eq = kv.indexOf('=');
+                    workerKafka.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
                 Worker w = Worker.create(
                         WorkerOptions.newBuilder()
                                 .bootstrapServers(bootstrap)
+                                .kafkaProperties(workerKafka)
                                 .commandTopic(prefix + step + ".commands")
                                 .concurrency(o.workerConcurrency())
                                 .retryPolicy(RetryPolicy.none())

@@ -63,6 +63,7 @@ public final class OrchestratorSettings {
     private final TracingSettings tracing;
     private final boolean createTopics;
     private final boolean topicPauses;
+    private final boolean hopTiming;
 
     private OrchestratorSettings(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -87,6 +88,7 @@ public final class OrchestratorSettings {
         this.tracing = b.tracing;
         this.createTopics = b.createTopics;
         this.topicPauses = b.topicPauses;
+        this.hopTiming = b.hopTiming;
     }
 
     /** A builder with every setting at its default. */
@@ -120,6 +122,7 @@ public final class OrchestratorSettings {
         b.tracing = template.tracing;
         b.createTopics = template.createTopics;
         b.topicPauses = template.topicPauses;
+        b.hopTiming = template.hopTiming;
         return b;
     }
 
@@ -255,6 +258,15 @@ public final class OrchestratorSettings {
         return topicPauses;
     }
 
+    /**
+     * Whether records of a workflow the benchmark times (their {@code baton-hops} header) get this orchestrator's
+     * stamps: when it saw the input and when it forwarded each command and result. For {@code ./baton bench --hops};
+     * off by default, and then no record gets a stamp, whatever headers come in.
+     */
+    public boolean hopTiming() {
+        return hopTiming;
+    }
+
     /** A readable summary; Kafka property values are left out, as they may hold secrets. */
     @Override
     public String toString() {
@@ -277,6 +289,7 @@ public final class OrchestratorSettings {
                 + ", retention=" + retention
                 + ", createTopics=" + createTopics
                 + ", topicPauses=" + topicPauses
+                + ", hopTiming=" + hopTiming
                 + '}';
     }
 
@@ -307,6 +320,7 @@ public final class OrchestratorSettings {
         private TracingSettings tracing = TracingSettings.off();
         private boolean createTopics = true;
         private boolean topicPauses = false;
+        private boolean hopTiming = false;
 
         private Builder() {}
 
@@ -443,6 +457,12 @@ public final class OrchestratorSettings {
         /** Allow pausing worker topics (see {@link OrchestratorSettings#topicPauses()}). Default false. */
         public Builder topicPauses(boolean topicPauses) {
             this.topicPauses = topicPauses;
+            return this;
+        }
+
+        /** Stamp the benchmark's timed records (see {@link OrchestratorSettings#hopTiming()}). Default false. */
+        public Builder hopTiming(boolean hopTiming) {
+            this.hopTiming = hopTiming;
             return this;
         }
 
