@@ -18,8 +18,8 @@ record HopPath(List<Stamp> stamps) {
     /** Stamp names of the parties that send a record; a watched record's chain ends with one of them. */
     static final List<String> SENDERS = List.of("bench.sent", "orchestrator.sent", "worker.done");
 
-    /** One moment of the path. */
-    record Stamp(String name, long micros) {}
+    /** One moment of the path; {@code watched} if a watcher saw it rather than a party stamping it. */
+    record Stamp(String name, long micros, boolean watched) {}
 
     HopPath {
         stamps = List.copyOf(stamps);
@@ -31,12 +31,11 @@ record HopPath(List<Stamp> stamps) {
      * @param chain the result's chain
      * @param seen the moment the result was read, stamped {@code bench.seen}
      * @param watched per watcher name (e.g. {@code appended}, {@code visible}): the moment it saw the record whose
-     *     chain is the given prefix, or null; a sighting later than the path's next stamp cannot be the record's
-     *     arrival (the watcher was behind) and is left out
+     *     chain is the given prefix, or null; a sighting outside its neighbours (later than the path's next stamp:
+     *     the watcher was behind) cannot be the record's arrival and is left out
      */
     static HopPath of(String chain, long seen, Map<String, Function<String, Long>> watched) {
         var stamps = new ArrayList<Stamp>();
-        var inserted = new ArrayList<Boolean>();
         StringBuilder prefix = new StringBuilder();
         for (String token : chain.trim().split(" +")) {
             int eq = token.indexOf('=');
@@ -48,40 +47,33 @@ record HopPath(List<Stamp> stamps) {
             }
             prefix.append(token);
             String name = token.substring(0, eq);
-            stamps.add(new Stamp(name, Long.parseLong(token.substring(eq + 1))));
-            inserted.add(false);
+            stamps.add(new Stamp(name, Long.parseLong(token.substring(eq + 1)), false));
             if (SENDERS.contains(name)) {
                 String key = prefix.toString();
                 watched.forEach((watcher, lookup) -> {
                     Long at = lookup.apply(key);
                     if (at != null) {
-                        stamps.add(new Stamp(watcher, at));
-                        inserted.add(true);
+                        stamps.add(new Stamp(watcher, at, true));
                     }
                 });
             }
         }
-        stamps.add(new Stamp("bench.seen", seen));
-        inserted.add(false);
-        // A sighting is an upper bound of when the record appeared; keep it only where it fits between its neighbours.
+        stamps.add(new Stamp("bench.seen", seen, false));
         var kept = new ArrayList<Stamp>();
         for (int i = 0; i < stamps.size(); i++) {
             Stamp s = stamps.get(i);
-            if (inserted.get(i)) {
-                long before = kept.get(kept.size() - 1).micros();
-                long after = nextSent(stamps, inserted, i);
-                if (s.micros() < before || s.micros() > after) {
-                    continue;
-                }
+            if (s.watched()
+                    && (s.micros() < kept.get(kept.size() - 1).micros() || s.micros() > nextStamped(stamps, i))) {
+                continue;
             }
             kept.add(s);
         }
         return new HopPath(kept);
     }
 
-    private static long nextSent(List<Stamp> stamps, List<Boolean> inserted, int i) {
+    private static long nextStamped(List<Stamp> stamps, int i) {
         for (int j = i + 1; j < stamps.size(); j++) {
-            if (!inserted.get(j)) {
+            if (!stamps.get(j).watched()) {
                 return stamps.get(j).micros();
             }
         }
@@ -89,19 +81,36 @@ record HopPath(List<Stamp> stamps) {
     }
 
     /**
-     * The hops of the path: each pair of consecutive stamps, labelled {@code [pass] from → to}, where the pass counts
-     * the orchestrator's {@code orchestrator.seen} stamps up to {@code from} (0 before the first).
+     * The hops between the parties' own stamps, labelled {@code [pass] from → to}, where the pass counts the
+     * orchestrator's {@code orchestrator.seen} stamps up to {@code from} (0 before the first); each with its parts
+     * as the watchers split it (empty if no watcher saw a record within it).
      */
     List<Hop> hops() {
         var hops = new ArrayList<Hop>();
         int pass = 0;
+        Stamp from = stamps.get(0);
+        var inside = new ArrayList<Stamp>();
         for (int i = 1; i < stamps.size(); i++) {
-            Stamp from = stamps.get(i - 1);
-            Stamp to = stamps.get(i);
+            Stamp s = stamps.get(i);
+            if (s.watched()) {
+                inside.add(s);
+                continue;
+            }
             if (from.name().equals("orchestrator.seen")) {
                 pass++;
             }
-            hops.add(new Hop(pass, from.name() + " → " + to.name(), to.micros() - from.micros()));
+            var parts = new ArrayList<Hop>();
+            if (!inside.isEmpty()) {
+                Stamp a = from;
+                inside.add(s);
+                for (Stamp b : inside) {
+                    parts.add(new Hop(pass, a.name() + " → " + b.name(), b.micros() - a.micros(), List.of()));
+                    a = b;
+                }
+            }
+            hops.add(new Hop(pass, from.name() + " → " + s.name(), s.micros() - from.micros(), parts));
+            from = s;
+            inside.clear();
         }
         return hops;
     }
@@ -111,8 +120,11 @@ record HopPath(List<Stamp> stamps) {
         return stamps.get(stamps.size() - 1).micros() - stamps.get(0).micros();
     }
 
-    /** One hop: which pass of the orchestrator it follows, what it goes from and to, and how long it took. */
-    record Hop(int pass, String kind, long micros) {
+    /**
+     * One hop: which pass of the orchestrator it follows, what it goes from and to, how long it took, and its parts
+     * as the watchers split it.
+     */
+    record Hop(int pass, String kind, long micros, List<Hop> parts) {
         String label() {
             return "[" + pass + "] " + kind;
         }

@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The per-hop figures of a phase: for each hop of the path (in path order) and for each kind of hop summed over the
- * path (e.g. all four commits), p50 and p99 in milliseconds over the timed workflows, by nearest rank as
- * {@link Latencies}. Thread-safe appends.
+ * The per-hop figures of a phase: for each hop of the path (in path order), its parts as the watchers split it, and
+ * each kind of hop summed over the path (e.g. all four passes through the orchestrator), p50 and p99 in
+ * milliseconds over the timed workflows, by nearest rank as {@link Latencies}. Thread-safe appends.
  */
 final class HopTable {
     private final Map<String, List<Long>> byHop = new LinkedHashMap<>();
+    private final Map<String, Map<String, List<Long>>> parts = new LinkedHashMap<>();
     private final Map<String, List<Long>> byKind = new LinkedHashMap<>();
     private final List<Long> endToEnd = new ArrayList<>();
 
@@ -24,6 +25,10 @@ final class HopTable {
         for (HopPath.Hop h : path.hops()) {
             byHop.computeIfAbsent(h.label(), k -> new ArrayList<>()).add(h.micros());
             sums.merge(h.kind(), h.micros(), Long::sum);
+            var of = parts.computeIfAbsent(h.label(), k -> new LinkedHashMap<>());
+            for (HopPath.Hop part : h.parts()) {
+                of.computeIfAbsent(part.label(), k -> new ArrayList<>()).add(part.micros());
+            }
         }
         sums.forEach((kind, micros) ->
                 byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(micros));
@@ -37,6 +42,11 @@ final class HopTable {
     /** Each hop, in the order first seen (path order, as every path has the same shape). */
     synchronized List<Row> hops() {
         return rows(byHop);
+    }
+
+    /** The parts of a hop (by its label) as the watchers split it, for the workflows where they did. */
+    synchronized List<Row> parts(String hop) {
+        return rows(parts.getOrDefault(hop, Map.of()));
     }
 
     /** Each kind of hop, summed over a workflow's path (a workflow without that kind of hop does not count). */
@@ -74,6 +84,9 @@ final class HopTable {
         int width = 10;
         for (Row r : hops()) {
             width = Math.max(width, r.hop().length());
+            for (Row p : parts(r.hop())) {
+                width = Math.max(width, p.hop().length() + 4);
+            }
         }
         for (Row r : kinds()) {
             width = Math.max(width, r.hop().length() + 4);
@@ -82,6 +95,9 @@ final class HopTable {
         out.append(String.format(line, "hop", "p50", "p99", "n"));
         for (Row r : hops()) {
             out.append(format(line, r));
+            for (Row p : parts(r.hop())) {
+                out.append(format(line, new Row("  ↳ " + p.hop(), p.count(), p.p50(), p.p99())));
+            }
         }
         out.append("  summed over the path, per workflow:\n");
         for (Row r : kinds()) {
@@ -99,7 +115,19 @@ final class HopTable {
     synchronized Map<String, Object> toMap() {
         var m = new LinkedHashMap<String, Object>();
         m.put("workflows", count());
-        m.put("hops", hops().stream().map(HopTable::rowMap).toList());
+        m.put(
+                "hops",
+                hops().stream()
+                        .map(r -> {
+                            var row = rowMap(r);
+                            row.put(
+                                    "parts",
+                                    parts(r.hop()).stream()
+                                            .map(HopTable::rowMap)
+                                            .toList());
+                            return row;
+                        })
+                        .toList());
         m.put("summed", kinds().stream().map(HopTable::rowMap).toList());
         m.put("end_to_end", count() == 0 ? null : rowMap(endToEnd()));
         return m;

@@ -58,6 +58,45 @@ class HopTableTest {
     }
 
     @Test
+    void theHopsRunBetweenThePartiesStampsAndTheSightingsSplitThemIntoParts() {
+        var appended = Map.of("bench.sent=1000 orchestrator.seen=3000 orchestrator.sent=3500", 3600L);
+        var visible = Map.of("bench.sent=1000 orchestrator.seen=3000 orchestrator.sent=3500", 8000L);
+        var watched = new LinkedHashMap<String, Function<String, Long>>();
+        watched.put("appended", appended::get);
+        watched.put("visible", visible::get);
+
+        List<HopPath.Hop> hops = HopPath.of(
+                        "bench.sent=1000 orchestrator.seen=3000 orchestrator.sent=3500", 9000, watched)
+                .hops();
+
+        assertThat(hops)
+                .extracting(HopPath.Hop::label)
+                .containsExactly(
+                        "[0] bench.sent → orchestrator.seen",
+                        "[1] orchestrator.seen → orchestrator.sent",
+                        "[1] orchestrator.sent → bench.seen");
+        assertThat(hops.get(0).parts()).isEmpty();
+        assertThat(hops.get(2).micros()).isEqualTo(5500L);
+        assertThat(hops.get(2).parts())
+                .extracting(HopPath.Hop::label, HopPath.Hop::micros)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("[1] orchestrator.sent → appended", 100L),
+                        org.assertj.core.groups.Tuple.tuple("[1] appended → visible", 4400L),
+                        org.assertj.core.groups.Tuple.tuple("[1] visible → bench.seen", 1000L));
+
+        var table = new HopTable();
+        table.add(HopPath.of("bench.sent=1000 orchestrator.seen=3000 orchestrator.sent=3500", 9000, watched));
+        table.add(HopPath.of("bench.sent=1000 orchestrator.seen=3000 orchestrator.sent=3500", 9000, Map.of()));
+        assertThat(table.parts("[1] orchestrator.sent → bench.seen"))
+                .as("one of the two workflows was seen by the watchers")
+                .containsExactly(
+                        new HopTable.Row("[1] orchestrator.sent → appended", 1, 0.1, 0.1),
+                        new HopTable.Row("[1] appended → visible", 1, 4.4, 4.4),
+                        new HopTable.Row("[1] visible → bench.seen", 1, 1.0, 1.0));
+        assertThat(table.hops()).extracting(HopTable.Row::count).containsOnly(2);
+    }
+
+    @Test
     void aSightingLaterThanTheNextStampIsLeftOutAsTheWatcherWasBehind() {
         // The orchestrator saw the request at 3000; a watcher that saw it at 3400 only shows its own lag.
         Map<String, Function<String, Long>> watched = Map.of("appended", Map.of("bench.sent=1000", 3400L)::get);
