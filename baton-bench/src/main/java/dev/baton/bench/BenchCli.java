@@ -151,10 +151,14 @@ public final class BenchCli implements Callable<Integer> {
             })
     boolean hops;
 
+    @Option(names = "--no-half-load", description = "Skip the latency measurement at half the measured throughput.")
+    boolean noHalfLoad;
+
     @Option(
             names = "--worker-kafka",
-            paramLabel = "NAME=VALUE",
-            description = "A Kafka client property for the no-op workers (WorkerOptions.kafkaProperties); repeatable.")
+            paramLabel = "[STEP:]NAME=VALUE",
+            description =
+                    "A Kafka client property for the no-op workers (WorkerOptions.kafkaProperties), or with a: .. d: for one step's worker only; repeatable.")
     List<String> workerKafka = new ArrayList<>();
 
     @Option(names = "--no-api", description = "Run the orchestrators without their HTTP API.")
@@ -300,6 +304,7 @@ public final class BenchCli implements Callable<Integer> {
         s.put("kafka", kafka);
         s.put("worker_kafka", workerKafka);
         s.put("hops", hops);
+        s.put("half_load", !noHalfLoad);
         s.put("api", !noApi);
         s.put("orchestrator_jvm_options", orchestratorJvmOptions);
         return s;
@@ -481,6 +486,11 @@ public final class BenchCli implements Callable<Integer> {
             r.put("latency_ms", latencyAt(rr, "low load", "l-", lowRate, watch, lowHops));
             if (watch != null) {
                 r.put("hops_low_load", lowHops.toMap());
+            }
+            if (noHalfLoad) {
+                r.put("orchestrators", processesReport);
+                r.put("failed", rr.failed());
+                return r;
             }
             double half = Math.max(1, throughput / 2);
             Cpu halfCpu = new Cpu(pids);

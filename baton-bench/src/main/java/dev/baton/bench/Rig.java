@@ -180,8 +180,16 @@ final class Rig implements AutoCloseable {
             for (String step : List.of("a", "b", "c", "d")) {
                 var workerKafka = new java.util.HashMap<String, Object>();
                 for (String kv : o.workerKafka()) {
+                    // "b:linger.ms=0" is for step B's worker only: a within-run comparison of two settings.
+                    int colon = kv.indexOf(':');
                     int eq = kv.indexOf('=');
-                    workerKafka.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    if (eq <= colon + 1) {
+                        throw new IllegalArgumentException("--worker-kafka takes [STEP:]NAME=VALUE, not '" + kv + "'");
+                    }
+                    if (colon > 0 && colon < eq && !kv.substring(0, colon).equals(step)) {
+                        continue;
+                    }
+                    workerKafka.put(kv.substring(colon > 0 && colon < eq ? colon + 1 : 0, eq), kv.substring(eq + 1));
                 }
                 Worker w = Worker.create(
                         WorkerOptions.newBuilder()
