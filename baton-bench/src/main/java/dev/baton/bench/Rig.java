@@ -181,15 +181,16 @@ final class Rig implements AutoCloseable {
                 var workerKafka = new java.util.HashMap<String, Object>();
                 for (String kv : o.workerKafka()) {
                     // "b:linger.ms=0" is for step B's worker only: a within-run comparison of two settings.
-                    int colon = kv.indexOf(':');
                     int eq = kv.indexOf('=');
-                    if (eq <= colon + 1) {
+                    int colon = kv.indexOf(':');
+                    int nameAt = colon >= 0 && colon < eq ? colon + 1 : 0;
+                    if (eq <= nameAt) {
                         throw new IllegalArgumentException("--worker-kafka takes [STEP:]NAME=VALUE, not '" + kv + "'");
                     }
-                    if (colon > 0 && colon < eq && !kv.substring(0, colon).equals(step)) {
+                    if (nameAt > 0 && !kv.substring(0, colon).equals(step)) {
                         continue;
                     }
-                    workerKafka.put(kv.substring(colon > 0 && colon < eq ? colon + 1 : 0, eq), kv.substring(eq + 1));
+                    workerKafka.put(kv.substring(nameAt, eq), kv.substring(eq + 1));
                 }
                 Worker w = Worker.create(
                         WorkerOptions.newBuilder()
