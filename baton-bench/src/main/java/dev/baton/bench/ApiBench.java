@@ -82,7 +82,9 @@ final class ApiBench implements Callable<Integer> {
                     BenchCli.words(orchestratorJvmOptions),
                     true,
                     false,
-                    4);
+                    4,
+                    false,
+                    List.of());
             try (Rig.Deployment d = rig.deploy(1, options);
                     RequestReply rr = new RequestReply(
                             rig.bootstrap,

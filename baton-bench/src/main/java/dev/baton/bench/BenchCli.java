@@ -142,6 +142,25 @@ public final class BenchCli implements Callable<Integer> {
                     "A Kafka client or Streams property for the orchestrators (e.g. max.task.idle.ms=-1); repeatable. Settings Baton makes itself (commit and poll interval, the Streams producer's linger.ms, ...) override these.")
     List<String> kafka = new ArrayList<>();
 
+    @Option(
+            names = "--hops",
+            description = {
+                "Time every hop of each measured workflow (request written, orchestrator saw it, sent, appended, visible,",
+                "worker fetched, handler started and done, ...) and print p50/p99 per hop after each phase. Records carry a",
+                "baton-hops header and two extra consumers watch the run's topics, so figures with and without it differ a little."
+            })
+    boolean hops;
+
+    @Option(names = "--no-half-load", description = "Skip the latency measurement at half the measured throughput.")
+    boolean noHalfLoad;
+
+    @Option(
+            names = "--worker-kafka",
+            paramLabel = "[STEP:]NAME=VALUE",
+            description =
+                    "A Kafka client property for the no-op workers (WorkerOptions.kafkaProperties), or with a: .. d: for one step's worker only; repeatable.")
+    List<String> workerKafka = new ArrayList<>();
+
     @Option(names = "--no-api", description = "Run the orchestrators without their HTTP API.")
     boolean noApi;
 
@@ -283,6 +302,9 @@ public final class BenchCli implements Callable<Integer> {
         s.put("poll_ms", pollMs);
         s.put("stream_threads", streamThreads);
         s.put("kafka", kafka);
+        s.put("worker_kafka", workerKafka);
+        s.put("hops", hops);
+        s.put("half_load", !noHalfLoad);
         s.put("api", !noApi);
         s.put("orchestrator_jvm_options", orchestratorJvmOptions);
         return s;
@@ -343,7 +365,9 @@ public final class BenchCli implements Callable<Integer> {
                 words(orchestratorJvmOptions),
                 !noApi,
                 jfr,
-                workerConcurrency);
+                workerConcurrency,
+                hops,
+                workerKafka);
         System.out.println("--- " + processes + " orchestrator process" + (processes == 1 ? "" : "es") + " ---");
         var r = new LinkedHashMap<String, Object>();
         try (Rig.Deployment d = rig.deploy(processes, options);
@@ -354,7 +378,11 @@ public final class BenchCli implements Callable<Integer> {
                         true,
                         id -> RequestReply.utf8("{\"workflow\":\"" + Rig.WORKFLOW + "\",\"input\":{}}"),
                         v -> new String(v, java.nio.charset.StandardCharsets.UTF_8)
-                                .contains("\"status\":\"SUCCEEDED\""))) {
+                                .contains("\"status\":\"SUCCEEDED\""));
+                HopWatch watch = hops ? hopWatch(rig, d) : null) {
+            if (watch != null) {
+                rr.timeHops(watch);
+            }
             var pids = new ArrayList<Long>();
             d.orchestrators.forEach(c -> pids.add(c.pid()));
             if (rig.broker() != null) {
@@ -368,6 +396,7 @@ public final class BenchCli implements Callable<Integer> {
             long[] mark = {-1, 0};
             Cpu[] cpu = new Cpu[1];
             Latencies loaded = new Latencies();
+            HopTable loadedHops = new HopTable();
             String[] phase = {"warm-up"};
             try (var p = new Progress(
                     "throughput",
@@ -381,7 +410,7 @@ public final class BenchCli implements Callable<Integer> {
                         mark[1] = now;
                         cpu[0] = new Cpu(pids);
                         d.orchestrators.forEach(c -> c.ask("reset", "STATS", Duration.ofSeconds(10)));
-                        rr.recordInto(loaded);
+                        rr.recordInto(loaded, watch == null ? null : loadedHops);
                         phase[0] = "measuring";
                     }
                     if (mark[0] < 0) {
@@ -408,6 +437,11 @@ public final class BenchCli implements Callable<Integer> {
             System.out.printf(
                     "Throughput: %,.0f workflows/s (%,d in %.1f s, %d in flight); latency at that load: %s%n",
                     throughput, done, seconds, concurrency, Latencies.format(loaded.summary()));
+            if (watch != null) {
+                watch.flush();
+                System.out.print(loadedHops.format("throughput phase, " + concurrency + " in flight"));
+                r.put("hops_at_full_load", loadedHops.toMap());
+            }
             if (!Double.isNaN(ceiling)) {
                 double ratio = throughput / (ceiling / 5);
                 r.put("ratio_to_ceiling", Math.round(ratio * 1000) / 1000.0);
@@ -448,10 +482,23 @@ public final class BenchCli implements Callable<Integer> {
             r.put("unfinished", missing);
 
             // Latency at a low fixed rate, then at half the measured throughput.
-            r.put("latency_ms", latencyAt(rr, "low load", "l-", lowRate));
+            HopTable lowHops = new HopTable();
+            r.put("latency_ms", latencyAt(rr, "low load", "l-", lowRate, watch, lowHops));
+            if (watch != null) {
+                r.put("hops_low_load", lowHops.toMap());
+            }
+            if (noHalfLoad) {
+                r.put("orchestrators", processesReport);
+                r.put("failed", rr.failed());
+                return r;
+            }
             double half = Math.max(1, throughput / 2);
             Cpu halfCpu = new Cpu(pids);
-            r.put("latency_half_load_ms", latencyAt(rr, "half load", "h-", half));
+            HopTable halfHops = new HopTable();
+            r.put("latency_half_load_ms", latencyAt(rr, "half load", "h-", half, watch, halfHops));
+            if (watch != null) {
+                r.put("hops_half_load", halfHops.toMap());
+            }
             double[] halfCores = halfCpu.cores();
             r.put("half_load_rate_per_s", Math.round(half));
             for (int i = 0; i < d.orchestrators.size(); i++) {
@@ -468,7 +515,21 @@ public final class BenchCli implements Callable<Integer> {
         return r;
     }
 
-    private Map<String, Object> latencyAt(RequestReply rr, String name, String prefix, double rate) throws Exception {
+    private static HopWatch hopWatch(Rig rig, Rig.Deployment d) {
+        var commands = new ArrayList<String>();
+        for (String step : List.of("a", "b", "c", "d")) {
+            commands.add(d.prefix + step + ".commands");
+        }
+        var uncommitted = new ArrayList<>(commands);
+        uncommitted.addAll(List.of(d.requests(), d.prefix + "callbacks", d.results()));
+        var committed = new ArrayList<>(commands);
+        committed.add(d.results());
+        return new HopWatch(rig.bootstrap, uncommitted, committed);
+    }
+
+    private Map<String, Object> latencyAt(
+            RequestReply rr, String name, String prefix, double rate, HopWatch watch, HopTable hopTable)
+            throws Exception {
         Latencies l = new Latencies();
         long start = System.nanoTime();
         long recordAt = start + Duration.ofSeconds(3).toNanos();
@@ -482,7 +543,7 @@ public final class BenchCli implements Callable<Integer> {
             rr.openLoop(prefix, rate, () -> {
                 long now = System.nanoTime();
                 if (!recording[0] && now >= recordAt) {
-                    rr.recordInto(l);
+                    rr.recordInto(l, watch == null ? null : hopTable);
                     recording[0] = true;
                 }
                 return now >= end;
@@ -495,6 +556,10 @@ public final class BenchCli implements Callable<Integer> {
         rr.stopRecording();
         var s = l.summary();
         System.out.printf("Latency at %s (%,.0f workflows/s): %s%n", name, rate, Latencies.format(s));
+        if (watch != null) {
+            watch.flush();
+            System.out.print(hopTable.format(name + String.format(", %.0f workflows/s", rate)));
+        }
         return s;
     }
 

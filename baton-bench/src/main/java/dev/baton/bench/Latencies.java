@@ -34,7 +34,7 @@ final class Latencies {
         return m;
     }
 
-    private static long percentile(long[] sorted, double p) {
+    static long percentile(long[] sorted, double p) {
         if (sorted.length == 0) {
             return -1;
         }

@@ -70,6 +70,11 @@ public final class OrchestratorProcess implements Callable<Integer> {
     @Option(names = "--at-least-once")
     boolean atLeastOnce;
 
+    @Option(
+            names = "--hop-timing",
+            description = "Stamp the benchmark's timed records (OrchestratorSettings.hopTiming).")
+    boolean hopTiming;
+
     @Option(names = "--kafka", description = "A Kafka client property name=value, passed to every client; repeatable.")
     List<String> kafka = List.of();
 
@@ -105,6 +110,9 @@ public final class OrchestratorProcess implements Callable<Integer> {
         }
         if (atLeastOnce) {
             builder.exactlyOnce(false);
+        }
+        if (hopTiming) {
+            builder.hopTiming(true);
         }
         if (!noApi) {
             builder.advertisedHttp("127.0.0.1:" + httpPort);

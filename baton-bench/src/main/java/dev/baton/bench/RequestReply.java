@@ -45,6 +45,8 @@ final class RequestReply implements AutoCloseable {
     private volatile Semaphore permits;
     private volatile Latencies latencies;
     private volatile long recordFromNanos = Long.MAX_VALUE;
+    private volatile HopWatch hopWatch;
+    private volatile HopTable hops;
     private long seq;
 
     RequestReply(
@@ -102,6 +104,11 @@ final class RequestReply implements AutoCloseable {
                     Latencies l = latencies;
                     if (l != null && t0 >= recordFromNanos) {
                         l.record(now - t0);
+                        HopTable h = hops;
+                        HopWatch w = hopWatch;
+                        if (h != null && w != null) {
+                            w.completed(r.headers().lastHeader(HopPath.HEADER), h);
+                        }
                     }
                     Semaphore s = permits;
                     if (s != null) {
@@ -135,7 +142,11 @@ final class RequestReply implements AutoCloseable {
     private void send(String prefix) {
         String id = prefix + (seq++);
         inFlight.put(id, System.nanoTime());
-        producer.send(new ProducerRecord<>(requestTopic, id, requestValue.apply(id)));
+        var record = new ProducerRecord<>(requestTopic, id, requestValue.apply(id));
+        if (hopWatch != null) {
+            record.headers().add(HopPath.HEADER, HopWatch.requestHeader());
+        }
+        producer.send(record);
         sent.incrementAndGet();
     }
 
@@ -145,9 +156,21 @@ final class RequestReply implements AutoCloseable {
         this.recordFromNanos = System.nanoTime();
     }
 
+    /** As {@link #recordInto(Latencies)}, and the per-hop timing of the same workflows into {@code hops}. */
+    void recordInto(Latencies into, HopTable hops) {
+        this.hops = hops;
+        recordInto(into);
+    }
+
+    /** Stamps every request from now on for per-hop timing (see {@link HopWatch}). */
+    void timeHops(HopWatch watch) {
+        this.hopWatch = watch;
+    }
+
     void stopRecording() {
         this.recordFromNanos = Long.MAX_VALUE;
         this.latencies = null;
+        this.hops = null;
     }
 
     /**

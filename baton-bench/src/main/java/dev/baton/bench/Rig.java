@@ -95,7 +95,9 @@ final class Rig implements AutoCloseable {
             List<String> jvmOptions,
             boolean api,
             boolean jfr,
-            int workerConcurrency) {}
+            int workerConcurrency,
+            boolean hopTiming,
+            List<String> workerKafka) {}
 
     Deployment deploy(int processes, OrchestratorOptions o) throws IOException {
         int n = nextRunNumber();
@@ -152,6 +154,9 @@ final class Rig implements AutoCloseable {
                 if (o.atLeastOnce()) {
                     args.add("--at-least-once");
                 }
+                if (o.hopTiming()) {
+                    args.add("--hop-timing");
+                }
                 for (String kv : o.kafka()) {
                     args.addAll(List.of("--kafka", kv));
                 }
@@ -173,9 +178,24 @@ final class Rig implements AutoCloseable {
                         Integer.parseInt(ready.substring("READY ".length()).trim()));
             }
             for (String step : List.of("a", "b", "c", "d")) {
+                var workerKafka = new java.util.HashMap<String, Object>();
+                for (String kv : o.workerKafka()) {
+                    // "b:linger.ms=0" is for step B's worker only: a within-run comparison of two settings.
+                    int eq = kv.indexOf('=');
+                    int colon = kv.indexOf(':');
+                    int nameAt = colon >= 0 && colon < eq ? colon + 1 : 0;
+                    if (eq <= nameAt) {
+                        throw new IllegalArgumentException("--worker-kafka takes [STEP:]NAME=VALUE, not '" + kv + "'");
+                    }
+                    if (nameAt > 0 && !kv.substring(0, colon).equals(step)) {
+                        continue;
+                    }
+                    workerKafka.put(kv.substring(nameAt, eq), kv.substring(eq + 1));
+                }
                 Worker w = Worker.create(
                         WorkerOptions.newBuilder()
                                 .bootstrapServers(bootstrap)
+                                .kafkaProperties(workerKafka)
                                 .commandTopic(prefix + step + ".commands")
                                 .concurrency(o.workerConcurrency())
                                 .retryPolicy(RetryPolicy.none())

@@ -214,6 +214,47 @@ class WorkerTest {
     }
 
     @Test
+    void aTimedCommandsOutcomeCarriesItsChainWithTheWorkersStampsInOrder() throws Exception {
+        Worker w = worker(options().build(), ctx -> {
+            Thread.sleep(5);
+            return Map.of();
+        });
+        assignPartition();
+        long before = java.time.Instant.now().toEpochMilli() * 1_000;
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(
+                "baton-hops",
+                "bench.sent=1 orchestrator.seen=2 orchestrator.sent=3".getBytes(StandardCharsets.US_ASCII));
+        send(command("i-1", "reserve", "execute"), headers);
+        send(command("i-2", "reserve", "execute"));
+        w.start();
+
+        await().until(() -> producer.history().size() == 2);
+        Map<String, String> timed = headers(producer.history().stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("i-1"))
+                .findFirst()
+                .orElseThrow());
+        String chain = timed.get("baton-hops");
+        assertThat(chain).startsWith("bench.sent=1 orchestrator.seen=2 orchestrator.sent=3 worker.fetched=");
+        String[] stamps = chain.split(" ");
+        assertThat(stamps).hasSize(6);
+        long fetched = Long.parseLong(stamps[3].substring("worker.fetched=".length()));
+        long started = Long.parseLong(stamps[4].substring("worker.started=".length()));
+        long done = Long.parseLong(stamps[5].substring("worker.done=".length()));
+        assertThat(fetched).isGreaterThanOrEqualTo(before);
+        assertThat(started).isGreaterThanOrEqualTo(fetched);
+        assertThat(done - started).as("the handler's 5 ms sleep").isGreaterThanOrEqualTo(5_000);
+
+        Map<String, String> untimed = headers(producer.history().stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("i-2"))
+                .findFirst()
+                .orElseThrow());
+        assertThat(untimed)
+                .as("a command without the header gets nothing added")
+                .doesNotContainKey("baton-hops");
+    }
+
+    @Test
     void failingHandlerIsRetriedAndReportedOnce() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         Worker w = worker(options().build(), ctx -> {

@@ -63,6 +63,8 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     private TraceContexts traces;
     private final TopicPauses pauses;
     private HeldCommands held;
+    /** The benchmark's timing chain of the record being processed, stamped "seen"; null unless it is timed. */
+    private String hops;
 
     InstanceProcessor(
             DefinitionRegistry definitions,
@@ -100,6 +102,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     public void process(Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
         Instant now = settings.clock().instant();
+        hops = settings.hopTiming() ? HopStamps.seen(record.headers()) : null;
         try {
             String instanceId = instanceIdOf(record);
             Instance current = load(instanceId);
@@ -117,6 +120,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             log.error("Could not process a record from {}; it goes to the dead-letter topic", topic, e);
             deadLetter(record, "internal error: " + e);
         } finally {
+            hops = null;
             DrainedInput.handled(context);
         }
     }
@@ -275,6 +279,9 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
 
     /** Forwards one record, unless it is a command for a paused worker topic: that one is held (see HeldCommands). */
     private void forward(DecisionWriter.Outgoing r, Instant at) {
+        if (hops != null && !r.routed().topic().equals(settings.topics().status())) {
+            HopStamps.sent(hops, r.headers());
+        }
         var record = new Record<>(r.key().getBytes(StandardCharsets.UTF_8), r.routed(), at.toEpochMilli(), r.headers());
         if (held == null || !held.hold(record)) {
             context.forward(record);

@@ -71,6 +71,7 @@ public final class OrchestratorSettings {
     private final Duration scheduleGrace;
     private final Duration eventBufferTtl;
     private final int signalBufferLimit;
+    private final boolean hopTiming;
 
     private OrchestratorSettings(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -99,6 +100,7 @@ public final class OrchestratorSettings {
         this.scheduleGrace = b.scheduleGrace;
         this.eventBufferTtl = b.eventBufferTtl;
         this.signalBufferLimit = b.signalBufferLimit;
+        this.hopTiming = b.hopTiming;
     }
 
     /** A builder with every setting at its default. */
@@ -136,6 +138,7 @@ public final class OrchestratorSettings {
         b.scheduleGrace = template.scheduleGrace;
         b.eventBufferTtl = template.eventBufferTtl;
         b.signalBufferLimit = template.signalBufferLimit;
+        b.hopTiming = template.hopTiming;
         return b;
     }
 
@@ -302,6 +305,15 @@ public final class OrchestratorSettings {
         return signalBufferLimit;
     }
 
+    /**
+     * Whether records of a workflow the benchmark times (their {@code baton-hops} header) get this orchestrator's
+     * stamps: when it saw the input and when it forwarded each command and result. For {@code ./baton bench --hops};
+     * off by default, and then no record gets a stamp, whatever headers come in.
+     */
+    public boolean hopTiming() {
+        return hopTiming;
+    }
+
     /** A readable summary; Kafka property values are left out, as they may hold secrets. */
     @Override
     public String toString() {
@@ -328,6 +340,7 @@ public final class OrchestratorSettings {
                 + ", scheduleGrace=" + scheduleGrace
                 + ", eventBufferTtl=" + eventBufferTtl
                 + ", signalBufferLimit=" + signalBufferLimit
+                + ", hopTiming=" + hopTiming
                 + '}';
     }
 
@@ -362,6 +375,7 @@ public final class OrchestratorSettings {
         private Duration scheduleGrace = dev.baton.engine.ScheduleTicks.DEFAULT_GRACE;
         private Duration eventBufferTtl = DEFAULT_EVENT_BUFFER_TTL;
         private int signalBufferLimit = DEFAULT_SIGNAL_BUFFER_LIMIT;
+        private boolean hopTiming = false;
 
         private Builder() {}
 
@@ -522,6 +536,12 @@ public final class OrchestratorSettings {
         /** How many early signals an instance keeps, zero or more. Default 100. */
         public Builder signalBufferLimit(int limit) {
             this.signalBufferLimit = limit;
+            return this;
+        }
+
+        /** Stamp the benchmark's timed records (see {@link OrchestratorSettings#hopTiming()}). Default false. */
+        public Builder hopTiming(boolean hopTiming) {
+            this.hopTiming = hopTiming;
             return this;
         }
 

@@ -70,6 +70,7 @@ class OrchestratorSettingsTest {
                 .advertisedHttp("10.0.0.1:8080")
                 .retention(Duration.ofHours(1))
                 .tracing(tracing)
+                .hopTiming(true)
                 .build();
 
         var copy = OrchestratorSettings.newBuilder(original).build();

@@ -70,7 +70,8 @@ public final class CommandLoop {
 
     private static final ThreadLocal<Boolean> OWN_THREAD = ThreadLocal.withInitial(() -> false);
 
-    private record Job(Command command, OffsetTracker.Ticket ticket) {
+    /** {@code hops}: the benchmark's timing chain, stamped when fetched; null for every command not timed. */
+    private record Job(Command command, OffsetTracker.Ticket ticket, String hops) {
         @Override
         public String toString() {
             return "command " + command.commandId() + " at " + ticket;
@@ -278,7 +279,7 @@ public final class CommandLoop {
             return;
         }
         outstanding.incrementAndGet();
-        dispatcher.submit(new Job(command, ticket));
+        dispatcher.submit(new Job(command, ticket, HopStamps.fetched(record.headers())));
     }
 
     private void runLoopTasks() {
@@ -444,6 +445,7 @@ public final class CommandLoop {
 
     private void handle(Job job) {
         Command command = job.command();
+        String hops = job.hops() == null ? null : HopStamps.started(job.hops());
         Answer answer = answered.lookup(command.commandId()).orElse(null);
         if (answer != null) {
             LOG.log(Level.DEBUG, () -> "Redelivered " + job + ", answering it again without running the handler");
@@ -457,7 +459,11 @@ public final class CommandLoop {
             answer = Answer.of(outcome.get(), mapper, clock.instant());
             answered.remember(command.commandId(), answer);
         }
-        publish(job, answer, outcomeRecords.records(command, answer));
+        List<ProducerRecord<byte[], byte[]>> records = outcomeRecords.records(command, answer);
+        if (hops != null) {
+            HopStamps.done(hops, records);
+        }
+        publish(job, answer, records);
     }
 
     private void publish(Job job, Answer answer, List<ProducerRecord<byte[], byte[]>> records) {
