@@ -20,6 +20,7 @@ public final class StepDefinition {
     private final InputMapping input;
     private final String outcomeTopic;
     private final FailurePolicy onFailure;
+    private final ForEach forEach;
 
     private StepDefinition(Builder b) {
         this.id = b.id;
@@ -31,6 +32,7 @@ public final class StepDefinition {
         this.input = b.input;
         this.outcomeTopic = b.outcomeTopic;
         this.onFailure = b.onFailure;
+        this.forEach = b.forEach;
     }
 
     public String id() {
@@ -127,6 +129,11 @@ public final class StepDefinition {
         return onFailure;
     }
 
+    /** When present, the step runs once per element of a list instead of once; see {@link ForEach}. */
+    public Optional<ForEach> forEach() {
+        return Optional.ofNullable(forEach);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof StepDefinition s
@@ -138,7 +145,8 @@ public final class StepDefinition {
                 && Objects.equals(compensate, s.compensate)
                 && Objects.equals(input, s.input)
                 && Objects.equals(outcomeTopic, s.outcomeTopic)
-                && onFailure == s.onFailure;
+                && onFailure == s.onFailure
+                && Objects.equals(forEach, s.forEach);
     }
 
     @Override
@@ -188,6 +196,7 @@ public final class StepDefinition {
         private String signal;
         private SubWorkflow workflow;
         private HttpStep http;
+        private ForEach forEach;
 
         Builder(String id) {
             this.id = id;
@@ -277,6 +286,17 @@ public final class StepDefinition {
         public Builder http(HttpStep http) {
             this.http = http;
             return this;
+        }
+
+        /** Makes the step run once per element of a list; {@code null} runs it once. */
+        public Builder forEach(ForEach forEach) {
+            this.forEach = forEach;
+            return this;
+        }
+
+        /** Runs the step once per element of the list at {@code items}, 10 at a time, tolerating no failure. */
+        public Builder forEach(String items) {
+            return forEach(new ForEach(DataPath.parse(items), ForEach.DEFAULT_MAX_CONCURRENCY, ForEach.Tolerance.NONE));
         }
 
         public Builder onFailure(FailurePolicy policy) {

@@ -127,6 +127,7 @@ public final class WorkflowDefinition {
                 s.signal().ifPresent(sb::signal);
                 s.workflow().ifPresent(w -> sb.workflow(w.name(), w.version()));
                 s.http().ifPresent(sb::http);
+                s.forEach().ifPresent(sb::forEach);
             });
         }
         return b;

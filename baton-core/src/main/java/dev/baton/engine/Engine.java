@@ -137,6 +137,14 @@ public final class Engine {
     }
 
     /**
+     * The id of item {@code index}'s command in an attempt of a forEach step: {@code <instance>/<step>#<index>/<attempt>};
+     * deterministic, so a replayed decision sends the same id and a duplicate outcome finds its item done.
+     */
+    public static String itemCommandId(String instanceId, String stepId, int index, int attempt) {
+        return ForEachItems.itemCommandId(instanceId, stepId, index, attempt);
+    }
+
+    /**
      * The id of the child instance that an attempt of a sub-workflow step starts; deterministic like a command id.
      * Empty when it would be longer than an instance id may be ({@link Instance#MAX_ID_LENGTH}): nesting that deep
      * fails the step rather than grow ids without end.

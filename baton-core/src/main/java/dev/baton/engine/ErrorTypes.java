@@ -23,4 +23,6 @@ public final class ErrorTypes {
     public static final String COMPENSATION_FAILED = "CompensationFailed";
     /** A step's output would make the instance's stored state larger than the runtime may store. */
     public static final String OUTPUT_TOO_LARGE = "OutputTooLarge";
+    /** A forEach step's {@code items} path found no list in the instance's data. */
+    public static final String ITEMS_NOT_A_LIST = "ItemsNotAList";
 }

@@ -25,6 +25,7 @@ public final class StepExecution {
     private final Instant compensationFinishedAt;
     private final Failure compensationError;
     private final Object inputOverride;
+    private final FanOut fanOut;
 
     private StepExecution(Builder b) {
         this.stepId = Objects.requireNonNull(b.stepId);
@@ -44,6 +45,7 @@ public final class StepExecution {
         this.compensationFinishedAt = b.compensationFinishedAt;
         this.compensationError = b.compensationError;
         this.inputOverride = b.inputOverride;
+        this.fanOut = b.fanOut;
     }
 
     /** A step that has not started yet. */
@@ -144,6 +146,11 @@ public final class StepExecution {
         return compensationError;
     }
 
+    /** The progress of a forEach step's items in its current attempt; {@code null} for any other step. */
+    public FanOut fanOut() {
+        return fanOut;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof StepExecution s
@@ -163,7 +170,8 @@ public final class StepExecution {
                 && Objects.equals(compensationStartedAt, s.compensationStartedAt)
                 && Objects.equals(compensationFinishedAt, s.compensationFinishedAt)
                 && Objects.equals(compensationError, s.compensationError)
-                && Objects.equals(inputOverride, s.inputOverride);
+                && Objects.equals(inputOverride, s.inputOverride)
+                && Objects.equals(fanOut, s.fanOut);
     }
 
     @Override
@@ -195,6 +203,7 @@ public final class StepExecution {
         private Instant compensationFinishedAt;
         private Failure compensationError;
         private Object inputOverride;
+        private FanOut fanOut;
 
         private Builder(String stepId) {
             this.stepId = stepId;
@@ -222,6 +231,7 @@ public final class StepExecution {
             this.compensationFinishedAt = s.compensationFinishedAt;
             this.compensationError = s.compensationError;
             this.inputOverride = s.inputOverride;
+            this.fanOut = s.fanOut;
         }
 
         public Builder state(StepState v) {
@@ -301,6 +311,11 @@ public final class StepExecution {
 
         public Builder inputOverride(Object v) {
             this.inputOverride = v;
+            return this;
+        }
+
+        public Builder fanOut(FanOut v) {
+            this.fanOut = v;
             return this;
         }
 

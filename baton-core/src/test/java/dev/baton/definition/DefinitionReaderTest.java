@@ -482,7 +482,7 @@ class DefinitionReaderTest {
                 .singleElement()
                 .asString()
                 .startsWith(
-                        "order.yaml:18: steps[3].afer: unknown field (did you mean 'after'?); allowed: after, compensate, description, http, id, input, ")
+                        "order.yaml:18: steps[3].afer: unknown field (did you mean 'after'?); allowed: after, compensate, description, ")
                 .contains(", topic, version, when, workflow");
         assertThat(problems(ORDER.replace("resultTopic:", "resulttopic:"), "order.yaml"))
                 .singleElement()
