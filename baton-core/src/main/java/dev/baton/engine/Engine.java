@@ -52,6 +52,9 @@ import java.util.Optional;
  *       outcome; cancelled when the parent stops wanting it; compensated by asking the child to compensate.
  *   <li><b>HTTP retries</b> ({@link HttpRetries}): a failed call marked retryable, with calls left, waits out its
  *       backoff ({@link StepState#WAITING_TO_RETRY}) and the next call goes out under the next attempt's command id.
+ *   <li><b>forEach</b> ({@link ForEachItems}): a step with {@code forEach} runs once per element of a list, at most
+ *       {@code maxConcurrency} items at a time, each under its own command id; it succeeds with the items' outputs
+ *       in list order unless more failed than it tolerates; its succeeded items are compensated like a step.
  *   <li><b>Retention and limits</b> ({@link Retention}): a completed instance is forgotten when its retention runs
  *       out, unless a compensation is still open; an output that would make the state too large to store fails its
  *       step; any other event that would is rejected.
