@@ -55,6 +55,9 @@ export const api = {
   instances: params => call('GET', `api/instances${query(params)}`),
   instance: id => call('GET', `api/instances/${encodeURIComponent(id)}`),
   waiting: () => call('GET', 'api/waiting'),
+  // A page of a forEach step's items in list order: index, state, output or error.
+  items: (id, stepId, offset, limit) =>
+    call('GET', `api/instances/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}/items${query({ offset, limit })}`),
   cancel: (id, reason) => call('POST', `api/instances/${encodeURIComponent(id)}/cancel`, { reason }),
   retry: (id, stepId) => call('POST', `api/instances/${encodeURIComponent(id)}/retry`, { stepId }),
   // The recovery actions; each needs a reason, which the server refuses when empty (400 with its message).

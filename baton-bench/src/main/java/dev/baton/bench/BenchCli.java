@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        subcommands = {ApiBench.class, TransactionBench.class},
+        subcommands = {ApiBench.class, TransactionBench.class, ForEachBench.class},
         description = {
             "Benchmark Baton end to end: the A -> (B || C) -> D workflow with no-op SDK workers, against the ceiling of",
             "plain Kafka request-reply round trips on the same broker. Orchestrators run as separate processes."

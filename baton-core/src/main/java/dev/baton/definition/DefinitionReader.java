@@ -50,11 +50,13 @@ public final class DefinitionReader {
             "onFailure",
             "description",
             "sleep",
-            "repeat");
+            "repeat",
+            "forEach");
     private static final Set<String> EVENT_FIELDS = Set.of("topic", "correlation", "consume", "bufferFor");
     private static final Set<String> CORRELATION_FIELDS = Set.of("field", "equals");
     private static final Set<String> TRIGGER_FIELDS = Set.of("topic", "filter", "instanceId", "input");
     private static final Set<String> EMIT_FIELDS = Set.of("topic", "key", "value", "type");
+    private static final Set<String> FOR_EACH_FIELDS = Set.of("items", "maxConcurrency", "toleratedFailures");
     private static final Set<String> HTTP_FIELDS = Set.of("method", "url", "headers", "timeout", "retry");
     private static final Set<String> RETRY_FIELDS =
             Set.of("maxAttempts", "initialBackoff", "multiplier", "maxBackoff", "retryOn");
@@ -306,6 +308,12 @@ public final class DefinitionReader {
             } else if (compensate != null) {
                 problem(at + ".compensate", "must be an object such as { topic: stock.commands }");
             }
+            Object forEach = step.get("forEach");
+            if (forEach instanceof Map<?, ?> f) {
+                s.forEach(readForEach(f, at + ".forEach"));
+            } else if (forEach != null) {
+                problem(at + ".forEach", "must be an object such as { items: $.request.lines, maxConcurrency: 10 }");
+            }
             String onFailure = string(step, "onFailure", at);
             if (onFailure != null) {
                 try {
@@ -446,6 +454,35 @@ public final class DefinitionReader {
                 catchUp,
                 limit == null ? Schedule.DEFAULT_CATCH_UP_LIMIT : limit,
                 m.get("input"));
+    }
+
+    /** A forEach whose items are missing or malformed still comes back (items null), so the validator can say so. */
+    private ForEach readForEach(Map<?, ?> f, String at) {
+        checkFields(f, at, FOR_EACH_FIELDS);
+        DataPath items = null;
+        String text = string(f, "items", at);
+        if (text == null) {
+            problem(at + ".items", "is required: the path of the list to run the step for, e.g. $.request.lines");
+        } else {
+            try {
+                items = DataPath.parse(text);
+            } catch (ExpressionException e) {
+                problem(at + ".items", "bad path '" + text + "': " + e.getMessage());
+            }
+        }
+        Integer max = wholeNumber(f, "maxConcurrency", at);
+        ForEach.Tolerance tolerance = ForEach.Tolerance.NONE;
+        Object tolerated = f.get("toleratedFailures");
+        if (tolerated instanceof Integer count) {
+            tolerance = new ForEach.Tolerance(count, false);
+        } else if (tolerated instanceof String pct && pct.trim().matches("\\d{1,3}%")) {
+            tolerance = new ForEach.Tolerance(Integer.parseInt(pct.trim().replace("%", "")), true);
+        } else if (tolerated != null) {
+            problem(
+                    at + ".toleratedFailures",
+                    "'" + tolerated + "' is neither a count of items (such as 3) nor a percentage (such as 10%)");
+        }
+        return new ForEach(items, max == null ? ForEach.DEFAULT_MAX_CONCURRENCY : max, tolerance);
     }
 
     private HttpStep readHttp(Map<?, ?> h, String at) {

@@ -152,10 +152,11 @@ final class DefinitionValidator {
             }
         });
         s.outcomeTopic().ifPresent(t -> checkTopic(at + ".outcomeTopic", t));
+        s.forEach().ifPresent(f -> checkForEach(d, s, f, at));
         if (s.id() != null) {
             Set<String> upstream = d.ancestors(s.id());
             s.when().ifPresent(c -> checkPaths(at + ".when", c.paths(), s, upstream));
-            s.input().ifPresent(m -> checkPaths(at + ".input", m.paths(), s, upstream));
+            s.input().ifPresent(m -> checkPaths(at + ".input", withoutItemPaths(s, m.paths()), s, upstream));
         }
     }
 
@@ -401,6 +402,53 @@ final class DefinitionValidator {
                     "a step that waits for an event gets the event as its outcome; it takes no 'outcomeTopic'");
         }
     }
+
+    private void checkForEach(WorkflowDefinition d, StepDefinition s, ForEach f, String stepAt) {
+        String at = stepAt + ".forEach";
+        if (f.items() != null && s.id() != null) {
+            checkPaths(at + ".items", List.of(f.items()), s, d.ancestors(s.id()));
+        }
+        if (f.maxConcurrency() < 1 || f.maxConcurrency() > ForEach.MAX_CONCURRENCY) {
+            problem(at + ".maxConcurrency", "must be 1 to " + ForEach.MAX_CONCURRENCY);
+        }
+        ForEach.Tolerance t = f.toleratedFailures();
+        if (t.amount() < 0 || (t.percent() && t.amount() > 100)) {
+            problem(at + ".toleratedFailures", "must be a count of 0 or more, or a percentage from 0% to 100%");
+        }
+        if (s.signal().isPresent()) {
+            problem(at, "a step that waits for a signal sends no work to run per item");
+        }
+        if (s.sleep().isPresent()) {
+            problem(at, "a step that sleeps sends no work to run per item");
+        }
+        if (s.event().isPresent()) {
+            problem(at, "a step that waits for an event sends no work to run per item");
+        }
+        if (s.emit().isPresent()) {
+            problem(at, "a step that emits a record sends no work to run per item");
+        }
+        if (s.repeat().isPresent()) {
+            problem(at, "a step runs its items or repeats, not both: repeat a sub-workflow that holds the forEach");
+        }
+        if (s.timeout().isPresent()) {
+            problem(
+                    stepAt + ".timeout",
+                    "is not supported on a forEach step yet: give each item's worker its own deadline");
+        }
+    }
+
+    /** In a forEach step's input, {@code $.item} and {@code $.index} name the item's element and its position. */
+    private static List<DataPath> withoutItemPaths(StepDefinition s, List<DataPath> paths) {
+        if (s.forEach().isEmpty()) {
+            return paths;
+        }
+        return paths.stream()
+                .filter(p -> p.segments().isEmpty()
+                        || !ITEM_ROOTS.contains(String.valueOf(p.segments().get(0))))
+                .toList();
+    }
+
+    private static final Set<String> ITEM_ROOTS = Set.of("item", "index");
 
     private void checkPaths(String field, List<DataPath> paths, StepDefinition s, Set<String> upstream) {
         for (DataPath path : paths) {

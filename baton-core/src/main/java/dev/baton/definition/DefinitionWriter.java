@@ -148,6 +148,17 @@ public final class DefinitionWriter {
         s.compensate().ifPresent(c -> m.put("compensate", Map.of("topic", c.topic())));
         s.input().ifPresent(i -> m.put("input", i.template()));
         s.outcomeTopic().ifPresent(t -> m.put("outcomeTopic", t));
+        s.forEach().ifPresent(f -> {
+            var each = new LinkedHashMap<String, Object>();
+            each.put("items", f.items().toString());
+            each.put("maxConcurrency", f.maxConcurrency());
+            each.put(
+                    "toleratedFailures",
+                    f.toleratedFailures().percent()
+                            ? f.toleratedFailures().toString()
+                            : f.toleratedFailures().amount());
+            m.put("forEach", each);
+        });
         if (s.onFailure() != FailurePolicy.COMPENSATE) {
             m.put("onFailure", s.onFailure().name().toLowerCase(Locale.ROOT));
         }

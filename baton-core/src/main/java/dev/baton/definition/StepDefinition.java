@@ -21,6 +21,7 @@ public final class StepDefinition {
     private final String outcomeTopic;
     private final FailurePolicy onFailure;
     private final Repeat repeat;
+    private final ForEach forEach;
 
     private StepDefinition(Builder b) {
         this.id = b.id;
@@ -33,6 +34,7 @@ public final class StepDefinition {
         this.outcomeTopic = b.outcomeTopic;
         this.onFailure = b.onFailure;
         this.repeat = b.repeat;
+        this.forEach = b.forEach;
     }
 
     public String id() {
@@ -149,6 +151,11 @@ public final class StepDefinition {
         return onFailure;
     }
 
+    /** When present, the step runs once per element of a list instead of once; see {@link ForEach}. */
+    public Optional<ForEach> forEach() {
+        return Optional.ofNullable(forEach);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof StepDefinition s
@@ -161,7 +168,8 @@ public final class StepDefinition {
                 && Objects.equals(input, s.input)
                 && Objects.equals(outcomeTopic, s.outcomeTopic)
                 && onFailure == s.onFailure
-                && Objects.equals(repeat, s.repeat);
+                && Objects.equals(repeat, s.repeat)
+                && Objects.equals(forEach, s.forEach);
     }
 
     @Override
@@ -228,6 +236,7 @@ public final class StepDefinition {
         private Repeat repeat;
         private EventWait event;
         private EmitStep emit;
+        private ForEach forEach;
 
         Builder(String id) {
             this.id = id;
@@ -352,6 +361,17 @@ public final class StepDefinition {
         public Builder emit(EmitStep emit) {
             this.emit = emit;
             return this;
+        }
+
+        /** Makes the step run once per element of a list; {@code null} runs it once. */
+        public Builder forEach(ForEach forEach) {
+            this.forEach = forEach;
+            return this;
+        }
+
+        /** Runs the step once per element of the list at {@code items}, 10 at a time, tolerating no failure. */
+        public Builder forEach(String items) {
+            return forEach(new ForEach(DataPath.parse(items), ForEach.DEFAULT_MAX_CONCURRENCY, ForEach.Tolerance.NONE));
         }
 
         public Builder onFailure(FailurePolicy policy) {

@@ -157,6 +157,7 @@ public final class WorkflowDefinition {
                 s.repeat().ifPresent(sb::repeat);
                 s.event().ifPresent(sb::event);
                 s.emit().ifPresent(sb::emit);
+                s.forEach().ifPresent(sb::forEach);
             });
         }
         return b;

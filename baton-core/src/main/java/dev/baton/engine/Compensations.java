@@ -22,7 +22,10 @@ final class Compensations {
     static void startReady(DecisionDraft d) {
         for (StepDefinition def : d.definition.steps()) {
             StepExecution step = d.step(def.id());
-            if (step.state() != StepState.SUCCEEDED || !def.compensable()) {
+            boolean due = step.state() == StepState.SUCCEEDED
+                    || step.state() == StepState.FAILED
+                    || step.state() == StepState.ABANDONED;
+            if (!due || !awaitsCompensation(d, step)) {
                 continue;
             }
             boolean downstreamDone =
@@ -35,7 +38,9 @@ final class Compensations {
 
     private static boolean awaitsCompensation(DecisionDraft d, StepExecution step) {
         return switch (step.state()) {
-            case SUCCEEDED -> d.stepDef(step).compensable();
+            case SUCCEEDED ->
+                d.stepDef(step).compensable() && (step.fanOut() == null || ForEachItems.awaitsCompensation(step));
+            case FAILED, ABANDONED -> d.stepDef(step).compensable() && ForEachItems.awaitsCompensation(step);
             case COMPENSATING, COMPENSATION_FAILED -> true;
             default -> false;
         };
@@ -43,6 +48,10 @@ final class Compensations {
 
     /** Sends the step's compensate command (to its worker, or to its child instance) under a new command id. */
     static void start(DecisionDraft d, StepExecution step, Cause cause) {
+        if (step.fanOut() != null) {
+            ForEachItems.compensate(d, step, cause);
+            return;
+        }
         StepDefinition def = d.stepDef(step);
         int attempt = step.compensationAttempt() + 1;
         String commandId = Engine.compensationCommandId(step.commandId(), attempt);

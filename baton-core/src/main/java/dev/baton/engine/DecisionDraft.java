@@ -34,6 +34,7 @@ final class DecisionDraft {
     private final List<Outbound> outbound = new ArrayList<>();
     private final List<Notification> notifications = new ArrayList<>();
     private final List<TimerRequest> timers = new ArrayList<>();
+    private final List<ItemResult> items = new ArrayList<>();
     private String rejection;
     private boolean forget;
 
@@ -111,6 +112,22 @@ final class DecisionDraft {
         timers.add(t);
     }
 
+    /** A forEach item finished: its result is stored apart from the instance. */
+    void itemFinished(ItemResult result) {
+        items.removeIf(r -> r.stepId().equals(result.stepId()) && r.index() == result.index());
+        items.add(result);
+    }
+
+    /** An item's result: written in this decision, or stored before. */
+    ItemResult itemResult(String stepId, int index) {
+        for (ItemResult r : items) {
+            if (r.stepId().equals(stepId) && r.index() == index) {
+                return r;
+            }
+        }
+        return facts.items().find(instance.instanceId(), stepId, index);
+    }
+
     void migratedTo(WorkflowDefinition target) {
         definition = target;
     }
@@ -151,13 +168,13 @@ final class DecisionDraft {
 
     Decision decision(Instance before) {
         if (instance == null || forget) {
-            return new Decision(null, outbound, notifications, timers, rejection, forget);
+            return new Decision(null, outbound, notifications, timers, rejection, forget, items);
         }
         Instance after = instance.updatedAt(at).build();
         if (before != null && after.equalsIgnoringUpdatedAt(before)) {
             // An ignored event leaves no trace in state.
-            return new Decision(before, outbound, notifications, timers, rejection, false);
+            return new Decision(before, outbound, notifications, timers, rejection, false, items);
         }
-        return new Decision(after, outbound, notifications, timers, rejection, false);
+        return new Decision(after, outbound, notifications, timers, rejection, false, items);
     }
 }

@@ -64,6 +64,9 @@ import java.util.Optional;
  *       workflow's {@code deadline} fails or cancels an instance still running when it passes.
  *   <li><b>Loops</b> ({@link Repeats}): a step with {@code repeat} runs round after round until its condition holds,
  *       at most {@code max} rounds, each round under its own command id.
+ *   <li><b>forEach</b> ({@link ForEachItems}): a step with {@code forEach} runs once per element of a list, at most
+ *       {@code maxConcurrency} items at a time, each under its own command id; it succeeds with the items' outputs
+ *       in list order unless more failed than it tolerates; its succeeded items are compensated like a step.
  *   <li><b>Retention and limits</b> ({@link Retention}): a completed instance is forgotten when its retention runs
  *       out, unless a compensation is still open; an output that would make the state too large to store fails its
  *       step; any other event that would is rejected.
@@ -154,6 +157,14 @@ public final class Engine {
     /** The id of a step's command for an attempt; deterministic, so a replayed decision sends the same id. */
     public static String commandId(String instanceId, String stepId, int attempt) {
         return instanceId + "/" + stepId + "/" + attempt;
+    }
+
+    /**
+     * The id of item {@code index}'s command in an attempt of a forEach step: {@code <instance>/<step>#<index>/<attempt>};
+     * deterministic, so a replayed decision sends the same id and a duplicate outcome finds its item done.
+     */
+    public static String itemCommandId(String instanceId, String stepId, int index, int attempt) {
+        return ForEachItems.itemCommandId(instanceId, stepId, index, attempt);
     }
 
     /**

@@ -33,4 +33,6 @@ public final class ErrorTypes {
     public static final String NO_CORRELATION_VALUE = "NoCorrelationValue";
     /** An emit step's key mapping found nothing, or something that cannot be a record key (an object or list). */
     public static final String EMIT_KEY_MISSING = "EmitKeyMissing";
+    /** A forEach step's {@code items} path found no list in the instance's data. */
+    public static final String ITEMS_NOT_A_LIST = "ItemsNotAList";
 }

@@ -19,6 +19,11 @@ final class Outcomes {
             ignore(d, outcome, IgnoredBecause.UNKNOWN_STEP);
             return;
         }
+        if (step.fanOut() != null) {
+            ForEachItems.report(d, step, outcome);
+            Progress.advance(d);
+            return;
+        }
         String commandId = outcome.commandId();
         if (commandId != null && commandId.equals(step.commandId())) {
             switch (step.state()) {

@@ -100,8 +100,11 @@ final class Progress {
             next = anyFailed ? ProcessStatus.INCIDENT : ProcessStatus.RUNNING;
         } else {
             // A failed item waits for work in flight before compensating; a cancelled one abandoned it already.
-            boolean waitForRunning = instance.outcome() == Outcome.FAILED
-                    && instance.steps().stream().anyMatch(s -> s.state().isActive());
+            // Items of a forEach step in flight are waited for either way: their work is compensated once it is in.
+            boolean waitForRunning = (instance.outcome() == Outcome.FAILED
+                            && instance.steps().stream().anyMatch(s -> s.state().isActive()))
+                    || instance.steps().stream()
+                            .anyMatch(s -> s.fanOut() != null && s.fanOut().running() > 0);
             if (!waitForRunning) {
                 Compensations.startReady(d);
             }
@@ -195,7 +198,12 @@ final class Progress {
                         .output(null)
                         .error(null)
                         .workerAttempts(callsSoFar)
-                        .round(round));
+                        .round(round)
+                        .fanOut(null));
+        if (def.forEach().isPresent()) {
+            ForEachItems.start(d, started, def);
+            return;
+        }
         Object input = mapped != null ? mapped : instance.input();
         boolean awaitsOutcome = def.kind().accept(new StepKind.Visitor<Boolean>() {
             @Override
@@ -278,7 +286,14 @@ final class Progress {
                             && (d.stepDef(other).kind() instanceof SignalWait
                                     || d.stepDef(other).kind() instanceof EventWait))
                     || Sleeps.waitsForTime(other);
-            if (waitsForNothingInFlight) {
+            if (other.state() == StepState.RUNNING && other.fanOut() != null) {
+                // No more items start; those in flight are still waited for (the step's fan-out counts them).
+                abandon(d, other);
+                SubWorkflows.cancelChild(
+                        d,
+                        other,
+                        "its parent instance '" + instance.instanceId() + "' failed at step '" + step.stepId() + "'");
+            } else if (waitsForNothingInFlight) {
                 abandon(d, other);
             } else if (other.state() == StepState.RUNNING) {
                 SubWorkflows.cancelChild(

@@ -27,6 +27,7 @@ public final class StepExecution {
     private final Object inputOverride;
     private final int round;
     private final Instant dueAt;
+    private final FanOut fanOut;
 
     private StepExecution(Builder b) {
         this.stepId = Objects.requireNonNull(b.stepId);
@@ -48,6 +49,7 @@ public final class StepExecution {
         this.inputOverride = b.inputOverride;
         this.round = b.round;
         this.dueAt = b.dueAt;
+        this.fanOut = b.fanOut;
     }
 
     /** A step that has not started yet. */
@@ -164,6 +166,11 @@ public final class StepExecution {
         return compensationError;
     }
 
+    /** The progress of a forEach step's items in its current attempt; {@code null} for any other step. */
+    public FanOut fanOut() {
+        return fanOut;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof StepExecution s
@@ -185,7 +192,8 @@ public final class StepExecution {
                 && Objects.equals(compensationError, s.compensationError)
                 && Objects.equals(inputOverride, s.inputOverride)
                 && round == s.round
-                && Objects.equals(dueAt, s.dueAt);
+                && Objects.equals(dueAt, s.dueAt)
+                && Objects.equals(fanOut, s.fanOut);
     }
 
     @Override
@@ -219,6 +227,7 @@ public final class StepExecution {
         private Object inputOverride;
         private int round;
         private Instant dueAt;
+        private FanOut fanOut;
 
         private Builder(String stepId) {
             this.stepId = stepId;
@@ -248,6 +257,7 @@ public final class StepExecution {
             this.inputOverride = s.inputOverride;
             this.round = s.round;
             this.dueAt = s.dueAt;
+            this.fanOut = s.fanOut;
         }
 
         public Builder state(StepState v) {
@@ -337,6 +347,11 @@ public final class StepExecution {
 
         public Builder dueAt(Instant v) {
             this.dueAt = v;
+            return this;
+        }
+
+        public Builder fanOut(FanOut v) {
+            this.fanOut = v;
             return this;
         }
 

@@ -70,7 +70,11 @@ public final class StepLifecycle {
         /** An operator skipped the step. */
         SKIPPED_BY_HAND("skipped by hand"),
         /** An operator reruns the step (or one upstream of it), maybe with a new input: it is to run again. */
-        RERUN_REQUESTED("rerun requested");
+        RERUN_REQUESTED("rerun requested"),
+        /** Every item of a forEach step is done, and no more failed than it tolerates. */
+        ITEMS_DONE("all items done"),
+        /** More items of a forEach step failed than it tolerates. */
+        ITEMS_FAILED("too many items failed");
 
         private final String label;
 
@@ -136,7 +140,13 @@ public final class StepLifecycle {
             new Transition(TIMED_OUT, Cause.RERUN_REQUESTED, PENDING),
             new Transition(ABANDONED, Cause.RERUN_REQUESTED, PENDING),
             new Transition(COMPENSATED, Cause.RERUN_REQUESTED, PENDING),
-            new Transition(SKIPPED, Cause.RERUN_REQUESTED, PENDING));
+            new Transition(SKIPPED, Cause.RERUN_REQUESTED, PENDING),
+            // forEach: the step ends when its items do; items that succeeded in a failed or abandoned fan-out are
+            // compensated with the rest of the instance's work.
+            new Transition(RUNNING, Cause.ITEMS_DONE, SUCCEEDED),
+            new Transition(RUNNING, Cause.ITEMS_FAILED, FAILED),
+            new Transition(FAILED, Cause.COMPENSATION_DUE, COMPENSATING),
+            new Transition(ABANDONED, Cause.COMPENSATION_DUE, COMPENSATING));
 
     private static final Map<StepState, Map<Cause, StepState>> TABLE = index();
 

@@ -64,7 +64,9 @@ final class SubWorkflows {
 
     /** Cancels the child of a sub-workflow step whose outcome the parent no longer waits for as it was. */
     static void cancelChild(DecisionDraft d, StepExecution step, String reason) {
-        if (d.stepDef(step).kind() instanceof SubWorkflow) {
+        if (d.stepDef(step).kind() instanceof SubWorkflow && step.fanOut() != null) {
+            ForEachItems.cancelChildren(d, step, reason);
+        } else if (d.stepDef(step).kind() instanceof SubWorkflow) {
             childInstanceId(d.instance.instanceId(), step.stepId(), step.attempt())
                     .ifPresent(child -> d.send(new CancelChild(d.instance.instanceId(), child, reason)));
         }

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.baton.engine.BufferedSignal;
 import dev.baton.engine.Failure;
+import dev.baton.engine.FanOut;
+import dev.baton.engine.IndexSet;
 import dev.baton.engine.Instance;
+import dev.baton.engine.ItemResult;
 import dev.baton.engine.Outcome;
 import dev.baton.engine.ParentRef;
 import dev.baton.engine.ProcessStatus;
@@ -82,6 +85,16 @@ public final class InstanceCodec {
     private static final SerializedString NAME = name("name");
     private static final SerializedString PAYLOAD = name("payload");
     private static final SerializedString RECEIVED_AT = name("receivedAt");
+    // A forEach step's progress: written only for such a step, so other states are what format 1 always wrote.
+    private static final SerializedString FAN_OUT = name("forEach");
+    private static final SerializedString TOTAL = name("total");
+    private static final SerializedString STARTED = name("started");
+    private static final SerializedString SUCCEEDED = name("succeeded");
+    private static final SerializedString FAILED = name("failed");
+    private static final SerializedString COMPENSATIONS_SENT = name("compensationsSent");
+    private static final SerializedString COMPENSATED_ITEMS = name("compensated");
+    private static final SerializedString COMPENSATION_FAILED_ITEMS = name("compensationFailed");
+    private static final SerializedString INDEX = name("index");
     private static final SerializedString INSTANCE_ID = name("instanceId");
     private static final SerializedString STATE = name("state");
     private static final SerializedString ATTEMPT = name("attempt");
@@ -215,7 +228,109 @@ public final class InstanceCodec {
         value(g, INPUT_OVERRIDE, s.inputOverride());
         number(g, ROUND, s.round());
         time(g, DUE_AT, s.dueAt());
+        fanOut(g, s.fanOut());
         g.writeEndObject();
+    }
+
+    private static void fanOut(JsonGenerator g, FanOut f) throws IOException {
+        if (f == null) {
+            return;
+        }
+        g.writeFieldName(FAN_OUT);
+        g.writeStartObject();
+        g.writeFieldName(TOTAL);
+        g.writeNumber(f.total());
+        number(g, STARTED, f.started());
+        indexes(g, SUCCEEDED, f.succeeded());
+        indexes(g, FAILED, f.failed());
+        indexes(g, COMPENSATIONS_SENT, f.compensationsSent());
+        indexes(g, COMPENSATED_ITEMS, f.compensated());
+        indexes(g, COMPENSATION_FAILED_ITEMS, f.compensationFailed());
+        g.writeEndObject();
+    }
+
+    private static void indexes(JsonGenerator g, SerializedString field, IndexSet set) throws IOException {
+        if (!set.isEmpty()) {
+            g.writeFieldName(field);
+            g.writeString(set.toString());
+        }
+    }
+
+    private static FanOut readFanOut(JsonParser p) throws IOException {
+        int total = 0;
+        int started = 0;
+        IndexSet[] sets = {IndexSet.EMPTY, IndexSet.EMPTY, IndexSet.EMPTY, IndexSet.EMPTY, IndexSet.EMPTY};
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "total" -> total = p.getIntValue();
+                case "started" -> started = p.getIntValue();
+                case "succeeded" -> sets[0] = IndexSet.parse(p.getText());
+                case "failed" -> sets[1] = IndexSet.parse(p.getText());
+                case "compensationsSent" -> sets[2] = IndexSet.parse(p.getText());
+                case "compensated" -> sets[3] = IndexSet.parse(p.getText());
+                case "compensationFailed" -> sets[4] = IndexSet.parse(p.getText());
+                default -> p.skipChildren();
+            }
+        }
+        return new FanOut(total, started, sets[0], sets[1], sets[2], sets[3], sets[4]);
+    }
+
+    /** One forEach item's result, as the runtime stores it apart from its instance. */
+    public static byte[] writeItem(ItemResult r) {
+        var out = new ByteArrayOutputStream(64);
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeFieldName(FORMAT_FIELD);
+            g.writeNumber(FORMAT);
+            g.writeFieldName(INSTANCE_ID);
+            g.writeString(r.instanceId());
+            g.writeFieldName(STEP_ID);
+            g.writeString(r.stepId());
+            g.writeFieldName(INDEX);
+            g.writeNumber(r.index());
+            number(g, ATTEMPT, r.attempt());
+            g.writeFieldName(STATE);
+            g.writeString(r.succeeded() ? "SUCCEEDED" : "FAILED");
+            value(g, OUTPUT, r.output());
+            failure(g, ERROR, r.error());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Reads what {@link #writeItem} wrote. */
+    public static ItemResult readItem(byte[] bytes) {
+        try (JsonParser p = STATE_READER.createParser(bytes)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            String instanceId = null;
+            String stepId = null;
+            int index = 0;
+            int attempt = 0;
+            boolean succeeded = false;
+            Object output = null;
+            Failure error = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "instanceId" -> instanceId = p.getText();
+                    case "stepId" -> stepId = p.getText();
+                    case "index" -> index = p.getIntValue();
+                    case "attempt" -> attempt = p.getIntValue();
+                    case "state" -> succeeded = p.getText().equals("SUCCEEDED");
+                    case "output" -> output = readValue(p);
+                    case "error" -> error = readFailure(p);
+                    default -> p.skipChildren();
+                }
+            }
+            return new ItemResult(instanceId, stepId, index, attempt, succeeded, output, error);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Written only when positive; absent reads as 0. */
@@ -402,6 +517,7 @@ public final class InstanceCodec {
                 case "inputOverride" -> b.inputOverride(payloads ? readValue(p) : skip(p));
                 case "round" -> b.round(p.getIntValue());
                 case "dueAt" -> b.dueAt(readTime(p));
+                case "forEach" -> b.fanOut(readFanOut(p));
                 default -> p.skipChildren();
             }
         }

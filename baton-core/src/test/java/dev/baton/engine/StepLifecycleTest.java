@@ -150,5 +150,9 @@ class StepLifecycleTest {
               skipped) while the item still stands.
             - **rerun requested**: an operator reruns this step, or one before it (maybe with a new input), on a
               completed instance or one in an incident.
+            - **all items done** / **too many items failed**: a `forEach` step ends when its items do: it succeeds
+              when no more failed than `toleratedFailures` allows, and fails as soon as more have. A failed (or
+              abandoned) forEach step with succeeded items is compensated like a succeeded step: **compensation due**
+              then undoes those items.
             """;
 }

@@ -157,6 +157,7 @@ export function mount(root, params) {
         data-step-id="${s.id}" data-state="${s.state}" style="--c:${s.state === 'SKIPPED' ? '#cbd5e1' : `var(--st-${s.state})`}"
         title="${target(s)}">
         <span class="sw"></span><span class="sid">${s.id}</span><span class="sst">${words(s.state)}</span>
+        ${s.forEach ? html`<span class="items-done" title="items succeeded or failed, of all">${s.forEach.succeeded + s.forEach.failed}/${s.forEach.total}</span>` : ''}
         ${s.compensable ? html`<span class="undo" title="can be undone">↺</span>` : ''}</button>`)}`);
     for (const b of box.querySelectorAll('[data-step-id]')) b.addEventListener('click', () => select(b.dataset.stepId));
   }
@@ -174,6 +175,40 @@ export function mount(root, params) {
     if (skipBtn) skipBtn.addEventListener('click', () => skipStep(skipBtn.dataset.skip));
     const rerunBtn = root.querySelector('#step-details [data-rerun]');
     if (rerunBtn) rerunBtn.addEventListener('click', () => rerunStep(rerunBtn.dataset.rerun));
+    if (s && s.forEach) loadItems(s);
+  }
+
+  // forEach: the selected step's items, a page at a time; the page and the items a person opened survive refreshes.
+  const itemPages = new Map();
+  const openedItems = new Set();
+  let itemsTicket = 0;
+
+  async function loadItems(s) {
+    const box = root.querySelector('#items');
+    if (!box) return;
+    const ticket = ++itemsTicket;
+    const offset = itemPages.get(s.id) || 0;
+    try {
+      const page = await api.items(id, s.id, offset, ITEMS_PER_PAGE);
+      if (destroyed || ticket !== itemsTicket) return;
+      box.innerHTML = String(itemList(s, page, openedItems));
+      box.dataset.offset = String(offset);
+      box.dataset.total = String(page.total);
+      for (const d of box.querySelectorAll('details[data-index]')) {
+        d.addEventListener('toggle', () => {
+          const key = `${s.id}#${d.dataset.index}`;
+          if (d.open) openedItems.add(key); else openedItems.delete(key);
+        });
+      }
+      for (const b of box.querySelectorAll('[data-page]')) {
+        b.addEventListener('click', () => {
+          itemPages.set(s.id, Math.max(0, offset + Number(b.dataset.page) * ITEMS_PER_PAGE));
+          loadItems(s);
+        });
+      }
+    } catch (e) {
+      if (!destroyed && ticket === itemsTicket) box.innerHTML = String(errorBanner(e));
+    }
   }
 
   function select(stepId) {
@@ -580,6 +615,41 @@ function tries(s) {
   return s.http ? `called ${s.workerAttempts}×` : `worker tried ${s.workerAttempts}×`;
 }
 
+const ITEMS_PER_PAGE = 20;
+
+/** A forEach step's counts, e.g. "3 running · 40 succeeded · 1 failed of 50". */
+function itemCounts(f) {
+  const parts = [];
+  if (f.running) parts.push(html`<span class="item-count" data-count="running">${f.running} running</span>`);
+  parts.push(html`<span class="item-count" data-count="succeeded">${f.succeeded} succeeded</span>`);
+  parts.push(html`<span class="item-count" data-count="failed">${f.failed} failed</span>`);
+  if (f.pending) parts.push(html`<span class="item-count" data-count="pending">${f.pending} not started</span>`);
+  if (f.compensating || f.compensated || f.compensationFailed) {
+    parts.push(html`<span class="item-count" data-count="compensated">${f.compensated} compensated</span>`);
+  }
+  return html`${parts.map((p, n) => n ? html` · ${p}` : p)} <span class="muted">of ${f.total} · at most ${f.maxConcurrency} at a time · ${f.toleratedFailures} may fail</span>`;
+}
+
+/** One page of items: each opens to its output or error. */
+function itemList(s, page, opened) {
+  const last = Math.min(page.total, page.offset + page.items.length);
+  return html`
+    <div class="items-pager">
+      <button class="btn btn-ghost" type="button" data-page="-1" ${page.offset === 0 ? raw('disabled') : ''}>‹ Previous</button>
+      <span class="muted small">items ${page.total ? page.offset + 1 : 0}–${last} of ${page.total}</span>
+      <button class="btn btn-ghost" type="button" data-page="1" ${last >= page.total ? raw('disabled') : ''}>Next ›</button>
+    </div>
+    <ul class="items">${page.items.map(it => html`
+      <li><details data-index="${it.index}" data-state="${it.state}" ${opened.has(`${s.id}#${it.index}`) ? raw('open') : ''}>
+        <summary><span class="mono">#${it.index}</span> ${stateBadge(it.state)}</summary>
+        <div class="item-body">
+          <div class="mono small muted">${it.commandId || 'not started yet'}</div>
+          ${it.error ? html`<h4>Error</h4>${json(it.error, 'error')}` : ''}
+          ${it.output !== null && it.output !== undefined ? html`<h4>Output</h4>${json(it.output)}` : it.error ? '' : html`<div class="muted small">no output yet</div>`}
+        </div>
+      </details></li>`)}</ul>`;
+}
+
 function stepDetails(s, instance) {
   const comp = s.compensation;
   const canRetry = retryCandidates(instance).some(x => x.id === s.id) && !instance.paused;
@@ -607,6 +677,7 @@ function stepDetails(s, instance) {
       ${s.repeat ? html`<dt>Rounds</dt><dd id="round-${s.id}" data-round="${s.round || 0}">round ${s.round || 0} of at most ${s.repeat.max}
         <span class="muted">· until <span class="mono">${s.repeat.until}</span>${s.repeat.delay ? ` · ${s.repeat.delay} between rounds` : ''}${
           s.nextRoundAt ? html` · next round ${dateTime(s.nextRoundAt)}` : ''}</span></dd>` : ''}
+      ${s.forEach ? html`<dt>Items</dt><dd class="item-counts">${itemCounts(s.forEach)}</dd>` : ''}
       <dt>After</dt><dd>${(s.after || []).length ? s.after.map(a => html`<span class="chip">${a}</span>`) : html`<span class="muted">starts with the instance</span>`}</dd>
       <dt>Attempt</dt><dd>${s.attempt || 0}${s.workerAttempts ? html` <span class="muted">· ${tries(s)}</span>` : ''}</dd>
       <dt>Command</dt><dd class="mono small">${s.commandId || '–'}</dd>
@@ -621,9 +692,11 @@ function stepDetails(s, instance) {
     </dl>
     ${s.error ? html`<h3>Error</h3>${json(s.error, 'error')}` : ''}
     ${comp && comp.error ? html`<h3>Compensation error</h3>${json(comp.error, 'error')}` : ''}
-    <h3>Input</h3>${s.input !== undefined && s.input !== null ? json(s.input)
+    <h3>Input</h3>${s.forEach ? html`<div class="muted small">one per item: open an item below</div>`
+      : s.input !== undefined && s.input !== null ? json(s.input)
       : s.startedAt ? html`<div class="muted small">the instance input (this step maps none of its own)</div>`
       : html`<div class="muted small">not sent yet</div>`}
+    ${s.forEach ? html`<h3>Items</h3><div id="items" class="items-box"><div class="muted small">Loading items…</div></div>` : ''}
     <h3>Output</h3>${s.output !== undefined && s.output !== null ? json(s.output) : html`<div class="muted small">none</div>`}
     ${comp ? html`<h3>Compensation</h3>${json(comp)}` : ''}`;
 }

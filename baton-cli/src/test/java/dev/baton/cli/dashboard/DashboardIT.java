@@ -765,6 +765,81 @@ class DashboardIT {
         browser.waitForElement(row + "[data-paused='false'][data-state='running']");
     }
 
+    @Test
+    void aForEachStepShowsItsItemCountsAndOpensEachItem() throws Exception {
+        String topic = "dashboard-it.lines.commands";
+        assertThat(post("/api/workflows?source=order-lines.yaml", """
+                        name: order-lines
+                        steps:
+                          - id: B
+                            topic: %s
+                            forEach: { items: $.request.lines, maxConcurrency: 4, toleratedFailures: 1 }
+                        """.formatted(topic))
+                        .statusCode())
+                .isEqualTo(201);
+        var lines = new java.util.ArrayList<Map<String, Object>>();
+        for (int i = 0; i < 25; i++) {
+            lines.add(Map.of("sku", i == 22 ? "discontinued" : "book-" + i));
+        }
+        try (Worker b = Worker.create(
+                WorkerOptions.newBuilder()
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .commandTopic(topic)
+                        .retryPolicy(RetryPolicy.newBuilder().maxAttempts(1).build())
+                        .build(),
+                ctx -> {
+                    String sku = ctx.input().path("sku").asText();
+                    if (sku.equals("discontinued")) {
+                        throw NonRetryableException.ofType("OutOfStock", "line " + sku + " is no longer sold");
+                    }
+                    return Map.of("charged", sku);
+                })) {
+            b.start();
+            startInstance("order-lines", "lines-1", "o-lines", Map.of("lines", lines));
+            await().atMost(Duration.ofSeconds(40))
+                    .until(() -> outcome("lines-1").equals("SUCCEEDED"));
+        }
+
+        openInstance("lines-1");
+        assertThat(browser.text("#steps [data-step-id='B'] .items-done")).isEqualTo("25/25");
+        browser.driver.findElement(By.cssSelector("#steps [data-step-id='B']")).click();
+        browser.waitForElement("#step-details .item-counts");
+        assertThat(browser.text("#step-details .item-count[data-count='succeeded']"))
+                .isEqualTo("24 succeeded");
+        assertThat(browser.text("#step-details .item-count[data-count='failed']"))
+                .isEqualTo("1 failed");
+        browser.waitFor(
+                "first page of items",
+                d -> d.findElements(By.cssSelector("#items details[data-index]"))
+                                .size()
+                        == 20);
+        assertThat(browser.text("#items .items-pager")).contains("items 1–20 of 25");
+
+        browser.driver.findElement(By.cssSelector("#items [data-page='1']")).click();
+        browser.waitFor(
+                "second page of items",
+                d -> d.findElements(By.cssSelector("#items details[data-index]"))
+                                .size()
+                        == 5);
+        WebElement failed = browser.waitForElement("#items details[data-index='22']");
+        assertThat(failed.getDomAttribute("data-state")).isEqualTo("FAILED");
+        failed.findElement(By.tagName("summary")).click();
+        browser.waitFor(
+                "item 22 open",
+                d -> d.findElement(By.cssSelector("#items details[data-index='22'] .item-body"))
+                        .isDisplayed());
+        assertThat(browser.text("#items details[data-index='22'] .item-body"))
+                .contains("no longer sold")
+                .contains("lines-1/B#22/1");
+        WebElement ok = browser.waitForElement("#items details[data-index='21']");
+        ok.findElement(By.tagName("summary")).click();
+        browser.waitFor(
+                "item 21 open",
+                d -> d.findElement(By.cssSelector("#items details[data-index='21'] .item-body"))
+                        .isDisplayed());
+        assertThat(browser.text("#items details[data-index='21'] .item-body")).contains("book-21");
+    }
+
     // ---- helpers ----
 
     /** Waits until the page gets live updates, so that the notifications an action causes reach its timeline. */

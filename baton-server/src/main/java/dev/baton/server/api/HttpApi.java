@@ -108,6 +108,7 @@ public final class HttpApi implements AutoCloseable {
                     config.routes.post("/api/instances", this::startInstance);
                     config.routes.get("/api/instances", this::listInstances);
                     config.routes.get("/api/instances/{id}", this::getInstance);
+                    config.routes.get("/api/instances/{id}/steps/{stepId}/items", this::getItems);
                     config.routes.post(
                             "/api/instances/{id}/cancel", ctx -> operate(ctx, OperatorRequest.Operation.CANCEL));
                     config.routes.post(
@@ -390,6 +391,52 @@ public final class HttpApi implements AutoCloseable {
                 .find(instance.workflow(), instance.version())
                 .orElse(null);
         ctx.json(InstanceView.full(instance, definition));
+    }
+
+    /** A page of a forEach step's items, in list order: each one's state, and its output or error. */
+    private void getItems(Context ctx) {
+        int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50);
+        int offset = ctx.queryParamAsClass("offset", Integer.class).getOrDefault(0);
+        if (limit < 1 || limit > 1000 || offset < 0) {
+            throw new BadRequest("limit must be 1 to 1000 and offset 0 or more");
+        }
+        String id = ctx.pathParam("id");
+        String stepId = ctx.pathParam("stepId");
+        var owner = ctx.header(Peers.FORWARDED) == null
+                ? orchestrator.remoteOwnerOf(id)
+                : java.util.Optional.<String>empty();
+        if (owner.isPresent()) {
+            Peers.Answer a = peers.get(
+                    owner.get(),
+                    "/api/instances/" + encode(id) + "/steps/" + encode(stepId) + "/items?offset=" + offset + "&limit="
+                            + limit,
+                    ctx.header("Authorization"));
+            ctx.status(a.status()).contentType("application/json").result(a.body());
+            return;
+        }
+        Instance instance = orchestrator.localInstance(id).orElse(null);
+        if (instance == null) {
+            ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no instance '" + id + "'"));
+            return;
+        }
+        var step = instance.step(stepId);
+        if (step == null || step.fanOut() == null) {
+            ctx.status(HttpStatus.NOT_FOUND)
+                    .json(Map.of(
+                            "error",
+                            step == null
+                                    ? "instance '" + id + "' has no step '" + stepId + "'"
+                                    : "step '" + stepId + "' of instance '" + id + "' has no items (it is not a "
+                                            + "forEach step, or has not started)"));
+            return;
+        }
+        int total = step.fanOut().total();
+        var items = new java.util.ArrayList<Map<String, Object>>();
+        for (int index = offset; index < Math.min(total, offset + limit); index++) {
+            var stored = orchestrator.localItem(id, stepId, index).orElse(null);
+            items.add(InstanceView.item(instance, step, index, stored));
+        }
+        ctx.json(Map.of("total", total, "offset", offset, "limit", limit, "items", items));
     }
 
     private void listInstances(Context ctx) {

@@ -4,7 +4,9 @@ import dev.baton.definition.StepDefinition;
 import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Engine;
 import dev.baton.engine.Failure;
+import dev.baton.engine.FanOut;
 import dev.baton.engine.Instance;
+import dev.baton.engine.ItemResult;
 import dev.baton.engine.StepExecution;
 import dev.baton.engine.StepState;
 import java.time.Duration;
@@ -159,7 +161,10 @@ final class InstanceView {
             Engine.childInstanceId(i.instanceId(), s.stepId(), s.attempt())
                     .ifPresent(child -> m.put("childInstanceId", child));
         }
-        if (s.compensationCommandId() != null) {
+        if (s.fanOut() != null) {
+            m.put("forEach", fanOut(s.fanOut(), def));
+        }
+        if (s.compensationCommandId() != null || s.compensationAttempt() > 0) {
             var c = new LinkedHashMap<String, Object>();
             c.put("commandId", s.compensationCommandId());
             c.put("attempt", s.compensationAttempt());
@@ -168,6 +173,60 @@ final class InstanceView {
             c.put("error", failure(s.compensationError()));
             m.put("compensation", c);
         }
+        return m;
+    }
+
+    /** A forEach step's item counts; its items themselves are paged through {@link #item}. */
+    private static Map<String, Object> fanOut(FanOut f, StepDefinition def) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("total", f.total());
+        m.put("pending", f.total() - f.started());
+        m.put("running", f.running());
+        m.put("succeeded", f.succeeded().size());
+        m.put("failed", f.failed().size());
+        m.put("compensating", f.compensating());
+        m.put("compensated", f.compensated().size());
+        m.put("compensationFailed", f.compensationFailed().size());
+        def.forEach().ifPresent(each -> {
+            m.put("maxConcurrency", each.maxConcurrency());
+            m.put("toleratedFailures", each.toleratedFailures().toString());
+        });
+        return m;
+    }
+
+    /**
+     * One item of a forEach step: its state, and its output or error once it finished.
+     *
+     * @param stored the item's stored result; {@code null} when it has none, and ignored when it is of another
+     *     attempt of the step
+     */
+    static Map<String, Object> item(Instance i, StepExecution step, int index, ItemResult stored) {
+        FanOut f = step.fanOut();
+        var m = new LinkedHashMap<String, Object>();
+        m.put("index", index);
+        String state;
+        if (f.compensationFailed().contains(index)) {
+            state = "COMPENSATION_FAILED";
+        } else if (f.compensated().contains(index)) {
+            state = "COMPENSATED";
+        } else if (f.compensationsSent().contains(index)) {
+            state = "COMPENSATING";
+        } else if (f.succeeded().contains(index)) {
+            state = "SUCCEEDED";
+        } else if (f.failed().contains(index)) {
+            state = "FAILED";
+        } else {
+            state = index < f.started() ? "RUNNING" : "PENDING";
+        }
+        m.put("state", state);
+        m.put(
+                "commandId",
+                index < f.started()
+                        ? Engine.itemCommandId(i.instanceId(), step.stepId(), index, step.attempt())
+                        : null);
+        boolean current = stored != null && stored.attempt() == step.attempt() && index < f.started();
+        m.put("output", current ? stored.output() : null);
+        m.put("error", current ? failure(stored.error()) : null);
         return m;
     }
 

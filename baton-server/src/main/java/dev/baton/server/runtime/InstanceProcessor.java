@@ -5,7 +5,9 @@ import dev.baton.engine.Decision;
 import dev.baton.engine.Engine;
 import dev.baton.engine.Inbound;
 import dev.baton.engine.Instance;
+import dev.baton.engine.ItemResult;
 import dev.baton.engine.RuntimeFacts;
+import dev.baton.engine.StepExecution;
 import dev.baton.protocol.EventDelivery;
 import dev.baton.protocol.InstanceCodec;
 import dev.baton.protocol.MalformedMessageException;
@@ -225,7 +227,8 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                 current,
                 event,
                 new RuntimeFacts(settings.retention(), recordLimit, state::size)
-                        .withSignalBuffer(settings.eventBufferTtl(), settings.signalBufferLimit()));
+                        .withSignalBuffer(settings.eventBufferTtl(), settings.signalBufferLimit())
+                        .withItems(this::storedItem));
         if (decision.isRejected()) {
             throw new MalformedMessageException(decision.rejection());
         }
@@ -239,8 +242,12 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                         + r.routed().topic() + ", more than the limit of " + recordLimit);
             }
         }
+        for (ItemResult item : decision.items()) {
+            instances.put(ItemKeys.of(item.instanceId(), item.stepId(), item.index()), InstanceCodec.writeItem(item));
+        }
         if (decision.forget()) {
             instances.delete(event.instanceId());
+            forgetItems(current);
             traces.forget(event.instanceId());
         } else if (decision.instance() != null && decision.instance() != current) {
             instances.put(decision.instance().instanceId(), state.of(decision.instance()));
@@ -323,6 +330,25 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                 .find(instance.workflow(), instance.version())
                 .orElseThrow(() -> new IllegalStateException("definition " + instance.workflow() + " v"
                         + instance.version() + " of instance " + instance.instanceId() + " is not deployed"));
+    }
+
+    private ItemResult storedItem(String instanceId, String stepId, int index) {
+        byte[] stored = instances.get(ItemKeys.of(instanceId, stepId, index));
+        return stored == null ? null : InstanceCodec.readItem(stored);
+    }
+
+    /** A forgotten instance takes its forEach items' results with it. */
+    private void forgetItems(Instance forgotten) {
+        if (forgotten == null) {
+            return;
+        }
+        for (StepExecution step : forgotten.steps().values()) {
+            if (step.fanOut() != null) {
+                for (int i = 0; i < step.fanOut().total(); i++) {
+                    instances.delete(ItemKeys.of(forgotten.instanceId(), step.stepId(), i));
+                }
+            }
+        }
     }
 
     private Instance load(String instanceId) {

@@ -3,6 +3,7 @@ package dev.baton.server.runtime;
 import dev.baton.definition.DefinitionWriter;
 import dev.baton.definition.WorkflowDefinition;
 import dev.baton.engine.Instance;
+import dev.baton.engine.ItemResult;
 import dev.baton.protocol.CloudEvents;
 import dev.baton.protocol.InstanceCodec;
 import dev.baton.protocol.OperatorRequest;
@@ -429,8 +430,21 @@ public final class Orchestrator implements AutoCloseable {
      */
     public void forEachLocalInstance(Consumer<Instance> sink) {
         try (var it = instanceStore().all()) {
-            it.forEachRemaining(kv -> sink.accept(InstanceCodec.readSummary(kv.value)));
+            it.forEachRemaining(kv -> {
+                if (!ItemKeys.isItem(kv.key)) { // forEach items' results share the store
+                    sink.accept(InstanceCodec.readSummary(kv.value));
+                }
+            });
         }
+    }
+
+    /**
+     * The stored result of item {@code index} of a forEach step, if this process owns the instance's partition and
+     * the item has finished.
+     */
+    public Optional<ItemResult> localItem(String instanceId, String stepId, int index) {
+        byte[] stored = instanceStore().get(ItemKeys.of(instanceId, stepId, index));
+        return stored == null ? Optional.empty() : Optional.of(InstanceCodec.readItem(stored));
     }
 
     /**
