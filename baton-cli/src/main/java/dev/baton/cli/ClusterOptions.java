@@ -47,6 +47,15 @@ final class ClusterOptions {
     Path kafkaConfig;
 
     @Option(
+            names = "--commit-interval",
+            defaultValue = "PT0.02S",
+            paramLabel = "DURATION",
+            description = "How often the orchestrator and its triggers commit, so how long an exactly-once transaction"
+                    + " stays open: longer means more throughput and more latency per step (ISO-8601, default:"
+                    + " ${DEFAULT-VALUE}; see docs/operations.md).")
+    java.time.Duration commitInterval;
+
+    @Option(
             names = "--commit-when-drained",
             description =
                     "Commit as soon as the orchestrator has handled its input instead of every 20 ms: about three "

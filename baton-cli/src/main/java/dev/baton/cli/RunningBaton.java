@@ -67,6 +67,7 @@ final class RunningBaton implements AutoCloseable {
                     .advertisedHttp(http.advertised())
                     .retention(retention)
                     .tracing(traces)
+                    .commitInterval(cluster.commitInterval)
                     .commitWhenDrained(cluster.commitWhenDrained)
                     .topicPauses(cluster.topicPauses)
                     .schedules(cluster.schedules)

@@ -92,6 +92,17 @@ class ConfigDefaultsTest {
                 .as("BATON_API_TOKENS holds tokens, not a file name")
                 .isNull();
         assertThat(command.deploy).isEmpty();
+        assertThat(command.cluster.commitInterval).isEqualTo(Duration.ofMillis(20));
+    }
+
+    @Test
+    void shouldReadTheCommitIntervalAsAnIsoDuration() throws Exception {
+        Path file = config("commit-interval = PT1S\n");
+
+        assertThat(parse(Map.of(), "--config", file.toString()).cluster.commitInterval)
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(parse(Map.of("BATON_COMMIT_INTERVAL", "PT0.5S")).cluster.commitInterval)
+                .isEqualTo(Duration.ofMillis(500));
     }
 
     @Test

@@ -43,6 +43,17 @@ final class OrchestratorProcess implements AutoCloseable {
         this(name, bootstrapServers, dir, partitions, clientProperties, Release.current(), List.of());
     }
 
+    /** {@code baton server} of this build with {@code moreArgs} after the usual ones. */
+    OrchestratorProcess(
+            String name,
+            String bootstrapServers,
+            Path dir,
+            int partitions,
+            String clientProperties,
+            List<String> moreArgs) {
+        this(name, bootstrapServers, dir, partitions, clientProperties, Release.current(), moreArgs);
+    }
+
     /** {@code baton server} of {@code release}: this build, or the previous release (a rolling upgrade). */
     OrchestratorProcess(
             String name, String bootstrapServers, Path dir, int partitions, String clientProperties, Release release) {

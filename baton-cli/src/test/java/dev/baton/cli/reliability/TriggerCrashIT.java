@@ -50,8 +50,16 @@ class TriggerCrashIT {
         int kills = Soak.size("triggerKills", 3, 10);
         Random random = Soak.random("TriggerCrashIT");
         try (var kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+                // A 1 s commit interval keeps each trigger transaction open long after its start requests are on
+                // the log (the producer's 100 ms linger sends them); at the default 20 ms the commit flushes them
+                // with its marker, and a kill almost never falls between the two.
                 var orchestrator = new OrchestratorProcess(
-                        "orchestrator", kafka.bootstrapServers(), dir.resolve("orchestrator"), 4);
+                        "orchestrator",
+                        kafka.bootstrapServers(),
+                        dir.resolve("orchestrator"),
+                        4,
+                        OrchestratorProcess.CLIENT_PROPERTIES,
+                        List.of("--commit-interval", "PT1S"));
                 var load = new ArticleWorkload("trigcrash", kafka.bootstrapServers())) {
             orchestrator.start().awaitHealthy(Duration.ofMinutes(2));
             load.createTopics(4);
@@ -81,11 +89,16 @@ class TriggerCrashIT {
                     // A burst just before the kill: the trigger reads it at once, and its transaction, holding the
                     // burst's start requests, is open for the next few milliseconds.
                     List<String> burst = load.ids(n + k * BURST, n + (k + 1) * BURST);
-                    for (String order : burst) {
-                        producer.send(order(order, 1));
+                    try (var watch = new UncommittedStarts(kafka.bootstrapServers())) {
+                        for (String order : burst) {
+                            producer.send(order(order, 1));
+                        }
+                        producer.flush();
+                        // Kill as soon as a start of the burst is written but maybe not yet committed: a fixed pause
+                        // raced the trigger's fetch and commit, and on a loaded CI box missed every open transaction.
+                        watch.awaitAnyOf(burst, Duration.ofSeconds(10));
                     }
-                    producer.flush();
-                    Thread.sleep(random.nextInt(4));
+                    Thread.sleep(random.nextInt(3));
                     orchestrator.kill();
                     all.addAll(burst);
                     Soak.log("kill %d/%d after %d orders written", k + 1, kills, written.get());
@@ -144,6 +157,46 @@ class TriggerCrashIT {
 
     private static ProducerRecord<String, String> order(String order, int amount) {
         return new ProducerRecord<>(TOPIC, order, "{\"orderId\":\"" + order + "\",\"amount\":" + amount + "}");
+    }
+
+    /** A read_uncommitted reader of baton.requests from its current end: sees a start as soon as it is written. */
+    private static final class UncommittedStarts implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+
+        UncommittedStarts(String bootstrap) {
+            var config = new HashMap<String, Object>();
+            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+            config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+            consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            var partitions = new ArrayList<TopicPartition>();
+            consumer.partitionsFor("baton.requests")
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+        }
+
+        /** Returns once a start request naming one of {@code orders} is on the log, or after {@code timeout}. */
+        void awaitAnyOf(List<String> orders, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(5))) {
+                    if (r.value() == null) {
+                        continue;
+                    }
+                    String value = new String(r.value(), StandardCharsets.UTF_8);
+                    if (orders.stream().anyMatch(o -> value.contains("\"" + o + "\""))) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close(Duration.ZERO);
+        }
     }
 
     /** Start requests on baton.requests that only a read_uncommitted reader sees: written in aborted transactions. */
