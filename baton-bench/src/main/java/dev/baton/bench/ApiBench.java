@@ -75,6 +75,7 @@ final class ApiBench implements Callable<Integer> {
                     partitions,
                     null,
                     false,
+                    false,
                     null,
                     false,
                     null,

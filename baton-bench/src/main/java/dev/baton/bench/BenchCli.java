@@ -124,6 +124,18 @@ public final class BenchCli implements Callable<Integer> {
                     "Have the orchestrators commit as soon as they have handled their input, not only every commit interval (OrchestratorSettings.commitWhenDrained).")
     boolean commitWhenDrained;
 
+    @Option(
+            names = "--early-dispatch",
+            description =
+                    "Have the orchestrators send commands as soon as they are decided, ahead of the transaction (OrchestratorSettings.earlyDispatch).")
+    boolean earlyDispatch;
+
+    @Option(
+            names = "--pin-version",
+            description =
+                    "Start requests name the workflow's version (1) instead of asking for the newest; under early dispatch only a pinned start sends its first command early.")
+    boolean pinVersion;
+
     @Option(names = "--poll-ms", description = "Override the orchestrator's poll interval (Kafka Streams poll.ms).")
     Long pollMs;
 
@@ -299,6 +311,8 @@ public final class BenchCli implements Callable<Integer> {
         s.put("worker_concurrency", workerConcurrency);
         s.put("commit_interval_ms", commitIntervalMs);
         s.put("commit_when_drained", commitWhenDrained && !atLeastOnce);
+        s.put("early_dispatch", earlyDispatch && !atLeastOnce);
+        s.put("pin_version", pinVersion);
         s.put("poll_ms", pollMs);
         s.put("stream_threads", streamThreads);
         s.put("kafka", kafka);
@@ -358,6 +372,7 @@ public final class BenchCli implements Callable<Integer> {
                 partitions,
                 commitIntervalMs,
                 commitWhenDrained,
+                earlyDispatch && !atLeastOnce,
                 pollMs,
                 atLeastOnce,
                 streamThreads,
@@ -376,7 +391,8 @@ public final class BenchCli implements Callable<Integer> {
                         d.requests(),
                         d.results(),
                         true,
-                        id -> RequestReply.utf8("{\"workflow\":\"" + Rig.WORKFLOW + "\",\"input\":{}}"),
+                        id -> RequestReply.utf8("{\"workflow\":\"" + Rig.WORKFLOW + "\","
+                                + (pinVersion ? "\"version\":1," : "") + "\"input\":{}}"),
                         v -> new String(v, java.nio.charset.StandardCharsets.UTF_8)
                                 .contains("\"status\":\"SUCCEEDED\""));
                 HopWatch watch = hops ? hopWatch(rig, d) : null) {

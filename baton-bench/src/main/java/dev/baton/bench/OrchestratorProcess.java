@@ -61,6 +61,9 @@ public final class OrchestratorProcess implements Callable<Integer> {
     @Option(names = "--commit-when-drained")
     boolean commitWhenDrained;
 
+    @Option(names = "--early-dispatch")
+    boolean earlyDispatch;
+
     @Option(names = "--stream-threads")
     Integer streamThreads;
 
@@ -101,6 +104,9 @@ public final class OrchestratorProcess implements Callable<Integer> {
         }
         if (commitWhenDrained) {
             builder.commitWhenDrained(true);
+        }
+        if (earlyDispatch) {
+            builder.earlyDispatch(true);
         }
         if (streamThreads != null) {
             builder.streamThreads(streamThreads);

@@ -88,6 +88,7 @@ final class Rig implements AutoCloseable {
             int partitions,
             Long commitIntervalMs,
             boolean commitWhenDrained,
+            boolean earlyDispatch,
             Long pollMs,
             boolean atLeastOnce,
             Integer streamThreads,
@@ -144,6 +145,9 @@ final class Rig implements AutoCloseable {
                 }
                 if (o.commitWhenDrained()) {
                     args.add("--commit-when-drained");
+                }
+                if (o.earlyDispatch()) {
+                    args.add("--early-dispatch");
                 }
                 if (o.pollMs() != null) {
                     args.addAll(List.of("--poll-ms", String.valueOf(o.pollMs())));

@@ -64,6 +64,13 @@ final class ClusterOptions {
     boolean commitWhenDrained;
 
     @Option(
+            names = "--early-dispatch",
+            description = "Send each command to its worker as soon as it is decided, ahead of the transaction that"
+                    + " stores the decision: lower latency per step; a crash can deliver a command twice, which workers"
+                    + " drop by its commandId (see docs/protocol.md).")
+    boolean earlyDispatch;
+
+    @Option(
             names = "--topic-pauses",
             description = "Allow pausing worker topics (`baton pause-topic`). It changes the orchestrator's topology:"
                     + " switch it on only once every orchestrator runs this release (see docs/compatibility.md).")

@@ -69,6 +69,7 @@ final class RunningBaton implements AutoCloseable {
                     .tracing(traces)
                     .commitInterval(cluster.commitInterval)
                     .commitWhenDrained(cluster.commitWhenDrained)
+                    .earlyDispatch(cluster.earlyDispatch)
                     .topicPauses(cluster.topicPauses)
                     .schedules(cluster.schedules)
                     .scheduleGrace(cluster.scheduleGrace)

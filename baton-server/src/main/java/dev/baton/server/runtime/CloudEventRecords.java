@@ -26,6 +26,8 @@ final class CloudEventRecords {
     private static final byte[] STRUCTURED_CONTENT_TYPE = "application/cloudevents".getBytes(StandardCharsets.US_ASCII);
     /** Binary mode is the serializer's default; it keeps no state, so one serves every thread. */
     private static final CloudEventSerializer BINARY = new CloudEventSerializer();
+    /** The CloudEvents type attribute in binary mode. */
+    private static final String TYPE_HEADER = "ce_type";
 
     private CloudEventRecords() {}
 
@@ -48,6 +50,12 @@ final class CloudEventRecords {
                 .build();
         // The event carries no data: the value is written as it is, so nothing is serialised twice.
         BINARY.serialize("", headers, event);
+    }
+
+    /** Whether a record Baton writes is a command to a worker (or to the HTTP executor): its type says so. */
+    static boolean isCommand(Headers headers) {
+        Header type = headers.lastHeader(TYPE_HEADER);
+        return type != null && CloudEvents.COMMAND.equals(new String(type.value(), StandardCharsets.UTF_8));
     }
 
     /**

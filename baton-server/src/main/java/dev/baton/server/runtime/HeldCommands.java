@@ -1,6 +1,5 @@
 package dev.baton.server.runtime;
 
-import dev.baton.protocol.CloudEvents;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -42,8 +41,6 @@ final class HeldCommands {
     private static final String SEQUENCE_KEY = "\u0001sequence";
 
     private static final byte FORMAT = 1;
-    /** The CloudEvents type header (binary mode): a command's is {@link CloudEvents#COMMAND}. */
-    private static final String TYPE_HEADER = "ce_type";
 
     private final KeyValueStore<String, byte[]> store;
     private final TopicPauses pauses;
@@ -76,8 +73,7 @@ final class HeldCommands {
 
     /** Holds {@code record} if it is a command for a paused topic, or one with commands held; true if it did. */
     boolean hold(Record<byte[], Routed> record) {
-        Header type = record.headers().lastHeader(TYPE_HEADER);
-        if (type == null || !CloudEvents.COMMAND.equals(new String(type.value(), StandardCharsets.UTF_8))) {
+        if (!CloudEventRecords.isCommand(record.headers())) {
             return false;
         }
         String topic = record.value().topic();

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -52,6 +53,11 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     static final int RECORD_HEADROOM = 16 * 1024;
     /** Dead-letter reasons are cut to this length: they may quote the record's fields. */
     static final int MAX_REASON_CHARS = 1000;
+    /**
+     * Marks a record on the requests topic as a due timer written by the orchestrator under early dispatch; its value
+     * is the timer, its key the instance id. The header's value is the timer's key in the timer store.
+     */
+    static final String TIMER_HEADER = "baton-timer";
 
     private final DefinitionRegistry definitions;
     private final OrchestratorSettings settings;
@@ -59,6 +65,9 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     private final DecisionWriter writer;
     private final OrchestratorMetrics metrics;
     private final Tracing tracing;
+    /** Sends commands ahead of the transaction; null unless {@link OrchestratorSettings#earlyDispatch()}. */
+    private final EarlyDispatch early;
+
     private ProcessorContext<byte[], Routed> context;
     private KeyValueStore<String, byte[]> instances;
     private TimerStore timers;
@@ -73,7 +82,12 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             TopicPauses pauses,
             OrchestratorSettings settings,
             OrchestratorMetrics metrics,
-            Tracing tracing) {
+            Tracing tracing,
+            EarlyDispatch early) {
+        if (settings.earlyDispatch() && early == null) {
+            throw new IllegalArgumentException("early dispatch is on, but there is no producer to dispatch with");
+        }
+        this.early = settings.earlyDispatch() ? early : null;
         this.definitions = definitions;
         this.pauses = pauses;
         this.settings = settings;
@@ -103,14 +117,21 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
     @Override
     public void process(Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-        Instant now = settings.clock().instant();
+        // why the record's time under early dispatch: a replay after a crash must decide exactly as the first pass did,
+        // and the wall clock would have moved on by then.
+        Instant now = early != null
+                ? Instant.ofEpochMilli(record.timestamp())
+                : settings.clock().instant();
         hops = settings.hopTiming() ? HopStamps.seen(record.headers()) : null;
         try {
             String instanceId = instanceIdOf(record);
             Instance current = load(instanceId);
             Record<byte[], byte[]> message =
                     record.withValue(CloudEventRecords.message(record.headers(), record.value()));
-            if (topic.equals(settings.topics().requests())) {
+            Header timer = record.headers().lastHeader(TIMER_HEADER);
+            if (timer != null && topic.equals(settings.topics().requests())) {
+                onTimerRecord(record, new String(timer.value(), StandardCharsets.UTF_8), instanceId, current, now);
+            } else if (topic.equals(settings.topics().requests())) {
                 onRequest(message, instanceId, current, now);
             } else {
                 onOutcome(message, instanceId, current, now);
@@ -156,7 +177,41 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         WorkflowDefinition definition = current != null
                 ? definitionOf(current)
                 : request instanceof StartRequest start ? deployed(start).orElse(null) : null;
-        decideAndApply(definition, current, event, record.headers());
+        // why not early: "the newest version" may mean another one when a replay comes, once a deploy has landed in
+        // between; a start request that names its version, like every later event of an instance, is pinned.
+        boolean pinned = current != null || !(request instanceof StartRequest start) || start.version() != null;
+        decideAndApply(definition, current, event, record.headers(), pinned);
+    }
+
+    /**
+     * A due timer written to the log by {@link #fireDueTimers} under early dispatch: it decides now, in the order of
+     * the instance's other input, so that a replay meets it at the same place. A firing that fails is kept in the timer
+     * store for another try, as in {@link #fireDueTimers}.
+     */
+    private void onTimerRecord(
+            Record<byte[], byte[]> record, String timerKey, String instanceId, Instance current, Instant now) {
+        DueTimer due;
+        try {
+            due = TimerCodec.read(timerKey, record.value());
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException(e.getMessage());
+        }
+        if (!due.instanceId().equals(instanceId)) {
+            throw new MalformedMessageException(
+                    "the record key '" + instanceId + "' is not the timer's instance '" + due.instanceId() + "'");
+        }
+        try {
+            decideAndApply(
+                    current == null ? null : definitionOf(current),
+                    current,
+                    due.toInbound(now),
+                    record.headers(),
+                    true);
+        } catch (RuntimeException e) {
+            DueTimer again = timers.tryAgainLater(due, now);
+            metrics.timerFailed(due.kind());
+            logTimerFailure(again, e);
+        }
     }
 
     private void onOutcome(Record<byte[], byte[]> record, String instanceId, Instance current, Instant now) {
@@ -166,7 +221,11 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                     + outcome.instanceId() + "': outcomes must be keyed by instance id");
         }
         decideAndApply(
-                current == null ? null : definitionOf(current), current, outcome.toInbound(now), record.headers());
+                current == null ? null : definitionOf(current),
+                current,
+                outcome.toInbound(now),
+                record.headers(),
+                true);
     }
 
     private Optional<WorkflowDefinition> deployed(StartRequest start) {
@@ -175,7 +234,11 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                 : definitions.find(start.workflow(), start.version());
     }
 
-    /** For each due timer: build the inbound event, decide and apply, or keep the timer for later. */
+    /**
+     * For each due timer: build the inbound event, decide and apply, or keep the timer for later. Under early dispatch
+     * the timer is written to the requests topic instead, and decides when it is read back ({@link #onTimerRecord}):
+     * a decision the wall clock triggered here would not be made at the same point by a replay.
+     */
     private void fireDueTimers() {
         Instant now = settings.clock().instant();
         List<DueTimer> dueTimers = timers.dueAt(now);
@@ -184,13 +247,18 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         }
         for (DueTimer due : dueTimers) {
             timers.remove(due);
+            if (early != null) {
+                logTimer(due, now);
+                continue;
+            }
             try {
                 Instance current = load(due.instanceId());
                 decideAndApply(
                         current == null ? null : definitionOf(current),
                         current,
                         due.toInbound(now),
-                        new RecordHeaders());
+                        new RecordHeaders(),
+                        false);
             } catch (RuntimeException e) {
                 // why: the timer is the only record that this step must time out or be called again (or that this
                 // instance must go); dropping it would leave the instance waiting forever.
@@ -199,6 +267,17 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                 logTimerFailure(again, e);
             }
         }
+    }
+
+    /** Writes a due timer to the requests topic, in the same transaction as its removal from the timer store. */
+    private void logTimer(DueTimer due, Instant now) {
+        var headers = new RecordHeaders();
+        headers.add(TIMER_HEADER, due.key().getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(
+                due.instanceId().getBytes(StandardCharsets.UTF_8),
+                new Routed(settings.topics().requests(), TimerCodec.write(due)),
+                now.toEpochMilli(),
+                headers));
     }
 
     private static void logTimerFailure(DueTimer again, RuntimeException e) {
@@ -220,7 +299,8 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
      * fit: a record Kafka refuses would fail the task, and Kafka Streams would retry the same input forever, stopping
      * every instance on the partition.
      */
-    private void decideAndApply(WorkflowDefinition definition, Instance current, Inbound event, Headers inbound) {
+    private void decideAndApply(
+            WorkflowDefinition definition, Instance current, Inbound event, Headers inbound, boolean mayDispatchEarly) {
         var state = new StateBytes();
         Decision decision = Engine.decide(
                 definition,
@@ -259,7 +339,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             tracing.record(current, decision.instance(), event.at(), trace);
         }
         for (DecisionWriter.Outgoing r : out) {
-            forward(r, event.at());
+            forward(r, event.at(), mayDispatchEarly);
         }
     }
 
@@ -284,13 +364,27 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         }
     }
 
-    /** Forwards one record, unless it is a command for a paused worker topic: that one is held (see HeldCommands). */
-    private void forward(DecisionWriter.Outgoing r, Instant at) {
+    /**
+     * Forwards one record, unless it is a command for a paused worker topic: that one is held (see HeldCommands). Under
+     * early dispatch a command of a decision that a replay would make again goes out now (see EarlyDispatch).
+     */
+    private void forward(DecisionWriter.Outgoing r, Instant at, boolean mayDispatchEarly) {
         if (hops != null && !r.routed().topic().equals(settings.topics().status())) {
             HopStamps.sent(hops, r.headers());
         }
         var record = new Record<>(r.key().getBytes(StandardCharsets.UTF_8), r.routed(), at.toEpochMilli(), r.headers());
-        if (held == null || !held.hold(record)) {
+        if (held != null && held.hold(record)) {
+            return;
+        }
+        if (early != null && mayDispatchEarly && CloudEventRecords.isCommand(r.headers())) {
+            early.send(new ProducerRecord<>(
+                    r.routed().topic(),
+                    null,
+                    record.timestamp(),
+                    record.key(),
+                    r.routed().value(),
+                    r.headers()));
+        } else {
             context.forward(record);
         }
     }

@@ -68,6 +68,9 @@ public final class Orchestrator implements AutoCloseable {
     private EventCorrelation eventCorrelation;
     private Triggers triggers;
     private KafkaProducer<String, byte[]> producer;
+    /** Sends commands ahead of the transaction; null unless the settings ask for early dispatch. */
+    private EarlyDispatch earlyDispatch;
+
     private Tracing tracing = Tracing.off();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
     private final StoreRestorations restorations = new StoreRestorations();
@@ -114,8 +117,14 @@ public final class Orchestrator implements AutoCloseable {
         producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
         awaitTopicMetadata();
         tracing = Tracing.start(settings.tracing());
-        streams = new KafkaStreams(
-                OrchestratorTopology.build(settings, definitions, topicPauses, metrics, tracing), streamsProperties());
+        if (settings.earlyDispatch()) {
+            earlyDispatch = new EarlyDispatch(
+                    new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer()));
+        }
+        var topology = OrchestratorTopology.build(settings, definitions, topicPauses, metrics, tracing, earlyDispatch);
+        streams = earlyDispatch == null
+                ? new KafkaStreams(topology, streamsProperties())
+                : new KafkaStreams(topology, streamsProperties(), earlyDispatch.clientSupplier());
         var running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             state = now;
@@ -649,8 +658,13 @@ public final class Orchestrator implements AutoCloseable {
         // while one of them has records on the broker it has not fetched yet, to interleave the two by timestamp.
         // Nothing in Baton depends on that order (an instance's events on each topic keep theirs, and which of an
         // operator's request and a worker's outcome comes first is a race either way), and the wait is latency.
+        // Early dispatch is the exception: there a replay after a crash reads a worker's outcome and the start (or
+        // timer) whose command it answers, both already on the broker; read unordered, the outcome could come first
+        // and find no step waiting. Zero waits only for records already on the broker, never for new ones.
         if (!settings.kafkaProperties().containsKey(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)) {
-            p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+            p.put(
+                    StreamsConfig.MAX_TASK_IDLE_MS_CONFIG,
+                    settings.earlyDispatch() ? 0L : StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         }
         p.put(
                 StreamsConfig.STATE_DIR_CONFIG,
@@ -706,6 +720,10 @@ public final class Orchestrator implements AutoCloseable {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
             producer = null;
+        }
+        if (earlyDispatch != null) {
+            earlyDispatch.close(); // after the streams: their last commits wait for its sends
+            earlyDispatch = null;
         }
         tracing.close(); // after the streams: their last decisions' spans are queued by then
         tracing = Tracing.off();

@@ -53,6 +53,7 @@ public final class OrchestratorSettings {
     private final short replicationFactor;
     private final Duration commitInterval;
     private final boolean commitWhenDrained;
+    private final boolean earlyDispatch;
     private final Duration pollInterval;
     private final Duration timerResolution;
     private final int maxPayloadBytes;
@@ -82,6 +83,7 @@ public final class OrchestratorSettings {
         this.replicationFactor = b.replicationFactor;
         this.commitInterval = b.commitInterval;
         this.commitWhenDrained = b.commitWhenDrained;
+        this.earlyDispatch = b.earlyDispatch;
         this.pollInterval = b.pollInterval;
         this.timerResolution = b.timerResolution;
         this.maxPayloadBytes = b.maxPayloadBytes;
@@ -120,6 +122,7 @@ public final class OrchestratorSettings {
         b.replicationFactor = template.replicationFactor;
         b.commitInterval = template.commitInterval;
         b.commitWhenDrained = template.commitWhenDrained;
+        b.earlyDispatch = template.earlyDispatch;
         b.pollInterval = template.pollInterval;
         b.timerResolution = template.timerResolution;
         b.maxPayloadBytes = template.maxPayloadBytes;
@@ -187,6 +190,17 @@ public final class OrchestratorSettings {
      */
     public boolean commitWhenDrained() {
         return commitWhenDrained;
+    }
+
+    /**
+     * Under exactly-once, send each command as soon as it is decided, from an idempotent producer outside the
+     * transaction, rather than when the transaction commits; state, offsets, results and status events stay in the
+     * transaction (see {@link EarlyDispatch}). Decisions are then timed by their input record, not the wall clock, and
+     * timers reach the engine as records on the requests topic, so that a replay after a crash decides the same
+     * commands again. Off by default.
+     */
+    public boolean earlyDispatch() {
+        return earlyDispatch;
     }
 
     /**
@@ -324,6 +338,7 @@ public final class OrchestratorSettings {
                 + ", replicationFactor=" + replicationFactor
                 + ", commitInterval=" + commitInterval
                 + ", commitWhenDrained=" + commitWhenDrained
+                + ", earlyDispatch=" + earlyDispatch
                 + ", pollInterval=" + pollInterval
                 + ", timerResolution=" + timerResolution
                 + ", maxPayloadBytes=" + maxPayloadBytes
@@ -357,6 +372,7 @@ public final class OrchestratorSettings {
         private short replicationFactor = DEFAULT_REPLICATION_FACTOR;
         private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
         private boolean commitWhenDrained = false;
+        private boolean earlyDispatch = false;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration timerResolution = DEFAULT_TIMER_RESOLUTION;
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
@@ -427,6 +443,12 @@ public final class OrchestratorSettings {
         /** Also commit when a stream thread has handled all it polled (see the getter). Default off. */
         public Builder commitWhenDrained(boolean commitWhenDrained) {
             this.commitWhenDrained = commitWhenDrained;
+            return this;
+        }
+
+        /** Send commands as soon as they are decided (see the getter); only with exactly-once. Default off. */
+        public Builder earlyDispatch(boolean earlyDispatch) {
+            this.earlyDispatch = earlyDispatch;
             return this;
         }
 
@@ -578,6 +600,11 @@ public final class OrchestratorSettings {
             notNegative(problems, "eventBufferTtl", eventBufferTtl);
             if (signalBufferLimit < 0) {
                 problems.add("signalBufferLimit must not be negative, not " + signalBufferLimit);
+            }
+            if (earlyDispatch && !exactlyOnce) {
+                // why: at-least-once sends everything at once already; there is no transaction to send ahead of.
+                problems.add("earlyDispatch is a mode of exactly-once processing; at-least-once sends every record"
+                        + " as soon as it is decided anyway");
             }
             // why: Kafka Streams cannot schedule a punctuator more often than every millisecond.
             if (timerResolution.toMillis() < 1) {

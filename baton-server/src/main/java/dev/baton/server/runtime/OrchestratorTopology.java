@@ -72,6 +72,17 @@ public final class OrchestratorTopology {
             TopicPauses pauses,
             OrchestratorMetrics metrics,
             Tracing tracing) {
+        return build(settings, registry, pauses, metrics, tracing, null);
+    }
+
+    /** The topology; {@code early} sends commands ahead of the transaction, required with early dispatch. */
+    static Topology build(
+            OrchestratorSettings settings,
+            DefinitionRegistry registry,
+            TopicPauses pauses,
+            OrchestratorMetrics metrics,
+            Tracing tracing,
+            EarlyDispatch early) {
         BatonTopics topics = settings.topics();
         Topology t = new Topology();
         var bytes = Serdes.ByteArray();
@@ -79,7 +90,7 @@ public final class OrchestratorTopology {
         t.addSource(CALLBACKS_SOURCE, bytes.deserializer(), bytes.deserializer(), topics.callbacks());
         t.addProcessor(
                 INSTANCES_PROCESSOR,
-                () -> new InstanceProcessor(registry, pauses, settings, metrics, tracing),
+                () -> new InstanceProcessor(registry, pauses, settings, metrics, tracing, early),
                 REQUESTS_SOURCE,
                 CALLBACKS_SOURCE);
         t.addStateStore(
