@@ -84,9 +84,6 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             OrchestratorMetrics metrics,
             Tracing tracing,
             EarlyDispatch early) {
-        if (settings.earlyDispatch() && early == null) {
-            throw new IllegalArgumentException("early dispatch is on, but there is no producer to dispatch with");
-        }
         this.early = settings.earlyDispatch() ? early : null;
         this.definitions = definitions;
         this.pauses = pauses;
@@ -99,6 +96,10 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
 
     @Override
     public void init(ProcessorContext<byte[], Routed> context) {
+        // why here and not in the constructor: a topology built only to be described (its internal topics) has none.
+        if (settings.earlyDispatch() && early == null) {
+            throw new IllegalStateException("early dispatch is on, but there is no producer to dispatch with");
+        }
         this.context = context;
         this.instances = context.getStateStore(OrchestratorTopology.INSTANCE_STORE);
         this.timers = new TimerStore(context.getStateStore(OrchestratorTopology.TIMER_STORE));
