@@ -67,7 +67,7 @@ final class ClusterOptions {
             names = "--early-dispatch",
             description = "Send each command to its worker as soon as it is decided, ahead of the transaction that"
                     + " stores the decision: lower latency per step; a crash can deliver a command twice, which workers"
-                    + " drop by its commandId (see docs/protocol.md).")
+                    + " answer again by its commandId; time comes from the input records (see docs/operations.md).")
     boolean earlyDispatch;
 
     @Option(
