@@ -198,6 +198,9 @@ final class ArticleWorkload implements AutoCloseable {
                     Thread.sleep(100);
                 }
             }
+            if (Soak.earlyDispatch() && pinnedVersion == null) {
+                pinnedVersion = 1;
+            }
             return definition.withVersion(1);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -535,7 +538,7 @@ final class ArticleWorkload implements AutoCloseable {
      * Baton; the committed command records must still be one per command.
      */
     Map<String, Object> verify(List<String> ids, String expectedStatus, boolean workersKeepTheirOffsets) {
-        return verify(ids, expectedStatus, workersKeepTheirOffsets, false);
+        return verify(ids, expectedStatus, workersKeepTheirOffsets, Soak.earlyDispatch());
     }
 
     /**

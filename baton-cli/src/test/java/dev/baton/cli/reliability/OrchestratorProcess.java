@@ -105,6 +105,9 @@ final class OrchestratorProcess implements AutoCloseable {
                 "--kafka-config",
                 config.toString()));
         args.addAll(moreArgs);
+        if (Soak.earlyDispatch() && release.equals(Release.current()) && !args.contains("--early-dispatch")) {
+            args.add("--early-dispatch");
+        }
         this.process = new JavaProcess(
                 name, Soak.logFile(dir, name), List.of("-Xmx512m"), release.classpath(), release.mainClass(), args);
     }

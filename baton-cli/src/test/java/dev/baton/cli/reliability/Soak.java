@@ -36,6 +36,16 @@ final class Soak {
         return Boolean.getBoolean("baton.soak");
     }
 
+    /**
+     * {@code -Dbaton.soak.earlyDispatch=true}: every orchestrator process of this build runs with
+     * {@code --early-dispatch}, start requests name their version, and the check counts a command sent twice instead
+     * of failing on it (commands are at-least-once in that mode). Runs the crash, fail-over and broker tests in that
+     * mode: {@code scripts/soak.sh crash failover broker cluster -Dbaton.soak.earlyDispatch=true}.
+     */
+    static boolean earlyDispatch() {
+        return Boolean.getBoolean("baton.soak.earlyDispatch");
+    }
+
     static int size(String name, int ci, int soak) {
         String explicit = System.getProperty("baton.soak." + name);
         if (explicit != null && !explicit.isBlank()) {
@@ -56,7 +66,8 @@ final class Soak {
      * {@code scripts/soak.sh} prints at the end for docs/reliability.md.
      */
     static void report(String test, Map<String, ?> figures) {
-        var line = new StringBuilder(Instant.now() + " " + test + (on() ? " [soak]" : " [ci]"));
+        var line = new StringBuilder(Instant.now() + " " + test + (on() ? " [soak]" : " [ci]")
+                + (earlyDispatch() ? " [early dispatch]" : ""));
         new LinkedHashMap<>(figures)
                 .forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
         System.out.println("[reliability] " + line);
