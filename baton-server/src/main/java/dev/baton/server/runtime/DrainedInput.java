@@ -5,11 +5,12 @@ import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
  * Tells a stream thread's processors when they have handled every record its consumer handed over, so that the
- * transaction commits then rather than when the commit interval runs out ({@link OrchestratorSettings#commitWhenDrained}).
+ * transaction commits then rather than when the commit interval runs out ({@link OrchestratorSettings#commitWhenDrained}),
+ * and that commands sent early leave then rather than when their producer's linger runs out
+ * ({@link OrchestratorSettings#earlyDispatch}).
  *
  * <p>Why: under exactly-once nothing an orchestrator writes is visible before its transaction commits, and the
  * workflow crosses the orchestrator four times (request, A's outcome, the join, D's outcome); with a fixed interval
@@ -37,14 +38,12 @@ public final class DrainedInput implements ConsumerInterceptor<byte[], byte[]> {
     }
 
     /**
-     * Called by a processor after each input record: requests a commit when that record was the last one this
-     * thread's consumer had handed over.
+     * Called by a processor after each input record: true when that record was the last one this thread's consumer
+     * had handed over (the processor then commits, or sends what it holds back; see InstanceProcessor).
      */
-    static void handled(ProcessorContext<?, ?> context) {
+    static boolean handled() {
         long[] unhandled = UNHANDLED.get();
-        if (unhandled[0] > 0 && --unhandled[0] == 0) {
-            context.commit();
-        }
+        return unhandled[0] > 0 && --unhandled[0] == 0;
     }
 
     /** A task of this thread closed: the records buffered for it will not be processed here, so the count restarts. */

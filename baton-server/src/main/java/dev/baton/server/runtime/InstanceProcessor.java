@@ -145,7 +145,14 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
             deadLetter(record, "internal error: " + e);
         } finally {
             hops = null;
-            DrainedInput.handled(context);
+            if (DrainedInput.handled()) {
+                if (settings.commitWhenDrained()) {
+                    context.commit();
+                }
+                if (early != null) {
+                    early.sendHeldBack();
+                }
+            }
         }
     }
 

@@ -118,8 +118,10 @@ public final class Orchestrator implements AutoCloseable {
         awaitTopicMetadata();
         tracing = Tracing.start(settings.tracing());
         if (settings.earlyDispatch()) {
+            var earlyProps = producerProperties();
+            earlyProps.put(ProducerConfig.LINGER_MS_CONFIG, EarlyDispatch.LINGER_MS);
             earlyDispatch = new EarlyDispatch(
-                    new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer()));
+                    new KafkaProducer<>(earlyProps, new ByteArraySerializer(), new ByteArraySerializer()));
         }
         var topology = OrchestratorTopology.build(settings, definitions, topicPauses, metrics, tracing, earlyDispatch);
         streams = earlyDispatch == null
@@ -140,6 +142,12 @@ public final class Orchestrator implements AutoCloseable {
         });
         streams.setGlobalStateRestoreListener(restorations); // despite its name: every store's restorations
         new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams).bindTo(metrics.registry());
+        if (earlyDispatch != null) {
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                            "baton.commands.dispatched.early", earlyDispatch, EarlyDispatch::sent)
+                    .description("Commands sent ahead of the transaction that decided them (early dispatch)")
+                    .register(metrics.registry());
+        }
         streams.start();
         try {
             if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -633,7 +641,7 @@ public final class Orchestrator implements AutoCloseable {
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 settings.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
-        if (settings.exactlyOnce() && settings.commitWhenDrained()) {
+        if (settings.exactlyOnce() && (settings.commitWhenDrained() || settings.earlyDispatch())) {
             // Kafka Streams takes the most specific of these for its main consumer; the user's interceptors stay.
             var kafka = settings.kafkaProperties();
             String interceptors = ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG;

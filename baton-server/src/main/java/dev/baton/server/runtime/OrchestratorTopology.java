@@ -115,7 +115,10 @@ public final class OrchestratorTopology {
         t.addSink(OUT_SINK, (key, value, context) -> value.topic(), bytes.serializer(), routed, INSTANCES_PROCESSOR);
 
         t.addSource(OUTCOMES_SOURCE, bytes.deserializer(), bytes.deserializer(), settings.outcomeTopics());
-        t.addProcessor(OUTCOMES_MERGER, OutcomeMerger::new, OUTCOMES_SOURCE);
+        t.addProcessor(
+                OUTCOMES_MERGER,
+                () -> new OutcomeMerger(settings.commitWhenDrained(), settings.earlyDispatch() ? early : null),
+                OUTCOMES_SOURCE);
         t.addSink(CALLBACKS_SINK, topics.callbacks(), bytes.serializer(), bytes.serializer(), OUTCOMES_MERGER);
 
         t.addGlobalStore(

@@ -13,7 +13,17 @@ import org.apache.kafka.streams.processor.api.Record;
  * else about their instance. Records that are not Baton outcomes are other consumers' business and are skipped.
  */
 final class OutcomeMerger implements Processor<byte[], byte[], byte[], byte[]> {
+    private final boolean commitWhenDrained;
+    /** Null unless early dispatch is on. */
+    private final EarlyDispatch early;
+
     private ProcessorContext<byte[], byte[]> context;
+
+    /** See {@link InstanceProcessor}: what the last record of a poll triggers. */
+    OutcomeMerger(boolean commitWhenDrained, EarlyDispatch early) {
+        this.commitWhenDrained = commitWhenDrained;
+        this.early = early;
+    }
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
@@ -28,7 +38,14 @@ final class OutcomeMerger implements Processor<byte[], byte[], byte[], byte[]> {
         } catch (MalformedMessageException e) {
             // not a Baton outcome: skipped
         } finally {
-            DrainedInput.handled(context);
+            if (DrainedInput.handled()) {
+                if (commitWhenDrained) {
+                    context.commit();
+                }
+                if (early != null) {
+                    early.sendHeldBack(); // commands of records handled before this one in the same poll
+                }
+            }
         }
     }
 

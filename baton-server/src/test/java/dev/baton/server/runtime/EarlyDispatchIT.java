@@ -79,6 +79,14 @@ class EarlyDispatchIT {
                     .allSatisfy(r -> assertThat(r.status()).isEqualTo(Outcome.SUCCEEDED))
                     .extracting(ResultMessage::instanceId)
                     .containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(orchestrator
+                            .metrics()
+                            .registry()
+                            .find("baton.commands.dispatched.early")
+                            .functionCounter()
+                            .count())
+                    .as("four commands per instance, all sent early")
+                    .isEqualTo(4.0 * ids.size());
         }
     }
 }
