@@ -77,6 +77,7 @@ final class ApiBench implements Callable<Integer> {
                     false,
                     false,
                     null,
+                    null,
                     false,
                     null,
                     List.of(),

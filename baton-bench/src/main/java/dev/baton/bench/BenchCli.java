@@ -131,6 +131,13 @@ public final class BenchCli implements Callable<Integer> {
     boolean earlyDispatch;
 
     @Option(
+            names = "--status-events",
+            paramLabel = "all|instance",
+            description =
+                    "Which notifications the orchestrators write to the status topic (OrchestratorSettings.statusEvents; default: theirs, all).")
+    String statusEvents;
+
+    @Option(
             names = "--pin-version",
             description =
                     "Start requests name the workflow's version (1) instead of asking for the newest; under early dispatch only a pinned start sends its first command early.")
@@ -312,6 +319,7 @@ public final class BenchCli implements Callable<Integer> {
         s.put("commit_interval_ms", commitIntervalMs);
         s.put("commit_when_drained", commitWhenDrained && !atLeastOnce);
         s.put("early_dispatch", earlyDispatch && !atLeastOnce);
+        s.put("status_events", statusEvents == null ? "all" : statusEvents);
         s.put("pin_version", pinVersion);
         s.put("poll_ms", pollMs);
         s.put("stream_threads", streamThreads);
@@ -373,6 +381,7 @@ public final class BenchCli implements Callable<Integer> {
                 commitIntervalMs,
                 commitWhenDrained,
                 earlyDispatch && !atLeastOnce,
+                statusEvents,
                 pollMs,
                 atLeastOnce,
                 streamThreads,

@@ -6,6 +6,7 @@ import dev.baton.server.runtime.BatonTopics;
 import dev.baton.server.runtime.Orchestrator;
 import dev.baton.server.runtime.OrchestratorMetrics;
 import dev.baton.server.runtime.OrchestratorSettings;
+import dev.baton.server.runtime.StatusEvents;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -64,6 +65,9 @@ public final class OrchestratorProcess implements Callable<Integer> {
     @Option(names = "--early-dispatch")
     boolean earlyDispatch;
 
+    @Option(names = "--status-events")
+    String statusEvents;
+
     @Option(names = "--stream-threads")
     Integer streamThreads;
 
@@ -107,6 +111,9 @@ public final class OrchestratorProcess implements Callable<Integer> {
         }
         if (earlyDispatch) {
             builder.earlyDispatch(true);
+        }
+        if (statusEvents != null) {
+            builder.statusEvents(StatusEvents.parse(statusEvents));
         }
         if (streamThreads != null) {
             builder.streamThreads(streamThreads);

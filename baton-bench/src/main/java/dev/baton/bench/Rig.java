@@ -89,6 +89,7 @@ final class Rig implements AutoCloseable {
             Long commitIntervalMs,
             boolean commitWhenDrained,
             boolean earlyDispatch,
+            String statusEvents,
             Long pollMs,
             boolean atLeastOnce,
             Integer streamThreads,
@@ -148,6 +149,9 @@ final class Rig implements AutoCloseable {
                 }
                 if (o.earlyDispatch()) {
                     args.add("--early-dispatch");
+                }
+                if (o.statusEvents() != null) {
+                    args.addAll(List.of("--status-events", o.statusEvents()));
                 }
                 if (o.pollMs() != null) {
                     args.addAll(List.of("--poll-ms", String.valueOf(o.pollMs())));

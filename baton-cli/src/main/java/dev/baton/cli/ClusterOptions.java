@@ -1,5 +1,6 @@
 package dev.baton.cli;
 
+import dev.baton.server.runtime.StatusEvents;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Where Kafka is: an existing cluster, or the embedded broker Baton starts itself. */
@@ -69,6 +71,28 @@ final class ClusterOptions {
                     + " stores the decision: lower latency per step; a crash can deliver a command twice, which workers"
                     + " answer again by its commandId; time comes from the input records (see docs/operations.md).")
     boolean earlyDispatch;
+
+    @Option(
+            names = "--status-events",
+            defaultValue = "all",
+            paramLabel = "all|instance",
+            converter = StatusEventsOption.class,
+            description = "What the orchestrator writes to baton.status: every step's progress (all, the default), or"
+                    + " only what concerns the instance as a whole and every problem (instance: two records instead of"
+                    + " ten for a four-step workflow; see docs/operations.md).")
+    StatusEvents statusEvents;
+
+    /** Picocli's reading of {@code --status-events}: lower case, with an error that names the values allowed. */
+    static final class StatusEventsOption implements CommandLine.ITypeConverter<StatusEvents> {
+        @Override
+        public StatusEvents convert(String value) {
+            try {
+                return StatusEvents.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     @Option(
             names = "--topic-pauses",

@@ -70,6 +70,7 @@ final class RunningBaton implements AutoCloseable {
                     .commitInterval(cluster.commitInterval)
                     .commitWhenDrained(cluster.commitWhenDrained)
                     .earlyDispatch(cluster.earlyDispatch)
+                    .statusEvents(cluster.statusEvents)
                     .topicPauses(cluster.topicPauses)
                     .schedules(cluster.schedules)
                     .scheduleGrace(cluster.scheduleGrace)

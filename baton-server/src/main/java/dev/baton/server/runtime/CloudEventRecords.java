@@ -4,13 +4,11 @@ import dev.baton.protocol.CloudEvents;
 import dev.baton.protocol.MalformedMessageException;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.kafka.CloudEventSerializer;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -22,10 +20,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * value is a JSON event envelope with the message as its {@code data}.
  */
 final class CloudEventRecords {
-    private static final URI SOURCE = URI.create(CloudEvents.SOURCE);
     private static final byte[] STRUCTURED_CONTENT_TYPE = "application/cloudevents".getBytes(StandardCharsets.US_ASCII);
-    /** Binary mode is the serializer's default; it keeps no state, so one serves every thread. */
-    private static final CloudEventSerializer BINARY = new CloudEventSerializer();
+    // Shared by every record: Kafka's headers hold the arrays as they are, and nothing writes into them.
+    private static final byte[] SPEC_VERSION = "1.0".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SOURCE_BYTES = CloudEvents.SOURCE.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CONTENT_TYPE = CloudEvents.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
     /** The CloudEvents type attribute in binary mode. */
     private static final String TYPE_HEADER = "ce_type";
 
@@ -33,23 +32,33 @@ final class CloudEventRecords {
 
     /** New headers holding the attributes of one event whose data is a JSON message. */
     static Headers headers(String type, String id, String subject, Instant time) {
+        return headers(type, id, subject, time(time));
+    }
+
+    /**
+     * New headers holding the attributes of one event whose data is a JSON message, its time already formatted by
+     * {@link #time}: a decision's records share one time, and formatting it was a fifth of the cost of writing them.
+     */
+    static Headers headers(String type, String id, String subject, byte[] time) {
+        // why not the SDK's CloudEventBuilder and serializer, as for reading: building and validating an event per
+        // record, for seven headers of which four never change, was a measured share of the stream thread's CPU.
+        // CloudEventsHeadersTest holds these bytes to what the SDK writes for the same event.
         Headers headers = new RecordHeaders();
-        write(headers, type, id, subject, time);
+        headers.add("ce_specversion", SPEC_VERSION);
+        headers.add("ce_id", id.getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_source", SOURCE_BYTES);
+        headers.add("ce_type", type.getBytes(StandardCharsets.UTF_8));
+        headers.add("content-type", CONTENT_TYPE);
+        headers.add("ce_subject", subject.getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_time", time);
         return headers;
     }
 
-    /** Adds the attributes of one event whose data is a JSON message to {@code headers}. */
-    static void write(Headers headers, String type, String id, String subject, Instant time) {
-        CloudEvent event = CloudEventBuilder.v1()
-                .withId(id)
-                .withSource(SOURCE)
-                .withType(type)
-                .withSubject(subject)
-                .withTime(time.atOffset(ZoneOffset.UTC))
-                .withDataContentType(CloudEvents.CONTENT_TYPE)
-                .build();
-        // The event carries no data: the value is written as it is, so nothing is serialised twice.
-        BINARY.serialize("", headers, event);
+    /** An event time as the {@code ce_time} header holds it (RFC 3339 in UTC, as the CloudEvents SDK writes it). */
+    static byte[] time(Instant time) {
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME
+                .format(time.atOffset(ZoneOffset.UTC))
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Whether a record Baton writes is a command to a worker (or to the HTTP executor): its type says so. */

@@ -47,6 +47,7 @@ final class DecisionWriter {
     List<Outgoing> records(Decision decision, String workflow, Instant at, InstanceTrace instanceTrace) {
         TraceContext trace = instanceTrace.instance();
         BatonTopics topics = settings.topics();
+        byte[] time = CloudEventRecords.time(at);
         var out = new ArrayList<Outgoing>();
         for (Outbound o : decision.outbound()) {
             if (o instanceof StepCommand c) {
@@ -56,14 +57,13 @@ final class DecisionWriter {
                         headers(
                                 CloudEvents.COMMAND,
                                 c.commandId(),
-                                c.instanceId(),
-                                at,
+                                c.instanceId(), time,
                                 instanceTrace.command(c.commandId()))));
             } else if (o instanceof WorkflowResult r) {
                 out.add(new Outgoing(
                         r.instanceId(),
                         new Routed(r.topic(), ResultMessage.toJson(r)),
-                        headers(CloudEvents.RESULT, r.instanceId() + "/result", r.instanceId(), at, trace)));
+                        headers(CloudEvents.RESULT, r.instanceId() + "/result", r.instanceId(), time, trace)));
             } else if (o instanceof HttpCall c) {
                 out.add(new Outgoing(
                         c.instanceId(),
@@ -71,8 +71,7 @@ final class DecisionWriter {
                         headers(
                                 CloudEvents.COMMAND,
                                 c.commandId(),
-                                c.instanceId(),
-                                at,
+                                c.instanceId(), time,
                                 instanceTrace.command(c.commandId()))));
             } else if (o instanceof StartChild c) {
                 var start = new StartRequest(c.workflow(), c.version(), c.input(), c.businessKey(), c.parent());
@@ -82,15 +81,14 @@ final class DecisionWriter {
                         headers(
                                 CloudEvents.REQUEST,
                                 c.parent().commandId(),
-                                c.childInstanceId(),
-                                at,
+                                c.childInstanceId(), time,
                                 instanceTrace.command(c.parent().commandId()))));
             } else if (o instanceof CancelChild c) {
                 var cancel = new OperatorRequest(OperatorRequest.Operation.CANCEL, null, c.reason());
                 out.add(new Outgoing(
                         c.childInstanceId(),
                         new Routed(topics.requests(), cancel.toJson()),
-                        headers(CloudEvents.REQUEST, c.childInstanceId() + "/cancel", c.childInstanceId(), at, trace)));
+                        headers(CloudEvents.REQUEST, c.childInstanceId() + "/cancel", c.childInstanceId(), time, trace)));
             } else if (o instanceof CompensateChild c) {
                 out.add(new Outgoing(
                         c.childInstanceId(),
@@ -100,17 +98,16 @@ final class DecisionWriter {
                         headers(
                                 CloudEvents.REQUEST,
                                 c.parent().commandId(),
-                                c.childInstanceId(),
-                                at,
+                                c.childInstanceId(), time,
                                 instanceTrace.command(c.parent().commandId()))));
             } else if (o instanceof ParentOutcome p) {
-                out.add(parentOutcome(p, at, trace));
+                out.add(parentOutcome(p, time, trace));
             } else if (o instanceof SubscribeEvent sub) {
                 // Keyed by correlation value, like the events it waits for: both meet on one partition.
                 out.add(new Outgoing(
                         CorrelationRecords.key(sub),
                         new Routed(topics.eventCorrelation(), CorrelationRecords.subscribe(sub)),
-                        headers(CloudEvents.REQUEST, sub.commandId() + "/subscribe", sub.instanceId(), at, trace)));
+                        headers(CloudEvents.REQUEST, sub.commandId() + "/subscribe", sub.instanceId(), time, trace)));
             } else if (o instanceof ReturnEvent back && back.event() instanceof Map<?, ?> event) {
                 // Back to the correlation as if it had just arrived, for the time it had left.
                 @SuppressWarnings("unchecked")
@@ -122,8 +119,7 @@ final class DecisionWriter {
                         headers(
                                 CloudEvents.REQUEST,
                                 back.instanceId() + "/" + back.correlationKey() + "/return/" + at.toEpochMilli(),
-                                back.instanceId(),
-                                at,
+                                back.instanceId(), time,
                                 trace)));
             } else if (o instanceof UnsubscribeEvent unsub) {
                 out.add(new Outgoing(
@@ -132,31 +128,34 @@ final class DecisionWriter {
                         headers(
                                 CloudEvents.REQUEST,
                                 unsub.commandId() + "/unsubscribe",
-                                unsub.instanceId(),
-                                at,
+                                unsub.instanceId(), time,
                                 trace)));
             } else if (o instanceof Emit e) {
                 // Keyed as the step says, so the record lands where the user's consumers expect it, not by instance.
                 out.add(new Outgoing(
                         e.key(),
                         new Routed(e.topic(), EmittedRecord.value(e)),
-                        headers(e.type(), e.eventId(), e.instanceId(), at, trace)));
+                        headers(e.type(), e.eventId(), e.instanceId(), time, trace)));
             }
         }
         int n = 0;
         for (Notification note : decision.notifications()) {
+            if (!settings.statusEvents().publishes(note)) {
+                n++; // the ids of those written stay what they are when all are
+                continue;
+            }
             Map<String, Object> status = StatusMessage.toMap(note, workflow);
             String id = note.instanceId() + "/" + at.toEpochMilli() + "/" + status.get(StatusMessage.TYPE) + "/" + n++;
             out.add(new Outgoing(
                     note.instanceId(),
                     new Routed(topics.status(), StatusMessage.toJson(status)),
-                    headers(CloudEvents.STATUS, id, note.instanceId(), at, trace)));
+                    headers(CloudEvents.STATUS, id, note.instanceId(), time, trace)));
         }
         return out;
     }
 
     /** A sub-workflow's outcome, written as its parent's worker outcome on the callback topic. */
-    Outgoing parentOutcome(ParentOutcome p, Instant at, TraceContext trace) {
+    Outgoing parentOutcome(ParentOutcome p, byte[] time, TraceContext trace) {
         var outcome = new WorkerOutcome(
                 p.parent().commandId(),
                 p.parent().instanceId(),
@@ -172,12 +171,12 @@ final class DecisionWriter {
                         CloudEvents.OUTCOME,
                         p.parent().commandId() + "/outcome",
                         p.parent().instanceId(),
-                        at,
+                        time,
                         trace));
     }
 
-    private static Headers headers(String type, String id, String subject, Instant at, TraceContext trace) {
-        Headers h = CloudEventRecords.headers(type, id, subject, at);
+    private static Headers headers(String type, String id, String subject, byte[] time, TraceContext trace) {
+        Headers h = CloudEventRecords.headers(type, id, subject, time);
         trace.addTo(h);
         return h;
     }

@@ -54,6 +54,7 @@ public final class OrchestratorSettings {
     private final Duration commitInterval;
     private final boolean commitWhenDrained;
     private final boolean earlyDispatch;
+    private final StatusEvents statusEvents;
     private final Duration pollInterval;
     private final Duration timerResolution;
     private final int maxPayloadBytes;
@@ -84,6 +85,7 @@ public final class OrchestratorSettings {
         this.commitInterval = b.commitInterval;
         this.commitWhenDrained = b.commitWhenDrained;
         this.earlyDispatch = b.earlyDispatch;
+        this.statusEvents = b.statusEvents;
         this.pollInterval = b.pollInterval;
         this.timerResolution = b.timerResolution;
         this.maxPayloadBytes = b.maxPayloadBytes;
@@ -123,6 +125,7 @@ public final class OrchestratorSettings {
         b.commitInterval = template.commitInterval;
         b.commitWhenDrained = template.commitWhenDrained;
         b.earlyDispatch = template.earlyDispatch;
+        b.statusEvents = template.statusEvents;
         b.pollInterval = template.pollInterval;
         b.timerResolution = template.timerResolution;
         b.maxPayloadBytes = template.maxPayloadBytes;
@@ -201,6 +204,15 @@ public final class OrchestratorSettings {
      */
     public boolean earlyDispatch() {
         return earlyDispatch;
+    }
+
+    /**
+     * Which notifications are written to the status topic: all of them (the default), or those about the instance as
+     * a whole and every problem, not each step's progress ({@link StatusEvents#INSTANCE}: two records instead of ten
+     * for a four-step workflow).
+     */
+    public StatusEvents statusEvents() {
+        return statusEvents;
     }
 
     /**
@@ -339,6 +351,7 @@ public final class OrchestratorSettings {
                 + ", commitInterval=" + commitInterval
                 + ", commitWhenDrained=" + commitWhenDrained
                 + ", earlyDispatch=" + earlyDispatch
+                + ", statusEvents=" + statusEvents
                 + ", pollInterval=" + pollInterval
                 + ", timerResolution=" + timerResolution
                 + ", maxPayloadBytes=" + maxPayloadBytes
@@ -373,6 +386,7 @@ public final class OrchestratorSettings {
         private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
         private boolean commitWhenDrained = false;
         private boolean earlyDispatch = false;
+        private StatusEvents statusEvents = StatusEvents.ALL;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration timerResolution = DEFAULT_TIMER_RESOLUTION;
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
@@ -449,6 +463,12 @@ public final class OrchestratorSettings {
         /** Send commands as soon as they are decided (see the getter); only with exactly-once. Default off. */
         public Builder earlyDispatch(boolean earlyDispatch) {
             this.earlyDispatch = earlyDispatch;
+            return this;
+        }
+
+        /** Which notifications reach the status topic (see the getter). Default {@link StatusEvents#ALL}. */
+        public Builder statusEvents(StatusEvents statusEvents) {
+            this.statusEvents = Objects.requireNonNull(statusEvents, "statusEvents");
             return this;
         }
 
