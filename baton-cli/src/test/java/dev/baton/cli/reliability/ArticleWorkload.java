@@ -403,8 +403,13 @@ final class ArticleWorkload implements AutoCloseable {
         }
         Soak.log(
                 "moment: base %d target %d steps %d (distinct %d) written %d results %d completions %d",
-                base, target, stepsCompleted.total(), stepsCompleted.distinct(), writer.written.get(),
-                results.distinct(), completions.distinct());
+                base,
+                target,
+                stepsCompleted.total(),
+                stepsCompleted.distinct(),
+                writer.written.get(),
+                results.distinct(),
+                completions.distinct());
     }
 
     boolean allWritten() {
