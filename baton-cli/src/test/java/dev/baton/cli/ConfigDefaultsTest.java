@@ -3,6 +3,7 @@ package dev.baton.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.server.runtime.StatusEvents;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -103,6 +104,23 @@ class ConfigDefaultsTest {
                 .isEqualTo(Duration.ofSeconds(1));
         assertThat(parse(Map.of("BATON_COMMIT_INTERVAL", "PT0.5S")).cluster.commitInterval)
                 .isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void shouldReadTheStatusEventsChoiceInLowerCaseAndRefuseOthersNamingTheValues() throws Exception {
+        assertThat(parse(Map.of()).cluster.statusEvents).isEqualTo(StatusEvents.ALL);
+        assertThat(parse(Map.of("BATON_STATUS_EVENTS", "instance")).cluster.statusEvents)
+                .isEqualTo(StatusEvents.INSTANCE);
+        assertThat(parse(
+                                Map.of(),
+                                "--config",
+                                config("status-events = instance\n").toString())
+                        .cluster
+                        .statusEvents)
+                .isEqualTo(StatusEvents.INSTANCE);
+        assertThatThrownBy(() -> parse(Map.of(), "--status-events", "steps"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("status events must be 'all' or 'instance', not 'steps'");
     }
 
     @Test

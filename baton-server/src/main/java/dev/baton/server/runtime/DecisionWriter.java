@@ -57,7 +57,8 @@ final class DecisionWriter {
                         headers(
                                 CloudEvents.COMMAND,
                                 c.commandId(),
-                                c.instanceId(), time,
+                                c.instanceId(),
+                                time,
                                 instanceTrace.command(c.commandId()))));
             } else if (o instanceof WorkflowResult r) {
                 out.add(new Outgoing(
@@ -71,7 +72,8 @@ final class DecisionWriter {
                         headers(
                                 CloudEvents.COMMAND,
                                 c.commandId(),
-                                c.instanceId(), time,
+                                c.instanceId(),
+                                time,
                                 instanceTrace.command(c.commandId()))));
             } else if (o instanceof StartChild c) {
                 var start = new StartRequest(c.workflow(), c.version(), c.input(), c.businessKey(), c.parent());
@@ -81,14 +83,20 @@ final class DecisionWriter {
                         headers(
                                 CloudEvents.REQUEST,
                                 c.parent().commandId(),
-                                c.childInstanceId(), time,
+                                c.childInstanceId(),
+                                time,
                                 instanceTrace.command(c.parent().commandId()))));
             } else if (o instanceof CancelChild c) {
                 var cancel = new OperatorRequest(OperatorRequest.Operation.CANCEL, null, c.reason());
                 out.add(new Outgoing(
                         c.childInstanceId(),
                         new Routed(topics.requests(), cancel.toJson()),
-                        headers(CloudEvents.REQUEST, c.childInstanceId() + "/cancel", c.childInstanceId(), time, trace)));
+                        headers(
+                                CloudEvents.REQUEST,
+                                c.childInstanceId() + "/cancel",
+                                c.childInstanceId(),
+                                time,
+                                trace)));
             } else if (o instanceof CompensateChild c) {
                 out.add(new Outgoing(
                         c.childInstanceId(),
@@ -98,7 +106,8 @@ final class DecisionWriter {
                         headers(
                                 CloudEvents.REQUEST,
                                 c.parent().commandId(),
-                                c.childInstanceId(), time,
+                                c.childInstanceId(),
+                                time,
                                 instanceTrace.command(c.parent().commandId()))));
             } else if (o instanceof ParentOutcome p) {
                 out.add(parentOutcome(p, time, trace));
@@ -119,7 +128,8 @@ final class DecisionWriter {
                         headers(
                                 CloudEvents.REQUEST,
                                 back.instanceId() + "/" + back.correlationKey() + "/return/" + at.toEpochMilli(),
-                                back.instanceId(), time,
+                                back.instanceId(),
+                                time,
                                 trace)));
             } else if (o instanceof UnsubscribeEvent unsub) {
                 out.add(new Outgoing(
@@ -128,7 +138,8 @@ final class DecisionWriter {
                         headers(
                                 CloudEvents.REQUEST,
                                 unsub.commandId() + "/unsubscribe",
-                                unsub.instanceId(), time,
+                                unsub.instanceId(),
+                                time,
                                 trace)));
             } else if (o instanceof Emit e) {
                 // Keyed as the step says, so the record lands where the user's consumers expect it, not by instance.
