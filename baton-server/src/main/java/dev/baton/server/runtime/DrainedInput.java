@@ -17,10 +17,12 @@ import org.apache.kafka.common.TopicPartition;
  * every crossing waits for half an interval on average. A short interval is no way out: Kafka Streams then commits
  * after every few records and halves its per-task batch after each commit, which costs most of the throughput.
  * Committing when the input is drained makes each decision visible a few milliseconds after its input arrived at low
- * load (about a third of the interval-only latency in the benchmark). Under steady load it commits much more often
- * than every interval, which cost about a fifth of the throughput there, so it is not the default. Rules that tried
- * to commit at once only when the thread was idle (a spacing between commits, an empty poll, a poll that had to
- * wait) did not keep the gain at low load (docs/benchmarks.md).
+ * load (about a third of the interval-only latency in the benchmark). Committing whenever the thread drained also
+ * did so under steady load, much more often than every interval, which cost about a fifth of the throughput. So a
+ * drained thread commits at once only if its last poll was small ({@link #lastPollWasSmall}): a thread at low load
+ * gets a record or two per poll, a loaded one many, and then waits for the interval. Rules that tried to tell an idle
+ * thread otherwise (a spacing between commits, an empty poll, a poll that had to wait) did not keep the gain at low
+ * load (docs/benchmarks.md).
  *
  * <p>How: this class is the main consumer's interceptor and counts, per stream thread, the records each poll returns;
  * {@link #handled} counts them off as processors finish them. Kafka Streams polls only after its tasks have processed
@@ -29,12 +31,32 @@ import org.apache.kafka.common.TopicPartition;
  * late falls back to the interval. Nothing here decides what is committed, only when.
  */
 public final class DrainedInput implements ConsumerInterceptor<byte[], byte[]> {
-    private static final ThreadLocal<long[]> UNHANDLED = ThreadLocal.withInitial(() -> new long[1]);
+    /**
+     * The most records the thread's last poll may have returned for a drained thread to commit at once. At low load a
+     * poll returns one or two records; under load it returns what arrived while the thread worked, tens or hundreds,
+     * and the thread then commits on its interval as without the option. Chosen, not tuned: the only value measured.
+     */
+    static final int SMALL_POLL = 8;
+
+    /** Per stream thread: records handed over and not yet handled; the size of the last poll that returned any. */
+    private static final ThreadLocal<long[]> UNHANDLED = ThreadLocal.withInitial(() -> new long[2]);
 
     @Override
     public ConsumerRecords<byte[], byte[]> onConsume(ConsumerRecords<byte[], byte[]> records) {
-        UNHANDLED.get()[0] += records.count();
+        long[] u = UNHANDLED.get();
+        u[0] += records.count();
+        if (records.count() > 0) {
+            u[1] = records.count();
+        }
         return records;
+    }
+
+    /**
+     * Whether the last poll of this thread that returned records returned at most {@link #SMALL_POLL}: with
+     * {@link #handled}, when a drained thread commits at once (see {@link OrchestratorSettings#commitWhenDrained}).
+     */
+    static boolean lastPollWasSmall() {
+        return UNHANDLED.get()[1] <= SMALL_POLL;
     }
 
     /**

@@ -146,7 +146,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         } finally {
             hops = null;
             if (DrainedInput.handled()) {
-                if (settings.commitWhenDrained()) {
+                if (settings.commitWhenDrained() && DrainedInput.lastPollWasSmall()) {
                     context.commit();
                 }
                 if (early != null) {

@@ -39,7 +39,7 @@ final class OutcomeMerger implements Processor<byte[], byte[], byte[], byte[]> {
             // not a Baton outcome: skipped
         } finally {
             if (DrainedInput.handled()) {
-                if (commitWhenDrained) {
+                if (commitWhenDrained && DrainedInput.lastPollWasSmall()) {
                     context.commit();
                 }
                 if (early != null) {

@@ -15,9 +15,9 @@ class DrainedInputTest {
     final DrainedInput interceptor = new DrainedInput();
     final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
 
-    /** What InstanceProcessor does with the answer under commit-when-drained. */
+    /** What InstanceProcessor does with the answers under commit-when-drained. */
     private void handled() {
-        if (DrainedInput.handled()) {
+        if (DrainedInput.handled() && DrainedInput.lastPollWasSmall()) {
             context.commit();
         }
     }
@@ -50,6 +50,26 @@ class DrainedInputTest {
 
         handled();
         assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void requestsNoCommitWhenTheDrainedPollWasLargeSoThatALoadedThreadCommitsOnItsInterval() {
+        interceptor.onConsume(records(DrainedInput.SMALL_POLL + 1));
+        for (int i = 0; i <= DrainedInput.SMALL_POLL; i++) {
+            handled();
+        }
+        assertThat(DrainedInput.unhandled()).isZero();
+        assertThat(context.committed())
+                .as("drained, after a poll of %d", DrainedInput.SMALL_POLL + 1)
+                .isFalse();
+
+        interceptor.onConsume(records(DrainedInput.SMALL_POLL));
+        for (int i = 0; i < DrainedInput.SMALL_POLL; i++) {
+            handled();
+        }
+        assertThat(context.committed())
+                .as("drained, after a poll of %d", DrainedInput.SMALL_POLL)
+                .isTrue();
     }
 
     @Test
