@@ -20,7 +20,7 @@ import org.apache.kafka.common.TopicPartition;
  * load (about a third of the interval-only latency in the benchmark). Committing whenever the thread drained also
  * did so under steady load, much more often than every interval, which cost about a fifth of the throughput. So a
  * drained thread commits at once only if its last poll was small ({@link #lastPollWasSmall}): a thread at low load
- * gets a record or two per poll, a loaded one many, and then waits for the interval. Rules that tried to tell an idle
+ * gets a few records per poll, a loaded one more, and then waits for the interval. Rules that tried to tell an idle
  * thread otherwise (a spacing between commits, an empty poll, a poll that had to wait) did not keep the gain at low
  * load (docs/benchmarks.md).
  *
@@ -33,8 +33,9 @@ import org.apache.kafka.common.TopicPartition;
 public final class DrainedInput implements ConsumerInterceptor<byte[], byte[]> {
     /**
      * The most records the thread's last poll may have returned for a drained thread to commit at once. At low load a
-     * poll returns one or two records; under load it returns what arrived while the thread worked, tens or hundreds,
-     * and the thread then commits on its interval as without the option. Chosen, not tuned: the only value measured.
+     * poll returns the few records that arrived while it waited; under load it returns what arrived while the thread
+     * worked, and the thread then commits on its interval as without the option. Chosen, not tuned: the only value
+     * measured.
      */
     static final int SMALL_POLL = 8;
 

@@ -190,7 +190,7 @@ public final class OrchestratorSettings {
      * Under exactly-once, also commit as soon as a stream thread has handled everything its last poll returned, if
      * that poll was small (see {@link DrainedInput}): at low load at once, under load on the interval. Off by default:
      * it makes low-load latency about three times lower; committing on every drained poll cost about a fifth of the
-     * throughput, and with the small-poll rule no loss showed in six runs, too few to change the default
+     * throughput, and with the small-poll rule no loss showed in four runs, too few to change the default
      * (docs/benchmarks.md).
      */
     public boolean commitWhenDrained() {
