@@ -3,7 +3,6 @@ package dev.baton.server.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.definition.DefinitionReader;
 import dev.baton.definition.DefinitionWriter;
 import dev.baton.definition.WorkflowDefinition;
 import dev.baton.protocol.Json;
@@ -30,23 +29,9 @@ import org.junit.jupiter.api.Test;
  * each step's progress, and nothing else they write differs by a byte.
  */
 class StatusEventsTest {
-    static final WorkflowDefinition ARTICLE = DefinitionReader.read("""
-            name: article
-            steps:
-              - id: A
-                topic: a.commands
-                compensate: a.commands
-              - id: B
-                topic: b.commands
-                after: A
-              - id: C
-                topic: c.commands
-                after: A
-                compensate: c.commands
-              - id: D
-                topic: d.commands
-                after: [B, C]
-            """, "article.yaml");
+    /** The article's workflow with compensation, as the early-dispatch stories tell it. */
+    static final WorkflowDefinition ARTICLE = EarlyDispatchTopologyTest.ARTICLE;
+
     static final List<String> TOPICS =
             List.of("a.commands", "b.commands", "c.commands", "d.commands", "baton.results", "baton.dlq");
 
