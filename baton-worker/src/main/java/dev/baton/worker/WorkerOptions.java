@@ -329,6 +329,10 @@ public final class WorkerOptions {
          * {@link #groupId(String)}, {@link #maxPollRecords(int)} and (if set)
          * {@link #bootstrapServers(String)}. Replaces earlier calls. Default none.
          *
+         * <p>{@code linger.ms} applies only while other commands are in the worker: an outcome
+         * whose command was the only one is sent at once, so a quiet worker adds no linger to
+         * its step.
+         *
          * @param kafkaProperties property names and values
          * @return this builder
          */

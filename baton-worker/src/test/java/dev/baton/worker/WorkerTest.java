@@ -86,12 +86,29 @@ class WorkerTest {
     }
 
     private final PacedMockConsumer consumer = new PacedMockConsumer();
-    private MockProducer<byte[], byte[]> producer = producer(true);
+    private FlushCountingProducer producer = producer(true);
     private final List<Worker> workers = new ArrayList<>();
     private long nextOffset;
 
-    private static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
-        return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+    /**
+     * A MockProducer whose flush only counts: MockProducer's own acknowledges every pending send, which a broker that
+     * has not answered yet would not, and the tests below acknowledge sends themselves.
+     */
+    private static final class FlushCountingProducer extends MockProducer<byte[], byte[]> {
+        final AtomicInteger flushes = new AtomicInteger();
+
+        FlushCountingProducer(boolean autoComplete) {
+            super(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+
+        @Override
+        public void flush() {
+            flushes.incrementAndGet();
+        }
+    }
+
+    private static FlushCountingProducer producer(boolean autoComplete) {
+        return new FlushCountingProducer(autoComplete);
     }
 
     @AfterEach
@@ -352,6 +369,46 @@ class WorkerTest {
         assertThat(committed()).isEqualTo(-1);
         assertThat(producer.completeNext()).isTrue();
         await().until(() -> committed() == 1);
+    }
+
+    @Test
+    void theOutcomeOfTheOnlyCommandInTheWorkerIsSentWithoutWaitingForTheLinger() throws Exception {
+        producer = producer(false);
+        Worker w = worker(options().build(), ctx -> null);
+        assignPartition();
+        send(command("i-1", "reserve", "execute"));
+        w.start();
+        await().until(() -> producer.history().size() == 1);
+        await().until(() -> producer.flushes.get() == 1);
+        assertThat(producer.completeNext()).isTrue();
+        await().until(() -> committed() == 1);
+
+        send(command("i-2", "reserve", "execute"));
+        await().until(() -> producer.history().size() == 2);
+        await().until(() -> producer.flushes.get() == 2);
+    }
+
+    @Test
+    void outcomesOfCommandsInTheWorkerTogetherLingerToShareABatch() throws Exception {
+        producer = producer(false);
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        Worker w = worker(options().concurrency(2).build(), ctx -> {
+            bothRunning.countDown();
+            bothRunning.await(10, TimeUnit.SECONDS);
+            return null;
+        });
+        assignPartition();
+        send(command("i-1", "reserve", "execute"));
+        send(command("i-2", "reserve", "execute"));
+        w.start();
+        await().until(() -> producer.history().size() == 2);
+        Thread.sleep(100); // the flush would run on the worker's own thread
+        assertThat(producer.flushes.get())
+                .as("neither outcome was alone: both commands were in the worker until acknowledged")
+                .isZero();
+        assertThat(producer.completeNext()).isTrue();
+        assertThat(producer.completeNext()).isTrue();
+        await().until(() -> committed() == 2);
     }
 
     @Test

@@ -29,6 +29,13 @@ import org.apache.kafka.common.TopicPartition;
  * what they can, and calls processors on the polling thread, so the count is the thread's unprocessed buffer. A count
  * that drifts (records dropped from a task closed in a rebalance) only moves a commit: too early costs a commit, too
  * late falls back to the interval. Nothing here decides what is committed, only when.
+ *
+ * <p>A drained thread commits only if its open transaction holds a record somebody is waiting for
+ * ({@link #awaitedWritten}): a command, a result, a merged outcome, a child's start. Status events alone do not
+ * count: they are progress reports, and the interval commit publishes them soon enough. This matters under early
+ * dispatch, where commands leave ahead of the transaction: a pass that decided only commands then leaves the thread
+ * free to pick up the workers' outcomes instead of blocking it in a commit, and only the pass that writes the result
+ * commits at once (in the benchmark, the join's outcome waited behind its sibling's commit).
  */
 public final class DrainedInput implements ConsumerInterceptor<byte[], byte[]> {
     /**
@@ -41,6 +48,9 @@ public final class DrainedInput implements ConsumerInterceptor<byte[], byte[]> {
 
     /** Per stream thread: records handed over and not yet handled; the size of the last poll that returned any. */
     private static final ThreadLocal<long[]> UNHANDLED = ThreadLocal.withInitial(() -> new long[2]);
+
+    /** Per stream thread: whether a record somebody waits for was written since the thread last committed at once. */
+    private static final ThreadLocal<boolean[]> AWAITED = ThreadLocal.withInitial(() -> new boolean[1]);
 
     @Override
     public ConsumerRecords<byte[], byte[]> onConsume(ConsumerRecords<byte[], byte[]> records) {
@@ -61,6 +71,29 @@ public final class DrainedInput implements ConsumerInterceptor<byte[], byte[]> {
     }
 
     /**
+     * A processor wrote a record into the open transaction that a worker, a requester or the next pass of an instance
+     * waits for (anything but a status event or a command already sent early).
+     */
+    static void awaitedWritten() {
+        AWAITED.get()[0] = true;
+    }
+
+    /**
+     * For a drained thread under {@link OrchestratorSettings#commitWhenDrained}: whether to commit now, that is,
+     * whether its last poll was small and a record somebody waits for was written since it last committed at once.
+     * Answering yes resets the second condition, as the commit publishes those records. An interval commit in between
+     * does not reset it, which costs at most one commit that would not have been needed.
+     */
+    static boolean commitAtOnce() {
+        boolean[] awaited = AWAITED.get();
+        if (!awaited[0] || !lastPollWasSmall()) {
+            return false;
+        }
+        awaited[0] = false;
+        return true;
+    }
+
+    /**
      * Called by a processor after each input record: true when that record was the last one this thread's consumer
      * had handed over (the processor then commits, or sends what it holds back; see InstanceProcessor).
      */
@@ -69,9 +102,12 @@ public final class DrainedInput implements ConsumerInterceptor<byte[], byte[]> {
         return unhandled[0] > 0 && --unhandled[0] == 0;
     }
 
-    /** A task of this thread closed: the records buffered for it will not be processed here, so the count restarts. */
+    /**
+     * A task of this thread closed: the records buffered for it will not be processed here, so the count restarts.
+     */
     static void tasksChanged() {
         UNHANDLED.get()[0] = 0;
+        AWAITED.get()[0] = false; // a closing task's transaction is committed or aborted with it
     }
 
     /** The current thread's count, for tests. */

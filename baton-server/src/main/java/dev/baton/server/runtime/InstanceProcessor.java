@@ -146,7 +146,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
         } finally {
             hops = null;
             if (DrainedInput.handled()) {
-                if (settings.commitWhenDrained() && DrainedInput.lastPollWasSmall()) {
+                if (settings.commitWhenDrained() && DrainedInput.commitAtOnce()) {
                     context.commit();
                 }
                 if (early != null) {
@@ -393,6 +393,9 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                     r.routed().value(),
                     r.headers()));
         } else {
+            if (!r.routed().topic().equals(settings.topics().status())) {
+                DrainedInput.awaitedWritten();
+            }
             context.forward(record);
         }
     }

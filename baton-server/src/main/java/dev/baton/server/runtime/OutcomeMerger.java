@@ -35,11 +35,12 @@ final class OutcomeMerger implements Processor<byte[], byte[], byte[], byte[]> {
         try {
             WorkerOutcome outcome = WorkerOutcome.parse(CloudEventRecords.message(record.headers(), record.value()));
             context.forward(record.withKey(outcome.instanceId().getBytes(StandardCharsets.UTF_8)));
+            DrainedInput.awaitedWritten(); // the orchestrator reads it back from the callback topic
         } catch (MalformedMessageException e) {
             // not a Baton outcome: skipped
         } finally {
             if (DrainedInput.handled()) {
-                if (commitWhenDrained && DrainedInput.lastPollWasSmall()) {
+                if (commitWhenDrained && DrainedInput.commitAtOnce()) {
                     context.commit();
                 }
                 if (early != null) {

@@ -15,9 +15,15 @@ class DrainedInputTest {
     final DrainedInput interceptor = new DrainedInput();
     final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
 
-    /** What InstanceProcessor does with the answers under commit-when-drained. */
+    /** A record handled as InstanceProcessor handles one under commit-when-drained, having written a command. */
     private void handled() {
-        if (DrainedInput.handled() && DrainedInput.lastPollWasSmall()) {
+        DrainedInput.awaitedWritten();
+        handledWritingStatusOnly();
+    }
+
+    /** A record handled that wrote nothing anybody waits for (status events; commands went out early). */
+    private void handledWritingStatusOnly() {
+        if (DrainedInput.handled() && DrainedInput.commitAtOnce()) {
             context.commit();
         }
     }
@@ -106,6 +112,51 @@ class DrainedInputTest {
 
         handled();
         assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void aDrainedPollThatWroteOnlyStatusEventsRequestsNoCommitSoThatTheThreadStaysFreeForTheNextOutcome() {
+        interceptor.onConsume(records(2));
+        handledWritingStatusOnly();
+        handledWritingStatusOnly();
+        assertThat(DrainedInput.unhandled()).isZero();
+        assertThat(context.committed()).as("drained, nothing awaited written").isFalse();
+
+        interceptor.onConsume(records(2));
+        handled(); // the result
+        handledWritingStatusOnly();
+        assertThat(context.committed())
+                .as("drained, a result written before the last record")
+                .isTrue();
+    }
+
+    @Test
+    void aCommitAtOnceIsOwedOnlyOncePerAwaitedWrite() {
+        interceptor.onConsume(records(1));
+        handled();
+        assertThat(context.committed()).isTrue();
+        context.resetCommit();
+
+        interceptor.onConsume(records(1));
+        handledWritingStatusOnly();
+        assertThat(context.committed())
+                .as("the result was committed by the previous commit")
+                .isFalse();
+    }
+
+    @Test
+    void anAwaitedWriteUnderALargePollWaitsForTheNextSmallDrainedPoll() {
+        interceptor.onConsume(records(DrainedInput.SMALL_POLL + 1));
+        for (int i = 0; i <= DrainedInput.SMALL_POLL; i++) {
+            handled();
+        }
+        assertThat(context.committed()).isFalse();
+
+        interceptor.onConsume(records(1));
+        handledWritingStatusOnly();
+        assertThat(context.committed())
+                .as("small and drained, with the large poll's commands still in the open transaction")
+                .isTrue();
     }
 
     private static ConsumerRecords<byte[], byte[]> records(int n) {
