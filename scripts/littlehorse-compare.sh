@@ -7,7 +7,10 @@
 #
 #   scripts/littlehorse-compare.sh [--repeats 3] [--duration 30] [--warmup 10] [--concurrency 1000]
 #                                  [--latency-duration 30] [--low-rate 20] [--partitions 3] [--out DIR]
-#                                  [--quiet-wait SECONDS] [--no-build]
+#                                  [--quiet-wait SECONDS] [--no-build] [--baton-option OPTION ...]
+#
+# --baton-option passes one option to Baton's benchmark (repeatable), e.g. --baton-option --early-dispatch
+# --baton-option --pin-version --baton-option --commit-when-drained for Baton's low-latency settings.
 #
 # Needs root (ip netns), a JDK 17 (Baton, the drivers) and a newer JDK for the LittleHorse server
 # ($LH_JAVA, default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java). LittleHorse (server: AGPL-3.0, client:
@@ -17,6 +20,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 repeats=3 duration=30 warmup=30 concurrency=1000 latency=30 low_rate=20 partitions=3 quiet_wait=600 build=1
+baton_options=()
 out="$root/baton-bench/target/littlehorse-compare"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,6 +34,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --quiet-wait) quiet_wait="$2"; shift 2 ;;   # longest wait for a quiet box before each run (0: do not wait)
     --no-build) build=0; shift ;;               # use what is built already
+    --baton-option) baton_options+=("$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -85,7 +90,7 @@ for i in $(seq 1 "$repeats"); do
   echo "load average $(cut -d' ' -f1 /proc/loadavg)"
   inns "$java17" -cp "$bench_cp" dev.baton.bench.BenchCli --orchestrators 1 --partitions "$partitions" --ceiling-duration 0 \
       --duration "$duration" --warmup "$warmup" --concurrency "$concurrency" --latency-duration "$latency" \
-      --low-rate "$low_rate" --work-dir "$work/baton-$i" --json "$out/baton-$i.json"
+      --low-rate "$low_rate" --work-dir "$work/baton-$i" --json "$out/baton-$i.json" "${baton_options[@]}"
 
   echo "=== repeat $i of $repeats: LittleHorse 1.2.1 ==="
   quiet

@@ -149,7 +149,7 @@ final class InstanceProcessor implements Processor<byte[], byte[], byte[], Route
                 if (settings.commitWhenDrained() && DrainedInput.commitAtOnce()) {
                     context.commit();
                 }
-                if (early != null) {
+                if (early != null && DrainedInput.quiet()) {
                     early.sendHeldBack();
                 }
             }

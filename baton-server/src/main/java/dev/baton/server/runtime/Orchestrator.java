@@ -640,7 +640,8 @@ public final class Orchestrator implements AutoCloseable {
         return p;
     }
 
-    private Properties streamsProperties() {
+    // package-private for StreamsPropertiesTest
+    Properties streamsProperties() {
         var p = new Properties();
         p.putAll(common());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());

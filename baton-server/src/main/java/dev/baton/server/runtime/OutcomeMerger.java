@@ -43,7 +43,7 @@ final class OutcomeMerger implements Processor<byte[], byte[], byte[], byte[]> {
                 if (commitWhenDrained && DrainedInput.commitAtOnce()) {
                     context.commit();
                 }
-                if (early != null) {
+                if (early != null && DrainedInput.quiet()) {
                     early.sendHeldBack(); // commands of records handled before this one in the same poll
                 }
             }

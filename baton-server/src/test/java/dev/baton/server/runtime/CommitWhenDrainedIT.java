@@ -63,9 +63,9 @@ class CommitWhenDrainedIT {
             List<String> ids =
                     IntStream.range(0, 20).mapToObj(i -> "drained-" + i).toList();
             long started = System.nanoTime();
-            // One at a time, as at low traffic: a drained thread commits at once only after a poll of at most
-            // DrainedInput.SMALL_POLL records; twenty starts written together would come in one large poll and wait
-            // for the interval, as under load.
+            // One at a time, as at low traffic: a drained thread commits at once only while it receives at most
+            // DrainedInput.QUIET_RECORDS records in two windows; records arriving faster wait for the interval, as
+            // under load.
             for (String id : ids) {
                 orchestrator.start(id, new StartRequest(def.name(), null, Map.of(), null));
                 Thread.sleep(100);

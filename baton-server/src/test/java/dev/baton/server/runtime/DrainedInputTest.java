@@ -12,6 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class DrainedInputTest {
+    static final long MS = 1_000_000L;
+    static final long WINDOW = DrainedInput.WINDOW_NANOS;
+
     final DrainedInput interceptor = new DrainedInput();
     final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
 
@@ -28,9 +31,15 @@ class DrainedInputTest {
         }
     }
 
+    private static void handledAll(long n, Runnable handle) {
+        for (long i = 0; i < n; i++) {
+            handle.run();
+        }
+    }
+
     @AfterEach
     void forget() {
-        DrainedInput.tasksChanged();
+        DrainedInput.reset();
     }
 
     @Test
@@ -59,23 +68,64 @@ class DrainedInputTest {
     }
 
     @Test
-    void requestsNoCommitWhenTheDrainedPollWasLargeSoThatALoadedThreadCommitsOnItsInterval() {
-        interceptor.onConsume(records(DrainedInput.SMALL_POLL + 1));
-        for (int i = 0; i <= DrainedInput.SMALL_POLL; i++) {
-            handled();
+    void aThreadReceivingRecordsFasterThanAQuietOneDrainsWithoutACommitSoThatItCommitsOnItsInterval() {
+        // Under load the polls are small too (each fetch brings what arrived since the last), but many arrive.
+        long t = 0;
+        for (; t < DrainedInput.QUIET_RECORDS / 4 * MS; t += MS) {
+            DrainedInput.received(4, t);
+            handledAll(4, this::handled);
         }
-        assertThat(DrainedInput.unhandled()).isZero();
         assertThat(context.committed())
-                .as("drained, after a poll of %d", DrainedInput.SMALL_POLL + 1)
+                .as("quiet until %d records", DrainedInput.QUIET_RECORDS)
+                .isTrue();
+        context.resetCommit();
+
+        for (long end = t + 3 * WINDOW; t < end; t += MS) {
+            DrainedInput.received(4, t);
+            handledAll(4, this::handled);
+            assertThat(DrainedInput.unhandled()).isZero();
+            assertThat(context.committed())
+                    .as("drained after a poll of 4 at %d ms, 4 records a millisecond", t / MS)
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void aThreadIsQuietAgainOnceTheWindowsOfItsBusyTimeHavePassed() {
+        DrainedInput.received(DrainedInput.QUIET_RECORDS + 1, 0);
+        handledAll(DrainedInput.QUIET_RECORDS + 1, this::handled);
+        assertThat(context.committed()).as("busy").isFalse();
+
+        DrainedInput.received(1, WINDOW);
+        handled();
+        assertThat(context.committed())
+                .as("the busy window is still the previous one")
                 .isFalse();
 
-        interceptor.onConsume(records(DrainedInput.SMALL_POLL));
-        for (int i = 0; i < DrainedInput.SMALL_POLL; i++) {
-            handled();
-        }
+        DrainedInput.received(1, 2 * WINDOW);
+        handled();
+        assertThat(context.committed()).as("two windows later").isTrue();
+    }
+
+    @Test
+    void aLongPauseForgetsEveryEarlierWindow() {
+        DrainedInput.received(DrainedInput.QUIET_RECORDS, 0);
+        handledAll(DrainedInput.QUIET_RECORDS, this::handledWritingStatusOnly);
+
+        DrainedInput.received(DrainedInput.QUIET_RECORDS, 10 * WINDOW);
+        handledAll(DrainedInput.QUIET_RECORDS, this::handled);
         assertThat(context.committed())
-                .as("drained, after a poll of %d", DrainedInput.SMALL_POLL)
+                .as(
+                        "%d records now, the %d of long ago forgotten",
+                        DrainedInput.QUIET_RECORDS, DrainedInput.QUIET_RECORDS)
                 .isTrue();
+    }
+
+    @Test
+    void aBurstOfStartsAtAQuietTimeCommitsAtOnce() {
+        DrainedInput.received(20, 0);
+        handledAll(20, this::handled);
+        assertThat(context.committed()).isTrue();
     }
 
     @Test
@@ -106,7 +156,7 @@ class DrainedInputTest {
     @Test
     void eachStreamThreadCountsItsOwnRecords() throws Exception {
         interceptor.onConsume(records(1));
-        Thread other = new Thread(() -> interceptor.onConsume(records(7)));
+        Thread other = new Thread(() -> interceptor.onConsume(records(DrainedInput.QUIET_RECORDS + 7)));
         other.start();
         other.join();
 
@@ -145,17 +195,15 @@ class DrainedInputTest {
     }
 
     @Test
-    void anAwaitedWriteUnderALargePollWaitsForTheNextSmallDrainedPoll() {
-        interceptor.onConsume(records(DrainedInput.SMALL_POLL + 1));
-        for (int i = 0; i <= DrainedInput.SMALL_POLL; i++) {
-            handled();
-        }
+    void anAwaitedWriteWhileBusyWaitsForTheFirstDrainedPollOnceQuiet() {
+        DrainedInput.received(DrainedInput.QUIET_RECORDS + 1, 0);
+        handledAll(DrainedInput.QUIET_RECORDS + 1, this::handled);
         assertThat(context.committed()).isFalse();
 
-        interceptor.onConsume(records(1));
+        DrainedInput.received(1, 2 * WINDOW);
         handledWritingStatusOnly();
         assertThat(context.committed())
-                .as("small and drained, with the large poll's commands still in the open transaction")
+                .as("quiet and drained, with the busy time's commands still in the open transaction")
                 .isTrue();
     }
 
