@@ -10,7 +10,7 @@
 #                                  [--quiet-wait SECONDS] [--no-build] [--baton-option OPTION ...]
 #
 # --baton-option passes one option to Baton's benchmark (repeatable), e.g. --baton-option --early-dispatch
-# --baton-option --pin-version --baton-option --commit-when-drained for Baton's low-latency settings.
+# --baton-option --pin-version for Baton's lowest-latency settings.
 #
 # Needs root (ip netns), a JDK 17 (Baton, the drivers) and a newer JDK for the LittleHorse server
 # ($LH_JAVA, default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java). LittleHorse (server: AGPL-3.0, client:

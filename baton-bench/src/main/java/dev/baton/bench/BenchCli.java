@@ -120,8 +120,11 @@ public final class BenchCli implements Callable<Integer> {
 
     @Option(
             names = "--commit-when-drained",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description =
-                    "Have the orchestrators commit as soon as they have handled their input, not only every commit interval (OrchestratorSettings.commitWhenDrained).")
+                    "Have the orchestrators commit as soon as they have handled their input while quiet, as well as every commit interval (OrchestratorSettings.commitWhenDrained; default on, as in Baton; --no-commit-when-drained: only every interval).")
     boolean commitWhenDrained;
 
     @Option(

@@ -59,7 +59,7 @@ public final class OrchestratorProcess implements Callable<Integer> {
     @Option(names = "--commit-interval-ms")
     Long commitIntervalMs;
 
-    @Option(names = "--commit-when-drained")
+    @Option(names = "--commit-when-drained", negatable = true, defaultValue = "true", fallbackValue = "true")
     boolean commitWhenDrained;
 
     @Option(names = "--early-dispatch")
@@ -106,9 +106,7 @@ public final class OrchestratorProcess implements Callable<Integer> {
         if (commitIntervalMs != null) {
             builder.commitInterval(Duration.ofMillis(commitIntervalMs));
         }
-        if (commitWhenDrained) {
-            builder.commitWhenDrained(true);
-        }
+        builder.commitWhenDrained(commitWhenDrained);
         if (earlyDispatch) {
             builder.earlyDispatch(true);
         }

@@ -144,9 +144,7 @@ final class Rig implements AutoCloseable {
                 if (o.commitIntervalMs() != null) {
                     args.addAll(List.of("--commit-interval-ms", String.valueOf(o.commitIntervalMs())));
                 }
-                if (o.commitWhenDrained()) {
-                    args.add("--commit-when-drained");
-                }
+                args.add(o.commitWhenDrained() ? "--commit-when-drained" : "--no-commit-when-drained");
                 if (o.earlyDispatch()) {
                     args.add("--early-dispatch");
                 }

@@ -59,10 +59,14 @@ final class ClusterOptions {
 
     @Option(
             names = "--commit-when-drained",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description =
-                    "Commit as soon as the orchestrator has handled its input, when that input came a few records at"
-                            + " a time, instead of every 20 ms: about three times lower latency at low traffic; under"
-                            + " load it commits on the interval (see docs/operations.md).")
+                    "Commit as soon as the orchestrator has handled its input while traffic is low, as well as every"
+                            + " commit interval (default: on): about five times lower latency at low traffic; under"
+                            + " load it commits on the interval. --no-commit-when-drained commits only on the"
+                            + " interval (see docs/operations.md).")
     boolean commitWhenDrained;
 
     @Option(

@@ -60,13 +60,13 @@ class ConfigDefaultsTest {
         Path a = Files.writeString(dir.resolve("a.yaml"), "");
         Path b = Files.writeString(dir.resolve("b.yaml"), "");
         var command = parse(Map.of(
-                "BATON_COMMIT_WHEN_DRAINED", "true",
+                "BATON_COMMIT_WHEN_DRAINED", "false",
                 "BATON_RETENTION", "PT1H",
                 "BATON_DATA_DIR", dir.toString(),
                 "BATON_OTLP_ENDPOINT", "http://127.0.0.1:4318",
                 "BATON_DEPLOY", a + "," + b));
 
-        assertThat(command.cluster.commitWhenDrained).isTrue();
+        assertThat(command.cluster.commitWhenDrained).isFalse();
         assertThat(command.retention).isEqualTo(Duration.ofHours(1));
         assertThat(command.cluster.dataDir).isEqualTo(dir);
         assertThat(command.tracing.endpoint).hasToString("http://127.0.0.1:4318");
@@ -75,12 +75,12 @@ class ConfigDefaultsTest {
 
     @Test
     void shouldFindTheConfigFileThroughTheEnvironment() throws Exception {
-        Path file = config("kafka-port = 19092\ncommit-when-drained = true\n");
+        Path file = config("kafka-port = 19092\ncommit-when-drained = false\n");
         var command = parse(Map.of("BATON_CONFIG", file.toString()));
 
         assertThat(command.config).isEqualTo(file);
         assertThat(command.cluster.kafkaPort).isEqualTo(19092);
-        assertThat(command.cluster.commitWhenDrained).isTrue();
+        assertThat(command.cluster.commitWhenDrained).isFalse();
     }
 
     @Test
@@ -94,6 +94,17 @@ class ConfigDefaultsTest {
                 .isNull();
         assertThat(command.deploy).isEmpty();
         assertThat(command.cluster.commitInterval).isEqualTo(Duration.ofMillis(20));
+        assertThat(command.cluster.commitWhenDrained).isTrue();
+    }
+
+    @Test
+    void shouldTurnCommittingWhenDrainedOffAndOnFromTheCommandLineOverTheEnvironment() {
+        assertThat(parse(Map.of(), "--no-commit-when-drained").cluster.commitWhenDrained)
+                .isFalse();
+        assertThat(parse(Map.of("BATON_COMMIT_WHEN_DRAINED", "false"), "--commit-when-drained")
+                        .cluster
+                        .commitWhenDrained)
+                .isTrue();
     }
 
     @Test

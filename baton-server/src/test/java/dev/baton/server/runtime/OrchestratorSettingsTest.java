@@ -29,7 +29,7 @@ class OrchestratorSettingsTest {
         assertThat(s.partitions()).isEqualTo(3);
         assertThat(s.replicationFactor()).isEqualTo((short) 1);
         assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(20));
-        assertThat(s.commitWhenDrained()).isFalse();
+        assertThat(s.commitWhenDrained()).isTrue();
         assertThat(s.pollInterval()).isEqualTo(Duration.ofMillis(5));
         assertThat(s.timerResolution()).isEqualTo(Duration.ofMillis(100));
         assertThat(s.maxPayloadBytes()).isEqualTo(1024 * 1024);
@@ -57,7 +57,7 @@ class OrchestratorSettingsTest {
                 .partitions(12)
                 .replicationFactor((short) 3)
                 .commitInterval(Duration.ofMillis(50))
-                .commitWhenDrained(true)
+                .commitWhenDrained(false)
                 .pollInterval(Duration.ofMillis(7))
                 .timerResolution(Duration.ofMillis(250))
                 .maxPayloadBytes(4096)
