@@ -10,7 +10,8 @@
 #                                  [--quiet-wait SECONDS] [--no-build] [--baton-option OPTION ...]
 #
 # --baton-option passes one option to Baton's benchmark (repeatable), e.g. --baton-option --early-dispatch
-# --baton-option --pin-version for Baton's lowest-latency settings.
+# --baton-option --pin-version for Baton's lowest-latency settings. With --baton-defaults-too each repeat also runs
+# Baton with its defaults (before the run with the options), reported in a column of its own.
 #
 # Needs root (ip netns), a JDK 17 (Baton, the drivers) and a newer JDK for the LittleHorse server
 # ($LH_JAVA, default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java). LittleHorse (server: AGPL-3.0, client:
@@ -20,7 +21,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 repeats=3 duration=30 warmup=30 concurrency=1000 latency=30 low_rate=20 partitions=3 quiet_wait=600 build=1
-baton_options=()
+baton_options=() defaults_too=0
 out="$root/baton-bench/target/littlehorse-compare"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,6 +36,7 @@ while [ $# -gt 0 ]; do
     --quiet-wait) quiet_wait="$2"; shift 2 ;;   # longest wait for a quiet box before each run (0: do not wait)
     --no-build) build=0; shift ;;               # use what is built already
     --baton-option) baton_options+=("$2"); shift 2 ;;
+    --baton-defaults-too) defaults_too=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -85,7 +87,15 @@ quiet() { # wait (up to --quiet-wait s) for a 1-minute load average below 0.7, s
 }
 
 for i in $(seq 1 "$repeats"); do
-  echo "=== repeat $i of $repeats: Baton ==="
+  if [ "$defaults_too" = 1 ]; then
+    echo "=== repeat $i of $repeats: Baton, defaults ==="
+    quiet
+    echo "load average $(cut -d' ' -f1 /proc/loadavg)"
+    inns "$java17" -cp "$bench_cp" dev.baton.bench.BenchCli --orchestrators 1 --partitions "$partitions" --ceiling-duration 0 \
+        --duration "$duration" --warmup "$warmup" --concurrency "$concurrency" --latency-duration "$latency" \
+        --low-rate "$low_rate" --work-dir "$work/baton-default-$i" --json "$out/baton-default-$i.json"
+  fi
+  echo "=== repeat $i of $repeats: Baton ${baton_options[*]:-} ==="
   quiet
   echo "load average $(cut -d' ' -f1 /proc/loadavg)"
   inns "$java17" -cp "$bench_cp" dev.baton.bench.BenchCli --orchestrators 1 --partitions "$partitions" --ceiling-duration 0 \
@@ -145,17 +155,30 @@ def get(d, path):
     except (TypeError, ValueError):
         return None
     return None if v != v else v
+import os
 b = [json.load(open(f"{out}/baton-{i}.json")) for i in range(1, n + 1)]
 l = [json.load(open(f"{out}/littlehorse-{i}.json")) for i in range(1, n + 1)]
+d = [json.load(open(f"{out}/baton-default-{i}.json")) for i in range(1, n + 1)] \
+    if os.path.exists(f"{out}/baton-default-1.json") else None
 def fmt(v):
     v = [x for x in v if x is not None]
     return "n/a" if not v else f"{min(v):,.1f} / {statistics.median(v):,.1f} / {max(v):,.1f}"
-print(f"| figure ({n} repeats: min / median / max) | Baton | LittleHorse 1.2.1 | Baton ÷ LittleHorse, per repeat |")
-print("|---|---|---|---|")
+def ratio(xs, ys):
+    return ", ".join("n/a" if x is None or not y else f"{x / y:.2f}" for x, y in zip(xs, ys))
+if d:
+    print(f"| figure ({n} repeats: min / median / max) | Baton, defaults | Baton, options | LittleHorse 1.2.1 "
+          "| defaults ÷ LittleHorse | options ÷ LittleHorse |")
+    print("|---|---|---|---|---|---|")
+else:
+    print(f"| figure ({n} repeats: min / median / max) | Baton | LittleHorse 1.2.1 | Baton ÷ LittleHorse, per repeat |")
+    print("|---|---|---|---|")
 for name, path in rows:
     bv = [get(x, path) for x in b]; lv = [get(x, path) for x in l]
-    ratio = ", ".join("n/a" if x is None or not y else f"{x / y:.2f}" for x, y in zip(bv, lv))
-    print(f"| {name} | {fmt(bv)} | {fmt(lv)} | {ratio} |")
+    if d:
+        dv = [get(x, path) for x in d]
+        print(f"| {name} | {fmt(dv)} | {fmt(bv)} | {fmt(lv)} | {ratio(dv, lv)} | {ratio(bv, lv)} |")
+    else:
+        print(f"| {name} | {fmt(bv)} | {fmt(lv)} | {ratio(bv, lv)} |")
 print()
 print("Per repeat (load average when each run started): " + "; ".join(
     f"{i + 1}: Baton {b[i].get('load_average_at_start')}, LittleHorse {l[i].get('load_average_at_start')}" for i in range(n)))

@@ -57,7 +57,8 @@ final class EarlyDispatch implements AutoCloseable {
      * The early producer's {@code linger.ms}. Why not 0: under load each command then went out in a request of its
      * own, and throughput fell to about half of strict mode's (777 to 1,223 against 1,898 to 2,208 workflows/s in the
      * benchmark); with 5 ms and {@link #sendHeldBack} when the input is drained it was 1,910 to 2,608, with low-load
-     * latency as at 0 (docs/benchmarks.md).
+     * latency as at 0 (docs/benchmarks.md). Since then the held-back commands are sent at once only while the thread
+     * is quiet (see DrainedInput); under load the linger alone batches them.
      */
     static final int LINGER_MS = 5;
 
@@ -89,9 +90,10 @@ final class EarlyDispatch implements AutoCloseable {
     }
 
     /**
-     * Sends what the producer holds back for its linger, and waits until it is written. Called when the stream thread
-     * has handled all its consumer gave it: at low load after every record, so that a command leaves at once; under
-     * load once per poll, so that the commands of a poll share batches.
+     * Sends what the producer holds back for its linger, and waits until it is written. Called when a quiet stream
+     * thread has handled all its consumer gave it (see DrainedInput): at low load after every record, so that a
+     * command leaves at once. Under load it is not called, so that the thread does not wait for the broker after every
+     * poll and the linger batches the commands.
      */
     void sendHeldBack() {
         producer.flush();
