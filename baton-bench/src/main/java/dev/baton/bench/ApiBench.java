@@ -74,7 +74,7 @@ final class ApiBench implements Callable<Integer> {
             var options = new Rig.OrchestratorOptions(
                     partitions,
                     null,
-                    false,
+                    true, // as Baton's default
                     false,
                     null,
                     null,
