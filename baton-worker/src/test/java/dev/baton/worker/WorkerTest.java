@@ -357,14 +357,19 @@ class WorkerTest {
         assertThat(value(producer.history().get(1)).at("/error/type").asText()).isEqualTo("UnknownCommandKind");
     }
 
-    @Test
-    void offsetIsCommittedOnlyAfterTheOutcomeIsAcknowledged() throws Exception {
+    /** A started worker with one command in, whose outcome has been sent but not acknowledged. */
+    private void startOneCommandWithoutAcknowledgingItsOutcome() {
         producer = producer(false);
         Worker w = worker(options().build(), ctx -> null);
         assignPartition();
         send(command("i-1", "reserve", "execute"));
         w.start();
         await().until(() -> producer.history().size() == 1);
+    }
+
+    @Test
+    void offsetIsCommittedOnlyAfterTheOutcomeIsAcknowledged() throws Exception {
+        startOneCommandWithoutAcknowledgingItsOutcome();
         Thread.sleep(300); // several commit intervals
         assertThat(committed()).isEqualTo(-1);
         assertThat(producer.completeNext()).isTrue();
@@ -373,12 +378,7 @@ class WorkerTest {
 
     @Test
     void theOutcomeOfTheOnlyCommandInTheWorkerIsSentWithoutWaitingForTheLinger() throws Exception {
-        producer = producer(false);
-        Worker w = worker(options().build(), ctx -> null);
-        assignPartition();
-        send(command("i-1", "reserve", "execute"));
-        w.start();
-        await().until(() -> producer.history().size() == 1);
+        startOneCommandWithoutAcknowledgingItsOutcome();
         await().until(() -> producer.flushes.get() == 1);
         assertThat(producer.completeNext()).isTrue();
         await().until(() -> committed() == 1);
@@ -413,12 +413,7 @@ class WorkerTest {
 
     @Test
     void failedSendIsRetriedBeforeCommitting() throws Exception {
-        producer = producer(false);
-        Worker w = worker(options().build(), ctx -> null);
-        assignPartition();
-        send(command("i-1", "reserve", "execute"));
-        w.start();
-        await().until(() -> producer.history().size() == 1);
+        startOneCommandWithoutAcknowledgingItsOutcome();
         assertThat(producer.errorNext(new TimeoutException("broker away"))).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 2);
         assertThat(committed()).isEqualTo(-1);
